@@ -36,6 +36,21 @@ impl DiagonalNet {
         Ok(Self { weights })
     }
 
+    /// The depth-1 network (the plain linear model) with weights `w_1 = β`.
+    ///
+    /// Errors if `β` is empty or not finite.
+    pub fn from_beta_depth1(beta: Array1<f64>) -> Result<Self, ModelError> {
+        let d = beta.len();
+        let weights = beta
+            .into_shape_with_order((1, d))
+            .map_err(|_| ModelError::Shape {
+                what: "coefficients `beta`",
+                expected: "a vector".into(),
+                found: format!("length {d}"),
+            })?;
+        Self::new(weights)
+    }
+
     /// The depth `L`.
     pub fn depth(&self) -> usize {
         self.weights.nrows()

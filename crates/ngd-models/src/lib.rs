@@ -2,7 +2,12 @@
 //!
 //! - [`diagonal`]: L-layer diagonal networks `β = w_1 ⊙ … ⊙ w_L` (depth 1 is the linear model);
 //! - [`factorization`]: deep matrix factorizations `β = W_1 ⋯ W_L`;
-//! - [`logistic`]: numerically stable scalar functions of the logistic loss on margins.
+//! - [`init`]: Gaussian, constant and "collapsed" initializations of both;
+//! - [`logistic`]: numerically stable scalar functions of the logistic loss on margins;
+//! - [`logistic_loss`]: the mean logistic loss of a linear score and its gradient, fused in one
+//!   pass over the data (the hot kernel of gradient descent), also for `K` models at once;
+//! - [`squared_loss`]: the squared loss of matrix completion on observed entries;
+//! - [`kernels`]: the vectorizable dot product and `axpy` those kernels use.
 //!
 //! Every model exposes `β`, the structured gradient pull-back `∇_w = Jᵀ ∇_β`, and the pieces the
 //! Fisher solvers of `ngd-fisher` need (cofactors `c_l`; partial products `A_i`, `B_i`).
@@ -10,8 +15,15 @@
 pub mod diagonal;
 mod error;
 pub mod factorization;
+pub mod init;
+pub mod kernels;
 pub mod logistic;
+pub mod logistic_loss;
+pub mod squared_loss;
 
 pub use diagonal::DiagonalNet;
 pub use error::ModelError;
 pub use factorization::MatrixFactorization;
+pub use init::{
+    collapsed_factorization, constant_diagonal, gaussian_diagonal, gaussian_factorization,
+};

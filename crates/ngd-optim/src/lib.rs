@@ -1,1 +1,37 @@
-//! ngd-optim
+//! Optimizers for the experiments of "Depth without the magic": Euclidean gradient descent on
+//! deep linear models, gradient-flow integrators, a run loop with stopping rules and observers,
+//! and the max-margin / minimum-nuclear-norm baselines the implicit biases are compared with.
+//!
+//! The design follows a solver / executor / observer split (after `argmin`), with one-method
+//! traits:
+//!
+//! - [`StepRule`] — one step of an optimizer on a model and a problem (EGD here; the
+//!   natural-gradient rules implement the same trait);
+//! - [`Executor`] — the run loop: step budget, loss threshold, divergence detection
+//!   ([`Stop`]), log-spaced observation ([`LogSchedule`]), resumable from a checkpoint
+//!   ([`Resume`]);
+//! - [`Observer`] — records a run at scheduled steps and may stop it;
+//! - [`Objective`] and [`Parameters`] — what the executor needs to know about a model.
+//!
+//! Problems: [`ClassificationProblem`] (mean logistic loss on `X̃ = diag(y) X`) and
+//! [`CompletionProblem`] (squared loss on observed entries). Modules [`egd`], [`flow`] and
+//! [`baselines`] hold the rules, integrators and reference solvers.
+
+pub mod baselines;
+pub mod egd;
+mod error;
+mod executor;
+pub mod flow;
+mod losses;
+mod observer;
+mod problem;
+mod rule;
+mod schedule;
+
+pub use egd::{BatchEgd, DiagonalEgd, DiagonalStep, FactorizationEgd, FactorizationStep};
+pub use error::OptimError;
+pub use executor::{DivergenceCause, Executor, Outcome, Resume, Stop};
+pub use observer::{NoObserver, Observation, Observer};
+pub use problem::{ClassificationProblem, CompletionProblem};
+pub use rule::{Objective, Parameters, StepReport, StepRule};
+pub use schedule::LogSchedule;

@@ -1,0 +1,129 @@
+//! The two training problems of the paper: logistic classification on signed data
+//! `X̃ = diag(y) X` (§3, eq. 33–34) and matrix completion with the squared loss on observed
+//! entries (§4, following Arora et al. 2019).
+
+use crate::OptimError;
+use ndarray::{Array2, ArrayView1, ArrayView2, Zip};
+
+/// Binary classification with the mean logistic loss `L(β) = (1/N) Σ_n log(1 + e^{−u_n})` on
+/// the margins `u = X̃ β`, where `X̃ = diag(y) X` (labels folded into the data).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassificationProblem {
+    xt: Array2<f64>,
+}
+
+impl ClassificationProblem {
+    /// Wraps signed data `X̃ = diag(y) X` (`N × D`).
+    ///
+    /// Errors if `N = 0`, `D = 0` or an entry is not finite.
+    pub fn new(xt: Array2<f64>) -> Result<Self, OptimError> {
+        let (n, d) = xt.dim();
+        if n == 0 || d == 0 {
+            return Err(OptimError::Shape {
+                what: "signed data X̃",
+                expected: "N × D with N ≥ 1 and D ≥ 1".into(),
+                found: format!("{n} × {d}"),
+            });
+        }
+        if xt.iter().any(|x| !x.is_finite()) {
+            return Err(OptimError::NonFinite {
+                what: "signed data X̃",
+            });
+        }
+        Ok(Self { xt })
+    }
+
+    /// Builds `X̃ = diag(y) X` from data `X` (`N × D`) and labels `y ∈ {−1, +1}^N`.
+    pub fn from_labels(x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<Self, OptimError> {
+        if y.len() != x.nrows() {
+            return Err(OptimError::Shape {
+                what: "labels y",
+                expected: format!("length N = {}", x.nrows()),
+                found: format!("length {}", y.len()),
+            });
+        }
+        if let Some(bad) = y.iter().find(|&&v| v != 1.0 && v != -1.0) {
+            return Err(OptimError::Invalid {
+                what: "label",
+                value: bad.to_string(),
+                allowed: "labels must be −1 or +1",
+            });
+        }
+        let mut xt = x.to_owned();
+        for (mut row, &label) in xt.rows_mut().into_iter().zip(y) {
+            row *= label;
+        }
+        Self::new(xt)
+    }
+
+    /// The signed data `X̃`, `N × D`.
+    pub fn xt(&self) -> ArrayView2<'_, f64> {
+        self.xt.view()
+    }
+
+    /// The number of samples `N`.
+    pub fn samples(&self) -> usize {
+        self.xt.nrows()
+    }
+
+    /// The number of features `D`.
+    pub fn dim(&self) -> usize {
+        self.xt.ncols()
+    }
+}
+
+/// Matrix completion with the squared loss `L(β) = ½ Σ_{(i,j)∈Ω} (β_ij − M_ij)²` on the
+/// observed entries `Ω`; its gradient is `∇_β L = P_Ω(β − M)` (mask ⊙ (β − M)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompletionProblem {
+    target: Array2<f64>,
+    mask: Array2<f64>,
+}
+
+impl CompletionProblem {
+    /// Wraps a target `M` and a mask of the same shape with entries `1` (observed) or `0`.
+    /// Unobserved target entries are ignored (they may be anything finite).
+    ///
+    /// Errors on a shape mismatch, a mask entry other than 0 or 1, or a non-finite target.
+    pub fn new(target: Array2<f64>, mask: Array2<f64>) -> Result<Self, OptimError> {
+        if target.dim() != mask.dim() || target.is_empty() {
+            return Err(OptimError::Shape {
+                what: "completion mask",
+                expected: format!("non-empty and equal to the target's {:?}", target.dim()),
+                found: format!("{:?}", mask.dim()),
+            });
+        }
+        if let Some(bad) = mask.iter().find(|&&m| m != 0.0 && m != 1.0) {
+            return Err(OptimError::Invalid {
+                what: "completion mask entry",
+                value: bad.to_string(),
+                allowed: "0 (unobserved) or 1 (observed)",
+            });
+        }
+        let mut bad_target = false;
+        Zip::from(&target).and(&mask).for_each(|&t, &m| {
+            bad_target |= m == 1.0 && !t.is_finite();
+        });
+        if bad_target {
+            return Err(OptimError::NonFinite {
+                what: "observed target entries",
+            });
+        }
+        Ok(Self { target, mask })
+    }
+
+    /// The target `M`.
+    pub fn target(&self) -> ArrayView2<'_, f64> {
+        self.target.view()
+    }
+
+    /// The observation mask (1 observed, 0 unobserved).
+    pub fn mask(&self) -> ArrayView2<'_, f64> {
+        self.mask.view()
+    }
+
+    /// The number of observed entries `|Ω|`.
+    pub fn observed(&self) -> usize {
+        self.mask.iter().filter(|&&m| m == 1.0).count()
+    }
+}

@@ -1,0 +1,103 @@
+//! The cargo invocations behind `cargo xtask test` and `cargo xtask reproduce`.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+/// The workspace root (the parent of this crate's manifest directory).
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest)
+}
+
+/// The cargo executable that runs us (falls back to `cargo` on the PATH).
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(workspace_root());
+    cmd
+}
+
+/// Runs one step, printing its name and wall time; fails with the step's name.
+fn step(name: &str, mut cmd: Command) -> Result<(), String> {
+    eprintln!("xtask: {name}");
+    let start = Instant::now();
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{name}: could not start: {e}"))?;
+    eprintln!(
+        "xtask: {name}: {} in {:.1} s",
+        if status.success() { "ok" } else { "FAILED" },
+        start.elapsed().as_secs_f64()
+    );
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{name} failed ({status})"))
+    }
+}
+
+/// `cargo xtask test`: fmt check, clippy `-D warnings`, release tests, docs without warnings.
+pub fn test(tests_only: bool) -> Result<(), String> {
+    let start = Instant::now();
+    if !tests_only {
+        let mut fmt = cargo();
+        fmt.args(["fmt", "--all", "--", "--check"]);
+        step("cargo fmt --check", fmt)?;
+        let mut clippy = cargo();
+        clippy.args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--release",
+            "--",
+            "-D",
+            "warnings",
+        ]);
+        step("cargo clippy -D warnings", clippy)?;
+    }
+    let mut tests = cargo();
+    tests.args(["test", "--workspace", "--release"]);
+    step("cargo test --release", tests)?;
+    if !tests_only {
+        let mut doc = cargo();
+        doc.args(["doc", "--workspace", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings");
+        step("cargo doc (warnings are errors)", doc)?;
+    }
+    eprintln!(
+        "xtask: all checks passed in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `cargo xtask reproduce ARGS…`: build `ngd` in release and run `ngd reproduce ARGS…`.
+pub fn reproduce(args: &[String]) -> Result<(), String> {
+    let mut build = cargo();
+    build.args(["build", "--release", "--package", "ngd-experiments", "--bin", "ngd"]);
+    step("cargo build --release (ngd)", build)?;
+    let mut run = cargo();
+    run.args([
+        "run",
+        "--quiet",
+        "--release",
+        "--package",
+        "ngd-experiments",
+        "--bin",
+        "ngd",
+        "--",
+        "reproduce",
+    ])
+    .args(args);
+    let status = run
+        .status()
+        .map_err(|e| format!("could not start ngd: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("ngd reproduce failed ({status})"))
+    }
+}
