@@ -1,0 +1,170 @@
+//! The `ngd` command line (clap derive). Every option is explained in `--help`.
+
+use crate::config::Preset;
+use crate::context::CheckpointEvery;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Exact natural gradient vs Euclidean gradient descent in deep linear models: run the
+/// experiments of "Depth without the magic" and write results, plots and a report.
+///
+/// Results go to `<out>/<experiment>/` (data.csv, manifest.json, summary.json, plots as SVG and
+/// PNG, runs/, checkpoints/). The default `<out>` is `experiments/results` under the workspace
+/// root (the nearest ancestor of the current folder with a `[workspace]` Cargo.toml, else the
+/// workspace the binary was built from). Exit codes: 0 success, 1 run failure, 2 usage or
+/// config mistake.
+#[derive(Debug, Parser)]
+#[command(name = "ngd", version)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the experiments with their description and estimated cost per preset.
+    List,
+    /// Run one experiment and write its results.
+    Run(RunArgs),
+    /// Run all (or the listed) experiments, then write REPORT.md and REPORT.html.
+    Reproduce(ReproduceArgs),
+    /// Run exactly one run of a plan written by `ngd reproduce --plan` (for job arrays).
+    RunJob(RunJobArgs),
+    /// Rebuild REPORT.md and REPORT.html from the results already under `--out`.
+    Report(ReportArgs),
+    /// Time one computational kernel; prints a last line `CASE seconds_per_step=<float>`.
+    Bench(BenchArgs),
+}
+
+/// Options shared by `run` and `reproduce`.
+#[derive(Debug, Clone, Args)]
+pub struct ExecArgs {
+    /// Parameter preset: `quick` (small, minutes) or `paper` (the paper's sizes).
+    #[arg(long, value_enum, default_value_t = Preset::Quick)]
+    pub preset: Preset,
+    /// Experiment seed; each run's seed is derived from it and the run id.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Results root (default: `<workspace>/experiments/results`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads running independent runs in parallel (results do not depend on it).
+    /// With more than one, OpenBLAS is limited to one thread per process.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub jobs: u32,
+    /// Skip runs whose result file exists (same config and seed) and restart interrupted runs
+    /// from their checkpoints.
+    #[arg(long)]
+    pub resume: bool,
+    /// Checkpoint interval: seconds (`30s`), steps (`1000`) or `never`.
+    #[arg(long, value_name = "SECONDS_OR_STEPS", default_value = "300s", value_parser = parse_every)]
+    pub checkpoint_every: CheckpointEvery,
+}
+
+fn parse_every(s: &str) -> Result<CheckpointEvery, String> {
+    s.parse()
+}
+
+/// `ngd run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Experiment name (see `ngd list`).
+    pub experiment: String,
+    /// TOML file overriding keys of the preset's config (unknown keys are errors).
+    #[arg(long, value_name = "FILE.toml")]
+    pub config: Option<PathBuf>,
+    /// Override one config key, e.g. `--set steps=500` or `--set 'depths=[1,2]'` (repeatable;
+    /// applied after `--config`).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Shared execution options.
+    #[command(flatten)]
+    pub exec: ExecArgs,
+}
+
+/// `ngd reproduce`.
+#[derive(Debug, Args)]
+pub struct ReproduceArgs {
+    /// Comma-separated experiment names to run (default: all), e.g. `--only fig4,fig5`.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub only: Vec<String>,
+    /// Print the selected experiments with their estimated cost per preset and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// Write the independent runs (experiment, run id, config, seed) with stable indices as
+    /// JSON to FILE and exit (for `ngd run-job --plan FILE --index I`).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Shared execution options.
+    #[command(flatten)]
+    pub exec: ExecArgs,
+}
+
+/// `ngd run-job`.
+#[derive(Debug, Args)]
+pub struct RunJobArgs {
+    /// Plan file written by `ngd reproduce --plan`.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    /// Index of the run in the plan (0-based).
+    #[arg(long, value_name = "I")]
+    pub index: usize,
+    /// Results root (default: `<workspace>/experiments/results`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Checkpoint interval: seconds (`30s`), steps (`1000`) or `never`.
+    #[arg(long, value_name = "SECONDS_OR_STEPS", default_value = "300s", value_parser = parse_every)]
+    pub checkpoint_every: CheckpointEvery,
+}
+
+/// `ngd report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Results root (default: `<workspace>/experiments/results`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Benchmark cases of `ngd bench`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchCase {
+    /// EGD step, diagonal network.
+    EgdDiag,
+    /// NGD step, diagonal network, kernel (N × N) route.
+    NgdDiagKernel,
+    /// NGD step, diagonal network, dense Fisher route.
+    NgdDiagDense,
+    /// NGD step, diagonal network, weighted (logistic Fisher) route.
+    NgdDiagWeighted,
+    /// EGD step, deep matrix factorization.
+    EgdMf,
+    /// NGD step, deep matrix factorization.
+    NgdMf,
+    /// EGD steps, diagonal network, several problems in a batch.
+    EgdDiagBatch,
+}
+
+/// `ngd bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// The kernel to time.
+    #[arg(value_enum)]
+    pub case: BenchCase,
+    /// Number of samples N (or observations).
+    #[arg(long)]
+    pub n: Option<usize>,
+    /// Dimension D (features, or matrix side).
+    #[arg(long)]
+    pub d: Option<usize>,
+    /// Depth L.
+    #[arg(long)]
+    pub depth: Option<usize>,
+    /// Steps to time.
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// BLAS threads (sets OPENBLAS_NUM_THREADS for the process).
+    #[arg(long)]
+    pub threads: Option<u32>,
+}

@@ -1,0 +1,277 @@
+//! Layered config loading: preset defaults ← TOML file ← `--set key=value`, then deserialization
+//! into the experiment's config type with messages that name the key.
+//!
+//! `toml`'s deserialization errors carry a byte span but not the key path, so the merged document
+//! is rendered to TOML text, deserialized from that text, and the key is recovered from the
+//! line the span points into (and the `[table]` header above it).
+
+use crate::error::ConfigError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::path::Path;
+use toml::{Table, Value};
+
+/// Builds a config of type `T` from `defaults`, an optional TOML file and `--set` overrides.
+///
+/// Errors: unreadable file, malformed TOML, unknown key, wrong type — each naming the file
+/// (or `--set`) and the key. Range checks are the experiment's `validate()`, run afterwards.
+pub fn layered_config<T: Serialize + DeserializeOwned>(
+    defaults: &T,
+    file: Option<&Path>,
+    sets: &[String],
+) -> Result<T, ConfigError> {
+    let mut merged = Table::try_from(defaults).map_err(|e| {
+        ConfigError::Usage(format!(
+            "internal: cannot render default config as TOML: {e}"
+        ))
+    })?;
+    let mut file_table = Table::new();
+    let file_name = file.map(|p| p.display().to_string());
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        file_table = text
+            .parse::<Table>()
+            .map_err(|e| syntax_error(&text, &e, &path.display().to_string()))?;
+        merge(&mut merged, &file_table);
+    }
+    let mut set_table = Table::new();
+    for set in sets {
+        let (key, value) = set
+            .split_once('=')
+            .ok_or_else(|| ConfigError::Usage(format!("--set expects KEY=VALUE, got `{set}`")))?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(ConfigError::Usage(format!(
+                "--set expects KEY=VALUE, got `{set}`"
+            )));
+        }
+        insert_dotted(&mut set_table, key, parse_toml_value(value.trim()));
+    }
+    merge(&mut merged, &set_table);
+
+    let text = toml::to_string(&merged).map_err(|e| {
+        ConfigError::Usage(format!(
+            "internal: cannot render merged config as TOML: {e}"
+        ))
+    })?;
+    toml::from_str::<T>(&text).map_err(|e| {
+        let message = e.message().trim().to_string();
+        let key = if let Some(k) = unknown_field_name(&message) {
+            k
+        } else {
+            e.span()
+                .map(|s| key_at(&text, s.start))
+                .unwrap_or_else(|| "?".into())
+        };
+        let leaf = key.rsplit('.').next().unwrap_or(&key).to_string();
+        let source_name = if contains_dotted(&set_table, &key) || contains_leaf(&set_table, &leaf) {
+            "--set".to_string()
+        } else if contains_dotted(&file_table, &key) || contains_leaf(&file_table, &leaf) {
+            file_name.clone().unwrap_or_else(|| "config".into())
+        } else {
+            "config".to_string()
+        };
+        if message.starts_with("unknown field") {
+            ConfigError::UnknownKey {
+                key: leaf,
+                source_name,
+                message,
+            }
+        } else {
+            ConfigError::BadValue {
+                key,
+                source_name,
+                message,
+            }
+        }
+    })
+}
+
+/// Parses a command-line value as a TOML value (`3`, `1e-3`, `[1, 2]`, `true`, `"x"`); anything
+/// that is not valid TOML is taken as a bare string, so the type check happens at
+/// deserialization and names the key.
+pub fn parse_toml_value(text: &str) -> Value {
+    match format!("v = {text}").parse::<Table>() {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| Value::String(text.into())),
+        Err(_) => Value::String(text.into()),
+    }
+}
+
+fn syntax_error(text: &str, e: &toml::de::Error, source_name: &str) -> ConfigError {
+    let location = e
+        .span()
+        .map(|s| {
+            let before = &text[..s.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!(":{line}:{col}")
+        })
+        .unwrap_or_default();
+    ConfigError::Syntax {
+        source_name: source_name.into(),
+        location,
+        message: e.message().lines().next().unwrap_or("").trim().to_string(),
+    }
+}
+
+/// Recursively overlays `top` onto `base` (tables merge, other values replace).
+fn merge(base: &mut Table, top: &Table) {
+    for (k, v) in top {
+        match (base.get_mut(k), v) {
+            (Some(Value::Table(b)), Value::Table(t)) => merge(b, t),
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+fn insert_dotted(table: &mut Table, key: &str, value: Value) {
+    match key.split_once('.') {
+        None => {
+            table.insert(key.to_string(), value);
+        }
+        Some((head, rest)) => {
+            let entry = table
+                .entry(head.to_string())
+                .or_insert_with(|| Value::Table(Table::new()));
+            if !entry.is_table() {
+                *entry = Value::Table(Table::new());
+            }
+            if let Value::Table(t) = entry {
+                insert_dotted(t, rest, value);
+            }
+        }
+    }
+}
+
+fn contains_dotted(table: &Table, key: &str) -> bool {
+    match key.split_once('.') {
+        None => table.contains_key(key),
+        Some((head, rest)) => match table.get(head) {
+            Some(Value::Table(t)) => contains_dotted(t, rest),
+            _ => false,
+        },
+    }
+}
+
+fn contains_leaf(table: &Table, leaf: &str) -> bool {
+    table.iter().any(|(k, v)| {
+        k == leaf
+            || match v {
+                Value::Table(t) => contains_leaf(t, leaf),
+                _ => false,
+            }
+    })
+}
+
+/// `unknown field `x`, expected …` → `x`.
+fn unknown_field_name(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split_once('`').map(|(k, _)| k.to_string())
+}
+
+/// The dotted key of the `key = value` line containing byte `pos` of `text`.
+fn key_at(text: &str, pos: usize) -> String {
+    let pos = pos.min(text.len());
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let key = line
+        .split_once('=')
+        .map_or(line, |(k, _)| k)
+        .trim()
+        .trim_matches('"');
+    let header = text[..line_start].lines().rev().find_map(|l| {
+        let l = l.trim();
+        l.strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .map(|h| h.trim_matches(['[', ']']).to_string())
+    });
+    match header {
+        Some(h) if !line.trim_start().starts_with('[') => format!("{h}.{key}"),
+        _ => key.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Inner {
+        rate: f64,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Demo {
+        steps: u64,
+        depths: Vec<usize>,
+        inner: Inner,
+    }
+
+    fn defaults() -> Demo {
+        Demo {
+            steps: 10,
+            depths: vec![1, 2],
+            inner: Inner { rate: 0.5 },
+        }
+    }
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        use std::io::Write;
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let f = write("steps = 20\n[inner]\nrate = 0.25\n");
+        let sets = vec!["depths=[3]".to_string(), "inner.rate=0.125".to_string()];
+        let c = layered_config(&defaults(), Some(f.path()), &sets).unwrap();
+        assert_eq!(
+            c,
+            Demo {
+                steps: 20,
+                depths: vec![3],
+                inner: Inner { rate: 0.125 }
+            }
+        );
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let f = write("stepz = 20\n");
+        let e = layered_config(&defaults(), Some(f.path()), &[]).unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::UnknownKey { key, .. } if key == "stepz"),
+            "{e}"
+        );
+        let f = write("steps = \"many\"\n");
+        let e = layered_config(&defaults(), Some(f.path()), &[]).unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::BadValue { key, .. } if key == "steps"),
+            "{e}"
+        );
+        let f = write("[inner]\nrate = \"fast\"\n");
+        let e = layered_config(&defaults(), Some(f.path()), &[]).unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::BadValue { key, .. } if key == "inner.rate"),
+            "{e}"
+        );
+        let e = layered_config(&defaults(), None, &["steps=abc".into()]).unwrap_err();
+        assert!(e.to_string().contains("`steps` in --set"), "{e}");
+        let f = write("steps = = 3\n");
+        let e = layered_config(&defaults(), Some(f.path()), &[]).unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::Syntax { location, .. } if location.starts_with(":1:")),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,311 @@
+//! [`RunContext`]: everything a run may touch — its seed, a progress handle, checkpoints, and a
+//! record of the solver routes it used. Nothing else of the world is visible to a run.
+//!
+//! **Run seeds.** A run's seed is derived from the experiment seed and the run's stable id:
+//! `run_seed = splitmix64(splitmix64(seed) XOR fnv1a64(run_id))`, where `fnv1a64` is the 64-bit
+//! FNV-1a hash of the id's UTF-8 bytes and `splitmix64` is the SplitMix64 output function. The
+//! seed therefore does not depend on the order of planning, on `--jobs`, or on which other runs
+//! exist.
+//!
+//! **Checkpoints.** `ctx.checkpoint(step, &state)` writes `checkpoints/<run-id>.json`
+//! atomically when the configured interval (seconds or steps) has elapsed; with `--resume`,
+//! `ctx.restore::<S>()` returns the last state if it was written for the same experiment,
+//! config, seed and run (a fingerprint is stored alongside).
+
+use crate::error::RunError;
+use crate::output::write_json_atomic;
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The SplitMix64 output function (Steele, Lea & Flood 2014).
+pub fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The 64-bit FNV-1a hash of `bytes`.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3)
+    })
+}
+
+/// The seed of run `run_id` of an experiment seeded with `seed` (see the module docs).
+pub fn derive_run_seed(seed: u64, run_id: &str) -> u64 {
+    splitmix64(splitmix64(seed) ^ fnv1a64(run_id.as_bytes()))
+}
+
+/// How often checkpoints are written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CheckpointEvery {
+    /// Never.
+    Never,
+    /// At most once per this many seconds of wall time.
+    Seconds(f64),
+    /// Whenever at least this many steps passed since the last checkpoint.
+    Steps(u64),
+}
+
+impl std::str::FromStr for CheckpointEvery {
+    type Err = String;
+
+    /// `never`, `30s` (seconds) or `1000` (steps).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let bad =
+            || format!("`{s}`: expected `never`, seconds like `30s`, or a step count like `1000`");
+        if s == "never" {
+            return Ok(Self::Never);
+        }
+        if let Some(sec) = s.strip_suffix('s') {
+            let v: f64 = sec.trim().parse().map_err(|_| bad())?;
+            return if v.is_finite() && v > 0.0 {
+                Ok(Self::Seconds(v))
+            } else {
+                Err(bad())
+            };
+        }
+        match s.parse::<u64>() {
+            Ok(n) if n >= 1 => Ok(Self::Steps(n)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+#[derive(Serialize, serde::Deserialize)]
+struct CheckpointFile<S> {
+    fingerprint: String,
+    step: u64,
+    state: S,
+}
+
+/// A run's window on the world (see the module docs).
+pub struct RunContext<'a> {
+    run_id: String,
+    seed: u64,
+    experiment_seed: u64,
+    fingerprint: String,
+    checkpoint_path: PathBuf,
+    every: CheckpointEvery,
+    resume: bool,
+    last_time: Instant,
+    last_step: Option<u64>,
+    routes: BTreeSet<String>,
+    on_progress: Box<dyn FnMut(f64) + Send + 'a>,
+}
+
+impl<'a> RunContext<'a> {
+    /// Creates a context (used by the runner; tests may build one directly).
+    ///
+    /// `on_progress` receives the run's completed fraction in `[0, 1]`.
+    pub fn new(
+        run_id: &str,
+        experiment_seed: u64,
+        fingerprint: String,
+        checkpoint_path: PathBuf,
+        every: CheckpointEvery,
+        resume: bool,
+        on_progress: Box<dyn FnMut(f64) + Send + 'a>,
+    ) -> Self {
+        Self {
+            run_id: run_id.to_string(),
+            seed: derive_run_seed(experiment_seed, run_id),
+            experiment_seed,
+            fingerprint,
+            checkpoint_path,
+            every,
+            resume,
+            last_time: Instant::now(),
+            last_step: None,
+            routes: BTreeSet::new(),
+            on_progress,
+        }
+    }
+
+    /// The run's id.
+    pub fn run_id(&self) -> &str {
+        &self.run_id
+    }
+
+    /// The run's seed (derived, see [`derive_run_seed`]).
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// A seed shared by every run that asks for the same `label` (derived like a run seed, with
+    /// `label` in place of the run id). Use it for data that several runs must share, e.g.
+    /// `ctx.shared_seed("data-r0")` so that depths 1 and 2 of repeat 0 see the same samples.
+    pub fn shared_seed(&self, label: &str) -> u64 {
+        derive_run_seed(self.experiment_seed, label)
+    }
+
+    /// A fresh generator seeded with [`Self::seed`]. Each call returns the same stream.
+    pub fn rng(&self) -> Xoshiro256PlusPlus {
+        Xoshiro256PlusPlus::seed_from_u64(self.seed)
+    }
+
+    /// Reports progress: `done` of `total` units of this run.
+    pub fn progress(&mut self, done: u64, total: u64) {
+        let f = if total == 0 {
+            1.0
+        } else {
+            (done as f64 / total as f64).clamp(0.0, 1.0)
+        };
+        (self.on_progress)(f);
+    }
+
+    /// Records that a solver route (e.g. `"woodbury"`, `"dense-cholesky"`) was used; the
+    /// manifest lists them.
+    pub fn note_route(&mut self, route: &str) {
+        self.routes.insert(route.to_string());
+    }
+
+    /// The routes recorded so far.
+    pub fn routes(&self) -> &BTreeSet<String> {
+        &self.routes
+    }
+
+    /// Whether a checkpoint at `step` is due (cheap; lets a run avoid building its state).
+    pub fn checkpoint_due(&self, step: u64) -> bool {
+        match self.every {
+            CheckpointEvery::Never => false,
+            CheckpointEvery::Seconds(s) => self.last_time.elapsed() >= Duration::from_secs_f64(s),
+            CheckpointEvery::Steps(n) => step >= self.last_step.unwrap_or(0).saturating_add(n),
+        }
+    }
+
+    /// Writes a checkpoint of `state` at `step` if the interval has elapsed. Returns whether one
+    /// was written.
+    pub fn checkpoint<S: Serialize>(&mut self, step: u64, state: &S) -> Result<bool, RunError> {
+        if !self.checkpoint_due(step) {
+            return Ok(false);
+        }
+        let file = CheckpointFile {
+            fingerprint: self.fingerprint.clone(),
+            step,
+            state,
+        };
+        write_json_atomic(&self.checkpoint_path, &file).map_err(|e| RunError::Checkpoint {
+            path: self.checkpoint_path.clone(),
+            message: e.to_string(),
+        })?;
+        self.last_time = Instant::now();
+        self.last_step = Some(step);
+        Ok(true)
+    }
+
+    /// With `--resume`: the last checkpointed state of this very run (same fingerprint), if any.
+    /// A missing, unreadable or foreign checkpoint yields `None` (the run starts afresh).
+    pub fn restore<S: DeserializeOwned>(&mut self) -> Option<S> {
+        if !self.resume {
+            return None;
+        }
+        let bytes = std::fs::read(&self.checkpoint_path).ok()?;
+        let file: CheckpointFile<S> = serde_json::from_slice(&bytes).ok()?;
+        if file.fingerprint != self.fingerprint {
+            return None;
+        }
+        self.last_step = Some(file.step);
+        Some(file.state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_are_stable_and_distinct() {
+        // Reference: SplitMix64 with state 0 first output is 0xE220A8397B1DCDAF (Vigna's
+        // reference implementation, splitmix64.c).
+        assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
+        // FNV-1a 64 of "a" is 0xAF63DC4C8601EC8C (FNV reference test vectors).
+        assert_eq!(fnv1a64(b"a"), 0xAF63_DC4C_8601_EC8C);
+        assert_eq!(derive_run_seed(7, "L1-r0"), derive_run_seed(7, "L1-r0"));
+        assert_ne!(derive_run_seed(7, "L1-r0"), derive_run_seed(7, "L1-r1"));
+        assert_ne!(derive_run_seed(7, "L1-r0"), derive_run_seed(8, "L1-r0"));
+    }
+
+    #[test]
+    fn checkpoint_every_parses() {
+        assert_eq!(
+            "30s".parse::<CheckpointEvery>(),
+            Ok(CheckpointEvery::Seconds(30.0))
+        );
+        assert_eq!(
+            "1000".parse::<CheckpointEvery>(),
+            Ok(CheckpointEvery::Steps(1000))
+        );
+        assert_eq!(
+            "never".parse::<CheckpointEvery>(),
+            Ok(CheckpointEvery::Never)
+        );
+        for bad in ["0", "-3", "0s", "xs", "ten"] {
+            assert!(bad.parse::<CheckpointEvery>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn checkpoint_round_trips_f64_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.json");
+        // Values that need all 17 significant digits, extremes and subnormals.
+        let state: Vec<f64> = vec![
+            0.1 + 0.2,
+            1.0 / 3.0,
+            std::f64::consts::PI,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            -1.234_567_890_123_456_7e-300,
+            2.0_f64.powi(60) + 1.0,
+        ];
+        let mut ctx = RunContext::new(
+            "r",
+            1,
+            "fp".into(),
+            path.clone(),
+            CheckpointEvery::Steps(1),
+            true,
+            Box::new(|_| {}),
+        );
+        assert!(ctx.checkpoint(5, &state).unwrap());
+        assert!(
+            !ctx.checkpoint(5, &state).unwrap(),
+            "interval of 1 step not elapsed"
+        );
+        let back: Vec<f64> = ctx.restore().unwrap();
+        assert_eq!(
+            back.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            state.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
+        // A different fingerprint (other config/seed) is ignored; so is resume = false.
+        let mut other = RunContext::new(
+            "r",
+            1,
+            "other".into(),
+            path.clone(),
+            CheckpointEvery::Never,
+            true,
+            Box::new(|_| {}),
+        );
+        assert!(other.restore::<Vec<f64>>().is_none());
+        let mut fresh = RunContext::new(
+            "r",
+            1,
+            "fp".into(),
+            path,
+            CheckpointEvery::Never,
+            false,
+            Box::new(|_| {}),
+        );
+        assert!(fresh.restore::<Vec<f64>>().is_none());
+    }
+}

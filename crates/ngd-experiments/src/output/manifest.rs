@@ -1,0 +1,113 @@
+//! `manifest.json`: everything needed to know how a result was produced.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The provenance record of one experiment's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Experiment name.
+    pub experiment: String,
+    /// One-line description.
+    pub description: String,
+    /// The preset the config started from.
+    pub preset: String,
+    /// The experiment seed (run seeds derive from it, see [`crate::derive_run_seed`]).
+    pub seed: u64,
+    /// The full effective config.
+    pub config: serde_json::Value,
+    /// `git rev-parse HEAD` of the workspace, or `"unknown"`.
+    pub git_revision: String,
+    /// Versions of this crate, the workspace crates, main dependencies and `rustc`.
+    pub crate_versions: BTreeMap<String, String>,
+    /// Worker threads used.
+    pub jobs: usize,
+    /// Wall time of the whole experiment (runs executed in this invocation plus `finish`), seconds.
+    pub wall_seconds: f64,
+    /// Solver routes used by the runs, with how many runs used each.
+    pub solver_routes: BTreeMap<String, u64>,
+    /// Per-run status.
+    pub runs: Vec<RunStatusEntry>,
+}
+
+/// One line of [`Manifest::runs`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunStatusEntry {
+    /// Stable run id.
+    pub run_id: String,
+    /// The run's derived seed.
+    pub seed: u64,
+    /// `completed` or `diverged`.
+    pub status: String,
+    /// For diverged runs: step and cause.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub detail: Option<String>,
+    /// The run's own wall time, seconds (from when it was executed, possibly an earlier invocation).
+    pub wall_seconds: f64,
+}
+
+/// `git rev-parse HEAD` run in `dir`, or `"unknown"` if git or the repository is unavailable.
+pub fn git_revision(dir: &Path) -> String {
+    std::process::Command::new("git")
+        .arg("rev-parse")
+        .arg("HEAD")
+        .current_dir(dir)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Versions of the workspace crates (all share the workspace version), of the main dependencies
+/// as locked in `Cargo.lock` at build time, and of `rustc`.
+pub fn crate_versions() -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    let own = env!("CARGO_PKG_VERSION");
+    for name in [
+        "ngd-data",
+        "ngd-models",
+        "ngd-fisher",
+        "ngd-optim",
+        "ngd-experiments",
+    ] {
+        map.insert(name.to_string(), own.to_string());
+    }
+    for pair in env!("NGD_DEP_VERSIONS")
+        .split(';')
+        .filter(|s| !s.is_empty())
+    {
+        if let Some((n, v)) = pair.split_once('=') {
+            map.insert(n.to_string(), v.to_string());
+        }
+    }
+    map.insert("rustc".into(), env!("NGD_RUSTC_VERSION").to_string());
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_include_workspace_and_rustc() {
+        let v = crate_versions();
+        assert_eq!(v["ngd-experiments"], env!("CARGO_PKG_VERSION"));
+        assert!(v["rustc"].starts_with("rustc") || v["rustc"] == "unknown");
+        assert!(v.contains_key("ndarray"), "{v:?}");
+    }
+
+    #[test]
+    fn git_revision_is_hash_or_unknown() {
+        let r = git_revision(Path::new(env!("CARGO_MANIFEST_DIR")));
+        assert!(
+            r == "unknown" || (r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit())),
+            "{r}"
+        );
+        assert_eq!(git_revision(Path::new("/")), "unknown");
+    }
+}

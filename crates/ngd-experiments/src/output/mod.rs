@@ -1,0 +1,24 @@
+//! Result files: atomic writes, the results folder layout, CSV tables, JSON files, the manifest.
+//!
+//! Folder contract, per experiment (`<out>/<experiment>/`):
+//!
+//! | file | content |
+//! |---|---|
+//! | `data.csv` (or several named CSVs) | tidy data: one row per run × recorded step, units in the header |
+//! | `manifest.json` | full config, seed, git revision, crate versions, wall time, solver routes, run statuses |
+//! | `summary.json` | headline numbers, claims, figure captions, diverged runs |
+//! | `<plot>.svg`, `<plot>.png` | figures |
+//! | `runs/<run-id>.json` | one finished run (written atomically when the run ends) |
+//! | `checkpoints/<run-id>.json` | in-progress state of a run (removed once the run's result is written) |
+//!
+//! The default `<out>` is `experiments/results` under the workspace root ([`default_out_dir`]).
+//! Every file is written through [`write_atomic`]: a reader never sees a partial file.
+
+mod atomic;
+mod dir;
+mod manifest;
+
+pub use atomic::{write_atomic, write_json_atomic};
+pub(crate) use dir::read_json_file;
+pub use dir::{ExperimentDir, default_out_dir, workspace_root};
+pub use manifest::{Manifest, RunStatusEntry, crate_versions, git_revision};

@@ -1,0 +1,45 @@
+//! Plots with `plotters`, each written as `<name>.svg` and `<name>.png`.
+//!
+//! - [`line_plot`]: curves on linear or log axes, legend, optional shaded spread band per
+//!   series, optional labelled horizontal reference line (e.g. "trivial level");
+//! - [`heatmap_grid`]: panels in rows × columns with titles and a shared colour scale bar;
+//! - [`scatter_plot`]: 2-D labelled point groups with separator lines through the origin;
+//! - [`stem_plot`]: coefficient vectors as stems, one panel per vector.
+//!
+//! Text uses the bundled DejaVu Sans (`assets/DejaVuSans.ttf`, licence in
+//! `assets/DejaVuSans-LICENSE.txt`), registered with plotters from bytes, so no system font is
+//! looked up. PNGs are written to a temporary file and renamed; SVGs are rendered in memory and
+//! written atomically.
+
+mod heatmap;
+mod line;
+mod render;
+mod scatter;
+mod stem;
+
+pub use heatmap::{HeatmapGrid, HeatmapPanel, heatmap_grid};
+pub use line::{LinePlot, Series, line_plot};
+pub use scatter::{PointGroup, ScatterPlot, Separator, scatter_plot};
+pub use stem::{StemPlot, stem_plot};
+
+use plotters::style::RGBColor;
+
+/// Colour-blind-friendly palette (Okabe & Ito 2008), cycled by series index.
+pub(crate) const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+    RGBColor(240, 228, 66),
+];
+
+/// The palette colour of series `i`.
+pub(crate) fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+#[cfg(test)]
+mod tests;

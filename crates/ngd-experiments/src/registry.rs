@@ -1,0 +1,132 @@
+//! The type-erased experiment registry used by the command line.
+//!
+//! [`DynExperiment`] is implemented for every [`Experiment`]; configs cross the erased boundary
+//! as JSON values (validated on the way in). To add an experiment, append an instance to
+//! [`registry`].
+
+use crate::config::{Preset, layered_config};
+use crate::error::{ConfigError, Error};
+use crate::experiment::Experiment;
+use crate::runner::{JobInfo, Outcome, RunnerOptions, execute};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// One run of a plan, type-erased (one entry of a `--plan` file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedRun {
+    /// Stable run id.
+    pub run_id: String,
+    /// Estimated cost.
+    pub cost: u64,
+    /// The run's parameters.
+    pub params: serde_json::Value,
+}
+
+/// An experiment seen through its name and JSON configs.
+pub trait DynExperiment: Sync {
+    /// Name (command line, folder).
+    fn name(&self) -> &'static str;
+    /// One-line description.
+    fn description(&self) -> &'static str;
+    /// Number of runs and total estimated cost of the preset's config.
+    fn preset_cost(&self, preset: Preset) -> (usize, u64);
+    /// Builds the effective config (preset ← file ← `--set`) and validates it.
+    fn resolve_config(
+        &self,
+        preset: Preset,
+        file: Option<&Path>,
+        sets: &[String],
+    ) -> Result<serde_json::Value, ConfigError>;
+    /// The plan of a (JSON) config.
+    fn plan_json(&self, config: &serde_json::Value) -> Result<Vec<PlannedRun>, ConfigError>;
+    /// Runs all runs (or only run `only`, without `finish`) of a (JSON) config.
+    fn execute_json(
+        &self,
+        config: &serde_json::Value,
+        job: &JobInfo,
+        opts: &RunnerOptions,
+        only: Option<&str>,
+    ) -> Result<Outcome, Error>;
+}
+
+fn typed<E: Experiment>(exp: &E, config: &serde_json::Value) -> Result<E::Config, ConfigError> {
+    let c: E::Config =
+        serde_json::from_value(config.clone()).map_err(|e| ConfigError::BadValue {
+            key: "?".into(),
+            source_name: format!("config of `{}`", exp.name()),
+            message: e.to_string(),
+        })?;
+    exp.validate(&c)?;
+    Ok(c)
+}
+
+impl<E: Experiment> DynExperiment for E {
+    fn name(&self) -> &'static str {
+        Experiment::name(self)
+    }
+
+    fn description(&self) -> &'static str {
+        Experiment::description(self)
+    }
+
+    fn preset_cost(&self, preset: Preset) -> (usize, u64) {
+        let plan = self.plan(&self.config(preset));
+        (plan.len(), plan.iter().map(|s| s.cost).sum())
+    }
+
+    fn resolve_config(
+        &self,
+        preset: Preset,
+        file: Option<&Path>,
+        sets: &[String],
+    ) -> Result<serde_json::Value, ConfigError> {
+        let config = layered_config(&self.config(preset), file, sets)?;
+        self.validate(&config)?;
+        serde_json::to_value(&config)
+            .map_err(|e| ConfigError::Usage(format!("internal: config not serializable: {e}")))
+    }
+
+    fn plan_json(&self, config: &serde_json::Value) -> Result<Vec<PlannedRun>, ConfigError> {
+        let c = typed(self, config)?;
+        self.plan(&c)
+            .into_iter()
+            .map(|s| {
+                Ok(PlannedRun {
+                    params: serde_json::to_value(&s.params).map_err(|e| {
+                        ConfigError::Usage(format!("internal: params not serializable: {e}"))
+                    })?,
+                    run_id: s.id,
+                    cost: s.cost,
+                })
+            })
+            .collect()
+    }
+
+    fn execute_json(
+        &self,
+        config: &serde_json::Value,
+        job: &JobInfo,
+        opts: &RunnerOptions,
+        only: Option<&str>,
+    ) -> Result<Outcome, Error> {
+        let c = typed(self, config)?;
+        execute(self, &c, job, opts, only)
+    }
+}
+
+/// Every registered experiment, in report order.
+pub fn registry() -> Vec<&'static dyn DynExperiment> {
+    vec![&crate::experiments::egd_demo::EgdDemo]
+}
+
+/// Looks an experiment up by name.
+pub fn find(name: &str) -> Result<&'static dyn DynExperiment, ConfigError> {
+    let all = registry();
+    all.iter()
+        .copied()
+        .find(|e| e.name() == name)
+        .ok_or_else(|| ConfigError::UnknownExperiment {
+            name: name.into(),
+            available: all.iter().map(|e| e.name()).collect::<Vec<_>>().join(", "),
+        })
+}

@@ -1,0 +1,323 @@
+//! Executes an experiment's plan: worker threads, resume, checkpoints, result files, `finish`.
+//!
+//! - Up to `jobs` worker threads (`std::thread::scope`) take runs from a shared queue (an atomic
+//!   index into the plan). Each run's result depends only on the config, the experiment seed and
+//!   the run id, so results are identical for any `jobs`.
+//! - With `resume`, a run whose `runs/<run-id>.json` exists and was produced for the same
+//!   experiment, config, seed and run (fingerprint) is not run again; an interrupted run restarts
+//!   from its checkpoint if the experiment uses `ctx.restore`.
+//! - Each run's record is written atomically to `runs/<run-id>.json` as soon as it ends; its
+//!   checkpoint is then removed. A diverged run is recorded as such; a failed run writes
+//!   nothing (so `--resume` retries it), the other runs go on, and the experiment then fails
+//!   without calling `finish`.
+//! - `finish` receives every record in plan order; the runner writes `summary.json` and
+//!   `manifest.json`.
+//!
+//! BLAS threads: `main` sets `OPENBLAS_NUM_THREADS=1` before any BLAS call when `jobs > 1`
+//! (see [`crate::cli`]), so worker threads do not oversubscribe the cores.
+
+use crate::context::{CheckpointEvery, RunContext, derive_run_seed, fnv1a64};
+use crate::error::{ConfigError, Error, RunError};
+use crate::experiment::{Experiment, RunRecord, RunSpec, diverged_runs};
+use crate::output::{
+    ExperimentDir, Manifest, RunStatusEntry, crate_versions, git_revision, workspace_root,
+    write_json_atomic,
+};
+use crate::progress::ExperimentProgress;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// How to execute a plan.
+#[derive(Debug, Clone)]
+pub struct RunnerOptions {
+    /// Worker threads (≥ 1).
+    pub jobs: usize,
+    /// Skip runs whose result exists; restart interrupted runs from checkpoints.
+    pub resume: bool,
+    /// Checkpoint interval.
+    pub checkpoint_every: CheckpointEvery,
+}
+
+/// What the experiment is run with.
+#[derive(Debug, Clone)]
+pub struct JobInfo {
+    /// Preset the config started from (recorded in the manifest).
+    pub preset: String,
+    /// Experiment seed.
+    pub seed: u64,
+    /// Results root `<out>`.
+    pub out: std::path::PathBuf,
+}
+
+/// The content of `runs/<run-id>.json`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StoredRun<O> {
+    /// Experiment name.
+    pub experiment: String,
+    /// Run id.
+    pub run_id: String,
+    /// Derived run seed.
+    pub seed: u64,
+    /// Fingerprint of (experiment, config, seed, run id).
+    pub fingerprint: String,
+    /// The run's wall time, seconds.
+    pub wall_seconds: f64,
+    /// Solver routes used.
+    pub solver_routes: Vec<String>,
+    /// How it ended.
+    pub record: RunRecord<O>,
+}
+
+/// A finished pending run: its plan index and result.
+type Finished<O> = (usize, Result<StoredRun<O>, Error>);
+
+/// What one execution did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Runs executed now.
+    pub executed: usize,
+    /// Runs taken from existing result files.
+    pub reused: usize,
+    /// Runs recorded as diverged (executed or reused).
+    pub diverged: usize,
+    /// Wall time of this invocation, seconds.
+    pub wall_seconds: f64,
+}
+
+/// The fingerprint of one run: FNV-1a of experiment name, canonical config JSON, seed and id.
+pub fn fingerprint(experiment: &str, config_json: &str, seed: u64, run_id: &str) -> String {
+    let text = format!("{experiment}\n{config_json}\n{seed}\n{run_id}");
+    format!("{:016x}", fnv1a64(text.as_bytes()))
+}
+
+fn check_ids<P>(name: &str, plan: &[RunSpec<P>]) -> Result<(), ConfigError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for spec in plan {
+        let ok = !spec.id.is_empty()
+            && spec
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            && !spec.id.starts_with('.');
+        if !ok || !seen.insert(spec.id.as_str()) {
+            return Err(ConfigError::Usage(format!(
+                "experiment `{name}` planned an invalid or duplicate run id `{}`",
+                spec.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs the plan of `exp` (all runs, or only `only`), then — unless `only` is given — calls
+/// `finish` and writes `summary.json` and `manifest.json`.
+pub fn execute<E: Experiment>(
+    exp: &E,
+    config: &E::Config,
+    job: &JobInfo,
+    opts: &RunnerOptions,
+    only: Option<&str>,
+) -> Result<Outcome, Error> {
+    let start = Instant::now();
+    exp.validate(config)?;
+    let name = exp.name();
+    let config_value = serde_json::to_value(config).map_err(|e| Error::format(&job.out, e))?;
+    let config_json = config_value.to_string();
+    let plan = exp.plan(config);
+    check_ids(name, &plan)?;
+    if let Some(id) = only {
+        if !plan.iter().any(|s| s.id == id) {
+            return Err(
+                ConfigError::Usage(format!("experiment `{name}` has no run `{id}`")).into(),
+            );
+        }
+    }
+    let dir = ExperimentDir::create(&job.out, name)?;
+    let fps: Vec<String> = plan
+        .iter()
+        .map(|s| fingerprint(name, &config_json, job.seed, &s.id))
+        .collect();
+
+    // Existing results (with --resume).
+    let mut stored: Vec<Option<StoredRun<E::RunOutput>>> = Vec::with_capacity(plan.len());
+    for (spec, fp) in plan.iter().zip(&fps) {
+        let reuse = if opts.resume {
+            crate::output::read_json_file::<StoredRun<E::RunOutput>>(&dir.run_path(&spec.id))
+                .ok()
+                .filter(|r| &r.fingerprint == fp)
+        } else {
+            None
+        };
+        stored.push(reuse);
+    }
+    let pending: Vec<usize> = (0..plan.len())
+        .filter(|&i| stored[i].is_none() && only.is_none_or(|id| plan[i].id == id))
+        .collect();
+    let reused = plan.len() - pending.len();
+
+    let progress = ExperimentProgress::new(name, pending.iter().map(|&i| plan[i].cost).collect());
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Finished<E::RunOutput>>> = Mutex::new(Vec::new());
+    let jobs = opts.jobs.clamp(1, pending.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                loop {
+                    let slot = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&i) = pending.get(slot) else { break };
+                    let spec = &plan[i];
+                    let result =
+                        run_one(exp, config, spec, &fps[i], job, opts, &dir, &progress, slot);
+                    let status = match &result {
+                        Ok(r) => match r.record {
+                            RunRecord::Completed { .. } => "completed".to_string(),
+                            RunRecord::Diverged { step, .. } => format!("diverged at step {step}"),
+                        },
+                        Err(e) => format!("FAILED ({e})"),
+                    };
+                    let secs = result.as_ref().map_or(0.0, |r| r.wall_seconds);
+                    progress.run_finished(slot, &spec.id, &status, secs);
+                    results
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((i, result));
+                }
+            });
+        }
+    });
+    progress.done();
+
+    let mut failures = Vec::new();
+    for (i, result) in results.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        match result {
+            Ok(run) => stored[i] = Some(run),
+            Err(e) => failures.push((plan[i].id.clone(), e)),
+        }
+    }
+    if !failures.is_empty() {
+        failures.sort_by(|a, b| a.0.cmp(&b.0));
+        let count = failures.len();
+        let (run_id, err) = failures.swap_remove(0);
+        return Err(match err {
+            Error::Run { source, .. } => Error::Run {
+                experiment: name.into(),
+                count,
+                run_id,
+                source,
+            },
+            other => other,
+        });
+    }
+    let executed = pending.len();
+    if only.is_some() {
+        return Ok(Outcome {
+            executed,
+            reused,
+            diverged: 0,
+            wall_seconds: start.elapsed().as_secs_f64(),
+        });
+    }
+
+    // Every run now has a record, in plan order.
+    let mut routes: BTreeMap<String, u64> = BTreeMap::new();
+    let mut statuses = Vec::new();
+    let mut records = Vec::with_capacity(plan.len());
+    for (spec, run) in plan.into_iter().zip(stored) {
+        let run =
+            run.ok_or_else(|| Error::format(&dir.run_path(&spec.id), "missing run result"))?;
+        for r in &run.solver_routes {
+            *routes.entry(r.clone()).or_default() += 1;
+        }
+        let (status, detail) = match &run.record {
+            RunRecord::Completed { .. } => ("completed", None),
+            RunRecord::Diverged { step, cause } => {
+                ("diverged", Some(format!("step {step}: {cause}")))
+            }
+        };
+        statuses.push(RunStatusEntry {
+            run_id: spec.id.clone(),
+            seed: run.seed,
+            status: status.into(),
+            detail,
+            wall_seconds: run.wall_seconds,
+        });
+        records.push((spec, run.record));
+    }
+    let mut summary = exp.finish(config, &records, &dir)?;
+    summary.diverged = diverged_runs(&records);
+    let diverged = summary.diverged.len();
+    dir.write_json("summary.json", &summary)?;
+    let manifest = Manifest {
+        experiment: name.into(),
+        description: exp.description().into(),
+        preset: job.preset.clone(),
+        seed: job.seed,
+        config: config_value,
+        git_revision: git_revision(&workspace_root()),
+        crate_versions: crate_versions(),
+        jobs: opts.jobs,
+        wall_seconds: start.elapsed().as_secs_f64(),
+        solver_routes: routes,
+        runs: statuses,
+    };
+    dir.write_json("manifest.json", &manifest)?;
+    Ok(Outcome {
+        executed,
+        reused,
+        diverged,
+        wall_seconds: manifest.wall_seconds,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_one<E: Experiment>(
+    exp: &E,
+    config: &E::Config,
+    spec: &RunSpec<E::Params>,
+    fp: &str,
+    job: &JobInfo,
+    opts: &RunnerOptions,
+    dir: &ExperimentDir,
+    progress: &ExperimentProgress,
+    slot: usize,
+) -> Result<StoredRun<E::RunOutput>, Error> {
+    let start = Instant::now();
+    let seed = derive_run_seed(job.seed, &spec.id);
+    let ckpt = dir.checkpoint_path(&spec.id);
+    let mut ctx = RunContext::new(
+        &spec.id,
+        job.seed,
+        fp.to_string(),
+        ckpt.clone(),
+        opts.checkpoint_every,
+        opts.resume,
+        Box::new(move |f| progress.update(slot, f)),
+    );
+    let record = match exp.run(config, spec, &mut ctx) {
+        Ok(output) => RunRecord::Completed { output },
+        Err(RunError::Diverged { step, cause }) => RunRecord::Diverged { step, cause },
+        Err(source) => {
+            return Err(Error::Run {
+                experiment: exp.name().into(),
+                count: 1,
+                run_id: spec.id.clone(),
+                source,
+            });
+        }
+    };
+    let run = StoredRun {
+        experiment: exp.name().into(),
+        run_id: spec.id.clone(),
+        seed,
+        fingerprint: fp.to_string(),
+        wall_seconds: start.elapsed().as_secs_f64(),
+        solver_routes: ctx.routes().iter().cloned().collect(),
+        record,
+    };
+    write_json_atomic(&dir.run_path(&spec.id), &run)?;
+    let _ = std::fs::remove_file(&ckpt);
+    Ok(run)
+}

@@ -1,0 +1,103 @@
+//! The three Moore–Penrose routes for diagonal networks: kernel (N ≤ D), weighted least squares
+//! (N ≥ D) and the always-valid minimum-norm least squares (see `docs/math.md` for derivations).
+
+use super::logistic::{ScaledWeights, cofactor_square_sum, spread_over_layers};
+use crate::FisherError;
+use crate::linalg::{Cutoff, lstsq_full_column_rank, lstsq_min_norm, spd_solve};
+use ndarray::{Array2, ArrayView1, ArrayView2, Axis, Slice};
+use ngd_models::logistic::natural_target;
+
+/// Kernel route: `K a = t` with `K = X̃ diag(s) X̃ᵀ` (the empirical NTK), `g_l = c_l ⊙ X̃ᵀ a`.
+///
+/// `M = diag(d)^{1/2} X̃ J` has `M Mᵀ = diag(d)^{1/2} K diag(d)^{1/2}`; when `K` is invertible,
+/// `M⁺ = Mᵀ (M Mᵀ)⁻¹` and the weights cancel: `g = Jᵀ X̃ᵀ K⁻¹ t`. Only `t = −(1 + e^{−u})`
+/// enters, so the route is stable for any positive margins.
+pub(crate) fn kernel(
+    x_signed: ArrayView2<'_, f64>,
+    margins: ArrayView1<'_, f64>,
+    cofactors: ArrayView2<'_, f64>,
+    cutoff: Cutoff,
+) -> Result<(Array2<f64>, usize), FisherError> {
+    let n = x_signed.nrows();
+    let s = cofactor_square_sum(cofactors);
+    let k = x_signed.dot(&(&x_signed * &s.view().insert_axis(Axis(0))).t());
+    let t = margins.mapv(natural_target);
+    if t.iter().any(|x| !x.is_finite()) {
+        return Err(FisherError::NonFinite {
+            what: "natural target t = −(1 + e^{−u}) (a margin is below about −709)",
+        });
+    }
+    let a = spd_solve(k.view(), t.view(), cutoff, "empirical NTK X̃ diag(s) X̃ᵀ")?;
+    let v = x_signed.t().dot(&a);
+    Ok((spread_over_layers(cofactors, v.view()), n))
+}
+
+/// Weighted route: `v = argmin ‖d^{1/2} ⊙ (X̃ v − t)‖` by QR, `g_l = c_l ⊙ v / s`.
+///
+/// When `d^{1/2} X̃` has full column rank D and `J` full row rank (`s > 0`),
+/// `M⁺ = J⁺ (d^{1/2} X̃)⁺` with `J⁺ = Jᵀ diag(1/s)`.
+pub(crate) fn weighted(
+    x_signed: ArrayView2<'_, f64>,
+    margins: ArrayView1<'_, f64>,
+    cofactors: ArrayView2<'_, f64>,
+    cutoff: Cutoff,
+) -> Result<(Array2<f64>, usize), FisherError> {
+    let (n, d) = x_signed.dim();
+    if n < d {
+        return Err(FisherError::Singular {
+            what: "weighted data diag(d)^{1/2} X̃",
+            rank: n,
+            needed: d,
+            hint: "; the weighted route needs N ≥ D".into(),
+        });
+    }
+    let s = cofactor_square_sum(cofactors);
+    let positive = s.iter().filter(|&&x| x > 0.0).count();
+    if positive < d {
+        return Err(FisherError::Singular {
+            what: "J Jᵀ = diag(s)",
+            rank: positive,
+            needed: d,
+            hint: "; some s_i = Σ_l c_{l,i}² is zero".into(),
+        });
+    }
+    let w = ScaledWeights::new(margins)?;
+    let a = &x_signed * &w.sqrt_weight.view().insert_axis(Axis(1));
+    let v = lstsq_full_column_rank(
+        a.view(),
+        w.sqrt_weight_target.view(),
+        cutoff,
+        "weighted data diag(d)^{1/2} X̃",
+    )?;
+    let v_over_s = &v / &s;
+    Ok((spread_over_layers(cofactors, v_over_s.view()), d))
+}
+
+/// Minimum-norm route: `g = M⁺ (d^{1/2} ⊙ t)` with `M = diag(d)^{1/2} X̃ J` (`N × LD`), by SVD.
+pub(crate) fn min_norm(
+    x_signed: ArrayView2<'_, f64>,
+    margins: ArrayView1<'_, f64>,
+    cofactors: ArrayView2<'_, f64>,
+    cutoff: Cutoff,
+) -> Result<(Array2<f64>, usize), FisherError> {
+    let (n, d) = x_signed.dim();
+    let layers = cofactors.nrows();
+    let w = ScaledWeights::new(margins)?;
+    let wx = &x_signed * &w.sqrt_weight.view().insert_axis(Axis(1));
+    // Column block l of M is diag(√d̂) X̃ diag(c_l).
+    let mut m = Array2::zeros((n, layers * d));
+    for (l, c) in cofactors.axis_iter(Axis(0)).enumerate() {
+        let mut block = m.slice_axis_mut(Axis(1), Slice::from(l * d..(l + 1) * d));
+        block.assign(&(&wx * &c.insert_axis(Axis(0))));
+    }
+    let sol = lstsq_min_norm(m.view(), w.sqrt_weight_target.view(), cutoff)?;
+    let direction = sol
+        .x
+        .into_shape_with_order((layers, d))
+        .map_err(|e| FisherError::Shape {
+            what: "min-norm solution",
+            expected: format!("{layers} × {d}"),
+            found: e.to_string(),
+        })?;
+    Ok((direction, sol.rank))
+}
