@@ -1,5 +1,6 @@
 //! The one error type of `ngd-optim`.
 
+use ngd_fisher::FisherError;
 use ngd_models::ModelError;
 use thiserror::Error;
 
@@ -13,6 +14,10 @@ pub enum OptimError {
     /// An error from the model or loss code of `ngd-models`.
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// An error from a natural-gradient solver of `ngd-fisher` (a singular system under the
+    /// cut-off policy, a forced route whose preconditions fail, …).
+    #[error(transparent)]
+    Fisher(#[from] FisherError),
     /// A shape does not fit: names the quantity, the expected and the found shape.
     #[error("shape mismatch for {what}: expected {expected}, found {found}")]
     Shape {

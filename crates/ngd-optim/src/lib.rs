@@ -14,7 +14,7 @@
 //! - [`Objective`] and [`Parameters`] — what the executor needs to know about a model.
 //!
 //! Problems: [`ClassificationProblem`] (mean logistic loss on `X̃ = diag(y) X`) and
-//! [`CompletionProblem`] (squared loss on observed entries). Modules [`egd`], [`flow`] and
+//! [`CompletionProblem`] (squared loss on observed entries). Modules [`egd`], [`ngd`], [`flow`] and
 //! [`baselines`] hold the rules, integrators and reference solvers.
 
 pub mod baselines;
@@ -23,6 +23,7 @@ mod error;
 mod executor;
 pub mod flow;
 mod losses;
+pub mod ngd;
 mod observer;
 mod problem;
 mod rule;
@@ -31,6 +32,7 @@ mod schedule;
 pub use egd::{BatchEgd, DiagonalEgd, DiagonalStep, FactorizationEgd, FactorizationStep};
 pub use error::OptimError;
 pub use executor::{DivergenceCause, Executor, Outcome, Resume, Stop};
+pub use ngd::{DiagonalNgd, FactorizationNgd, FisherChoice};
 pub use observer::{NoObserver, Observation, Observer};
 pub use problem::{ClassificationProblem, CompletionProblem};
 pub use rule::{Objective, Parameters, StepReport, StepRule};
