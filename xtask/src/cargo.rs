@@ -7,10 +7,7 @@ use std::time::Instant;
 /// The workspace root (the parent of this crate's manifest directory).
 fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or(manifest)
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 
 /// The cargo executable that runs us (falls back to `cargo` on the PATH).
@@ -77,7 +74,14 @@ pub fn test(tests_only: bool) -> Result<(), String> {
 /// `cargo xtask reproduce ARGS…`: build `ngd` in release and run `ngd reproduce ARGS…`.
 pub fn reproduce(args: &[String]) -> Result<(), String> {
     let mut build = cargo();
-    build.args(["build", "--release", "--package", "ngd-experiments", "--bin", "ngd"]);
+    build.args([
+        "build",
+        "--release",
+        "--package",
+        "ngd-experiments",
+        "--bin",
+        "ngd",
+    ]);
     step("cargo build --release (ngd)", build)?;
     let mut run = cargo();
     run.args([

@@ -45,21 +45,44 @@ fn diag_route(c: &mut Criterion, name: &str, n: usize, d: usize, route: Route) {
     };
     c.bench_function(name, |b| {
         b.iter(|| {
-            black_box(diag_natural_gradient(x.view(), u.view(), cof.view(), &options).expect("solve"))
+            black_box(
+                diag_natural_gradient(x.view(), u.view(), cof.view(), &options).expect("solve"),
+            )
         })
     });
 }
 
 fn diagonal(c: &mut Criterion) {
     diag_route(c, "diag-kernel/N500-D1000-L2", 500, 1000, Route::Kernel);
-    diag_route(c, "diag-weighted/N2500-D1000-L2", 2500, 1000, Route::Weighted);
-    diag_route(c, "ngd-diag-dense/dense-beta/N500-D1000-L2", 500, 1000, Route::DenseBeta);
+    diag_route(
+        c,
+        "diag-weighted/N2500-D1000-L2",
+        2500,
+        1000,
+        Route::Weighted,
+    );
+    diag_route(
+        c,
+        "ngd-diag-dense/dense-beta/N500-D1000-L2",
+        500,
+        1000,
+        Route::DenseBeta,
+    );
+    diag_route(
+        c,
+        "ngd-diag-dense/dense-beta/N2500-D1000-L2",
+        2500,
+        1000,
+        Route::DenseBeta,
+    );
     diag_route(c, "diag-min-norm/N500-D1000-L2", 500, 1000, Route::MinNorm);
     // Full brute force pinv(F(w)) ∇_w at a smaller size, against the kernel route there.
     diag_route(c, "diag-kernel/N100-D200-L2", 100, 200, Route::Kernel);
     let (x, u, cof) = diag_problem(100, 200, 2);
     c.bench_function("diag-dense-pinv/N100-D200-L2", |b| {
-        b.iter(|| black_box(diag_dense(x.view(), u.view(), cof.view(), Cutoff::default()).expect("pinv")))
+        b.iter(|| {
+            black_box(diag_dense(x.view(), u.view(), cof.view(), Cutoff::default()).expect("pinv"))
+        })
     });
 }
 
@@ -73,14 +96,20 @@ fn factorization(c: &mut Criterion) {
     });
     let (ws2, g2) = factor_problem(100, 2);
     c.bench_function("factor-mp-sylvester/D100-L2", |b| {
-        b.iter(|| black_box(moore_penrose(&ws2, g2.view(), &MpOptions::default()).expect("sylvester")))
+        b.iter(|| {
+            black_box(moore_penrose(&ws2, g2.view(), &MpOptions::default()).expect("sylvester"))
+        })
     });
     let (ws_small, g_small) = factor_problem(12, 3);
     c.bench_function("factor-mp-cg/D12-L3", |b| {
-        b.iter(|| black_box(moore_penrose(&ws_small, g_small.view(), &MpOptions::default()).expect("cg")))
+        b.iter(|| {
+            black_box(moore_penrose(&ws_small, g_small.view(), &MpOptions::default()).expect("cg"))
+        })
     });
     c.bench_function("factor-dense-pinv/D12-L3", |b| {
-        b.iter(|| black_box(factor_dense(&ws_small, g_small.view(), Cutoff::default()).expect("pinv")))
+        b.iter(|| {
+            black_box(factor_dense(&ws_small, g_small.view(), Cutoff::default()).expect("pinv"))
+        })
     });
 }
 

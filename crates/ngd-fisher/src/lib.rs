@@ -19,8 +19,6 @@ pub mod factorization;
 pub mod linalg;
 pub mod ntk;
 
-pub use diagonal::{
-    DiagNaturalGradient, DiagOptions, Route, RouteChoice, diag_natural_gradient,
-};
+pub use diagonal::{DiagNaturalGradient, DiagOptions, Route, RouteChoice, diag_natural_gradient};
 pub use error::FisherError;
 pub use linalg::Cutoff;

@@ -52,7 +52,10 @@ fn moore_penrose_matches_dense_brute_force() {
             }
             let res = rel_err(beta_change(&ws, &mp.directions).view(), g.view());
             assert!(res <= 1e-9, "L = {l}, D = {d}: residual {res:e}");
-            eprintln!("L={l} D={d} {:?}: iterations {}, residual {res:.2e}", mp.method, mp.iterations);
+            eprintln!(
+                "L={l} D={d} {:?}: iterations {}, residual {res:.2e}",
+                mp.method, mp.iterations
+            );
         }
     }
     eprintln!("worst relative error, Moore–Penrose vs dense (factorization): {worst:.2e}");

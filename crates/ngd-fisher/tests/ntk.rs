@@ -21,10 +21,14 @@ fn diagonal_kernels() {
         let explicit = x.dot(&j).dot(&j.t()).dot(&x.t());
         assert!(rel_err(egd_ntk(x.view(), c.view()).view(), explicit.view()) <= 1e-13);
         let theta = natural_ntk(x.view(), u.view(), c.view(), Cutoff::default()).unwrap();
-        let g = diag_natural_gradient(x.view(), u.view(), c.view(), &DiagOptions::default()).unwrap();
+        let g =
+            diag_natural_gradient(x.view(), u.view(), c.view(), &DiagOptions::default()).unwrap();
         let t: Array1<f64> = u.mapv(|v| -(1.0 + (-v).exp()));
         let velocity = margin_velocity(x.view(), c.view(), g.direction.view());
-        assert!(rel_err1(velocity.view(), theta.dot(&t).view()) <= 1e-10, "N = {n}, D = {d}");
+        assert!(
+            rel_err1(velocity.view(), theta.dot(&t).view()) <= 1e-10,
+            "N = {n}, D = {d}"
+        );
         if n <= d {
             let eye = ndarray::Array2::<f64>::eye(n);
             assert!(rel_err(theta.view(), eye.view()) <= 1e-12);
@@ -55,7 +59,12 @@ fn factorization_responses() {
         if l == 1 {
             assert!(rel_err(egf.view(), e.view()) <= 1e-15);
         } else {
-            let off: f64 = egf.iter().enumerate().filter(|(k, _)| *k != 3 * d + 3).map(|(_, x)| x.abs()).sum();
+            let off: f64 = egf
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != 3 * d + 3)
+                .map(|(_, x)| x.abs())
+                .sum();
             assert!(off > 1e-3, "L = {l}");
         }
         // Finite steps approach the flows as η → 0 (first-order error O(η)).

@@ -22,13 +22,13 @@ fn pull_back_and_solve(
     let grad_w = j.t().dot(grad_beta);
     let p = pinv(fisher_w.view(), cutoff)?;
     let g = p.matrix.dot(&grad_w);
-    let direction = g
-        .into_shape_with_order(cofactors.raw_dim())
-        .map_err(|e| FisherError::Shape {
-            what: "dense natural gradient",
-            expected: format!("{} × {}", cofactors.nrows(), cofactors.ncols()),
-            found: e.to_string(),
-        })?;
+    let direction =
+        g.into_shape_with_order(cofactors.raw_dim())
+            .map_err(|e| FisherError::Shape {
+                what: "dense natural gradient",
+                expected: format!("{} × {}", cofactors.nrows(), cofactors.ncols()),
+                found: e.to_string(),
+            })?;
     Ok((direction, p.rank))
 }
 

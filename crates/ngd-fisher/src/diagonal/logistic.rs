@@ -60,7 +60,10 @@ impl ScaledWeights {
 }
 
 /// The mean logistic-loss gradient `∇_β L = (1/N) X̃ᵀ ℓ'(u)` with `ℓ'(u) = −φ(−u)`.
-pub fn logistic_gradient(x_signed: ArrayView2<'_, f64>, margins: ArrayView1<'_, f64>) -> Array1<f64> {
+pub fn logistic_gradient(
+    x_signed: ArrayView2<'_, f64>,
+    margins: ArrayView1<'_, f64>,
+) -> Array1<f64> {
     let n = x_signed.nrows().max(1) as f64;
     x_signed.t().dot(&margins.mapv(loss_derivative)) / n
 }
@@ -84,7 +87,10 @@ pub(crate) fn cofactor_square_sum(cofactors: ArrayView2<'_, f64>) -> Array1<f64>
 }
 
 /// The stacked direction `g_l = c_l ⊙ v` (`L × D`).
-pub(crate) fn spread_over_layers(cofactors: ArrayView2<'_, f64>, v: ArrayView1<'_, f64>) -> Array2<f64> {
+pub(crate) fn spread_over_layers(
+    cofactors: ArrayView2<'_, f64>,
+    v: ArrayView1<'_, f64>,
+) -> Array2<f64> {
     &cofactors * &v.insert_axis(Axis(0))
 }
 

@@ -120,7 +120,11 @@ pub fn diag_natural_gradient(
             (g, r, route, None)
         }
         RouteChoice::Auto => {
-            let first = if n <= d { Route::Kernel } else { Route::Weighted };
+            let first = if n <= d {
+                Route::Kernel
+            } else {
+                Route::Weighted
+            };
             match run(first) {
                 Ok((g, r)) => (g, r, first, None),
                 Err(FisherError::Singular { .. }) => {
@@ -173,7 +177,10 @@ pub(crate) fn validate_inputs(
         });
     }
     for (what, mut values) in [
-        ("signed data X̃", Box::new(x_signed.iter()) as Box<dyn Iterator<Item = &f64>>),
+        (
+            "signed data X̃",
+            Box::new(x_signed.iter()) as Box<dyn Iterator<Item = &f64>>,
+        ),
         ("margins u", Box::new(margins.iter())),
         ("cofactors", Box::new(cofactors.iter())),
     ] {

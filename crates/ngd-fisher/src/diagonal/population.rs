@@ -4,9 +4,7 @@
 //! `s > 0`, `F_pop(w) = Jᵀ F_pop J` has the Moore–Penrose natural gradient
 //! `g = J⁺ F_pop⁻¹ ∇_β L`, i.e. `g_l = c_l ⊙ (F_pop⁻¹ ∇_β L) / s`.
 
-use super::logistic::{
-    cofactor_square_sum, logistic_gradient, spread_over_layers, weighted_gram,
-};
+use super::logistic::{cofactor_square_sum, logistic_gradient, spread_over_layers, weighted_gram};
 use super::{DiagNaturalGradient, Route, validate_inputs};
 use crate::FisherError;
 use crate::linalg::{Cutoff, spd_solve};
@@ -26,7 +24,11 @@ pub fn population_fisher(
             found: format!("{m} × {d}"),
         });
     }
-    if x_population.iter().chain(beta.iter()).any(|x| !x.is_finite()) {
+    if x_population
+        .iter()
+        .chain(beta.iter())
+        .any(|x| !x.is_finite())
+    {
         return Err(FisherError::NonFinite {
             what: "population inputs Xp or β",
         });

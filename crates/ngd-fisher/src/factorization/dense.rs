@@ -27,7 +27,7 @@ pub fn vec(m: ArrayView2<'_, f64>) -> Array1<f64> {
     m.t().iter().copied().collect()
 }
 
-/// The inverse of [`vec`] for a `rows × cols` matrix; `None` if the length does not fit.
+/// The inverse of [`vec()`] for a `rows × cols` matrix; `None` if the length does not fit.
 pub fn unvec(v: ArrayView1<'_, f64>, rows: usize, cols: usize) -> Option<Array2<f64>> {
     if v.len() != rows * cols {
         return None;
@@ -63,7 +63,12 @@ pub fn dense_natural_gradient(
     let g = p.matrix.dot(&j.t().dot(&vec(grad)));
     let directions = (0..factors.len())
         .map(|i| {
-            unvec(g.slice_axis(Axis(0), Slice::from(i * d * d..(i + 1) * d * d)), d, d).ok_or(FisherError::Shape {
+            unvec(
+                g.slice_axis(Axis(0), Slice::from(i * d * d..(i + 1) * d * d)),
+                d,
+                d,
+            )
+            .ok_or(FisherError::Shape {
                 what: "dense factorization direction",
                 expected: format!("{d} × {d}"),
                 found: format!("length {}", d * d),

@@ -52,7 +52,10 @@ pub struct FactorNaturalGradient {
 }
 
 /// Checks that the factors are non-empty, square, equal-sized and finite, and that `G` matches.
-pub(crate) fn validate_inputs(factors: &[Array2<f64>], grad: ArrayView2<'_, f64>) -> Result<usize, FisherError> {
+pub(crate) fn validate_inputs(
+    factors: &[Array2<f64>],
+    grad: ArrayView2<'_, f64>,
+) -> Result<usize, FisherError> {
     let Some(first) = factors.first() else {
         return Err(FisherError::Invalid {
             what: "factorization depth L",

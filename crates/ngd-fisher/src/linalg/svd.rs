@@ -71,7 +71,11 @@ pub fn pinv(a: ArrayView2<'_, f64>, cutoff: Cutoff) -> Result<PseudoInverse, Fis
     let svd = thin_svd(a)?;
     let rank = svd.rank(cutoff);
     // A⁺ = V_r diag(1/σ_r) U_rᵀ.
-    let mut v_scaled = svd.vt.slice_axis(Axis(0), Slice::from(..rank)).t().to_owned();
+    let mut v_scaled = svd
+        .vt
+        .slice_axis(Axis(0), Slice::from(..rank))
+        .t()
+        .to_owned();
     for (mut col, &s) in v_scaled.axis_iter_mut(Axis(1)).zip(svd.sigma.iter()) {
         col /= s;
     }
@@ -111,8 +115,15 @@ pub fn lstsq_min_norm(
     let rank = svd.rank(cutoff);
     // x = V_r diag(1/σ_r) U_rᵀ b.
     let mut coef = svd.u.slice_axis(Axis(1), Slice::from(..rank)).t().dot(&b);
-    coef.zip_mut_with(&svd.sigma.slice_axis(Axis(0), Slice::from(..rank)), |c, &s| *c /= s);
-    let x = svd.vt.slice_axis(Axis(0), Slice::from(..rank)).t().dot(&coef);
+    coef.zip_mut_with(
+        &svd.sigma.slice_axis(Axis(0), Slice::from(..rank)),
+        |c, &s| *c /= s,
+    );
+    let x = svd
+        .vt
+        .slice_axis(Axis(0), Slice::from(..rank))
+        .t()
+        .dot(&coef);
     Ok(LeastSquares { x, rank })
 }
 

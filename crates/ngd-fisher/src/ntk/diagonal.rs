@@ -45,7 +45,8 @@ pub fn natural_ntk(
     let log_d = margins.mapv(log_fisher_weight);
     let max = log_d.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let sqrt_w = log_d.mapv(|l| (0.5 * (l - max)).exp());
-    let m = (&x_signed * &sqrt_w.view().insert_axis(Axis(1))).dot(&jacobian_from_cofactors(cofactors));
+    let m =
+        (&x_signed * &sqrt_w.view().insert_axis(Axis(1))).dot(&jacobian_from_cofactors(cofactors));
     let svd = thin_svd(m.view())?;
     let rank = svd.rank(cutoff);
     let u = svd.u.slice_axis(Axis(1), Slice::from(..rank));

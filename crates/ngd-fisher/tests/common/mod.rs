@@ -53,7 +53,8 @@ pub fn diag_problem(
 ) -> (Array2<f64>, Array2<f64>, Array1<f64>, Array1<f64>) {
     let mut r = rng(seed);
     let x = well_conditioned(&mut r, n, d);
-    let y: Array1<f64> = Array1::from_shape_simple_fn(n, || if r.random::<bool>() { 1.0 } else { -1.0 });
+    let y: Array1<f64> =
+        Array1::from_shape_simple_fn(n, || if r.random::<bool>() { 1.0 } else { -1.0 });
     let x_signed = &x * &y.view().insert_axis(Axis(1));
     let mut w = weights(&mut r, l, d);
     let b = beta(w.view());
@@ -69,12 +70,19 @@ pub fn diag_problem(
 
 /// Cofactors of an `L × D` weight matrix.
 pub fn cofactors(weights: &Array2<f64>) -> Array2<f64> {
-    ngd_models::DiagonalNet::new(weights.clone()).unwrap().cofactors()
+    ngd_models::DiagonalNet::new(weights.clone())
+        .unwrap()
+        .cofactors()
 }
 
 /// `‖a − b‖_F / ‖b‖_F` (absolute if `b = 0`).
 pub fn rel_err(a: ArrayView2<'_, f64>, b: ArrayView2<'_, f64>) -> f64 {
-    let diff: f64 = a.iter().zip(b.iter()).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt();
+    let diff: f64 = a
+        .iter()
+        .zip(b.iter())
+        .map(|(x, y)| (x - y).powi(2))
+        .sum::<f64>()
+        .sqrt();
     let norm: f64 = b.iter().map(|y| y * y).sum::<f64>().sqrt();
     if norm == 0.0 { diff } else { diff / norm }
 }
