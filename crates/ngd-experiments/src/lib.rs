@@ -5,6 +5,7 @@
 //!   `finish`) and the records it exchanges;
 //! - [`config`]: presets, layered TOML configs, range checks;
 //! - [`context`]: [`RunContext`] — seeds, progress, checkpoints, solver routes;
+//! - [`data_file`]: labelled classification data from CSV files, with validation;
 //! - [`runner`]: parallel execution with resume;
 //! - [`registry`]: type-erased experiments for the command line;
 //! - [`output`]: atomic writes, results layout, CSV/JSON, manifest;
@@ -16,6 +17,7 @@
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod data_file;
 pub mod error;
 pub mod experiment;
 pub mod experiments;
