@@ -50,10 +50,11 @@ pub struct ExecArgs {
     /// Results root (default: `<workspace>/experiments/results`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads running independent runs in parallel (results do not depend on it).
-    /// With more than one, OpenBLAS is limited to one thread per process.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub jobs: u32,
+    /// Worker threads running independent runs in parallel (results do not depend on it;
+    /// default: the number of cores). With more than one, OpenBLAS is limited to one thread
+    /// per process.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub jobs: Option<u32>,
     /// Skip runs whose result file exists (same config and seed) and restart interrupted runs
     /// from their checkpoints.
     #[arg(long)]
@@ -61,6 +62,17 @@ pub struct ExecArgs {
     /// Checkpoint interval: seconds (`30s`), steps (`1000`) or `never`.
     #[arg(long, value_name = "SECONDS_OR_STEPS", default_value = "300s", value_parser = parse_every)]
     pub checkpoint_every: CheckpointEvery,
+}
+
+impl ExecArgs {
+    /// The number of worker threads: `--jobs`, or the number of cores.
+    pub fn jobs(&self) -> u32 {
+        self.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get() as u32)
+                .unwrap_or(1)
+        })
+    }
 }
 
 fn parse_every(s: &str) -> Result<CheckpointEvery, String> {

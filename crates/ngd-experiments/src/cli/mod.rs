@@ -40,8 +40,8 @@ pub fn main() -> i32 {
 
 fn reexec_for_blas_threads(cli: &Cli) -> Option<i32> {
     let wanted = match &cli.command {
-        Command::Run(a) if a.exec.jobs > 1 => "1".to_string(),
-        Command::Reproduce(a) if a.exec.jobs > 1 => "1".to_string(),
+        Command::Run(a) if a.exec.jobs() > 1 => "1".to_string(),
+        Command::Reproduce(a) if a.exec.jobs() > 1 => "1".to_string(),
         Command::Bench(b) => b.threads?.to_string(),
         _ => return None,
     };
@@ -63,7 +63,7 @@ fn out_dir(out: &Option<PathBuf>) -> PathBuf {
 
 fn options(e: &ExecArgs) -> RunnerOptions {
     RunnerOptions {
-        jobs: e.jobs as usize,
+        jobs: e.jobs() as usize,
         resume: e.resume,
         checkpoint_every: e.checkpoint_every,
     }
