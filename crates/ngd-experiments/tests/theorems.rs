@@ -9,17 +9,16 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::process::Command;
 
-fn problem(
-    n: usize,
-    d: usize,
-    seed: u64,
-) -> (
+/// `(X, y, A, diagonal rescaling, β₀)` of a random problem.
+type Problem = (
     Array2<f64>,
     Array1<f64>,
     Array2<f64>,
     Array2<f64>,
     Array1<f64>,
-) {
+);
+
+fn problem(n: usize, d: usize, seed: u64) -> Problem {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let x = gaussian_matrix(n, d, 1.0, &mut rng).unwrap();
     let y = Array1::from_iter((0..n).map(|i| if i % 3 == 0 { -1.0 } else { 1.0 }));
