@@ -10,3 +10,5 @@
 //! 3. append the instance to [`crate::registry::registry`].
 
 pub mod egd_demo;
+pub mod fig2;
+pub mod theorems;
