@@ -116,7 +116,10 @@ impl<E: Experiment> DynExperiment for E {
 
 /// Every registered experiment, in report order.
 pub fn registry() -> Vec<&'static dyn DynExperiment> {
-    vec![&crate::experiments::egd_demo::EgdDemo]
+    vec![
+        &crate::experiments::egd_demo::EgdDemo,
+        &crate::experiments::fig3::Fig3,
+    ]
 }
 
 /// Looks an experiment up by name.
