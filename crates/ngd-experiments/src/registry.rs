@@ -119,6 +119,7 @@ pub fn registry() -> Vec<&'static dyn DynExperiment> {
     vec![
         &crate::experiments::egd_demo::EgdDemo,
         &crate::experiments::fig3::Fig3,
+        &crate::experiments::fig5::Fig5,
     ]
 }
 

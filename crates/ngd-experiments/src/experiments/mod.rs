@@ -11,3 +11,4 @@
 
 pub mod egd_demo;
 pub mod fig3;
+pub mod fig5;

@@ -1,9 +1,7 @@
 //! Post-processing of `fig3`: tidy CSV of every map, the heatmap grid, masses and claims.
 
 use super::Fig3Config;
-use super::maps::{
-    Fig3Output, PANEL_METHODS, cross_share, distance_from_unit, off_centre_mass,
-};
+use super::maps::{Fig3Output, PANEL_METHODS, cross_share, distance_from_unit, off_centre_mass};
 use crate::error::Error;
 use crate::experiment::{Claim, ExperimentSummary, Figure, RunSpec, Verdict, diverged_runs};
 use crate::output::ExperimentDir;
@@ -27,7 +25,10 @@ type Runs = crate::experiment::Runs<super::Fig3Params, Fig3Output>;
 
 /// The map `method` of a run output.
 fn map<'a>(o: &'a Fig3Output, method: &str) -> Option<&'a Vec<Vec<f64>>> {
-    o.maps.iter().find(|m| m.method == method).map(|m| &m.values)
+    o.maps
+        .iter()
+        .find(|m| m.method == method)
+        .map(|m| &m.values)
 }
 
 fn verdict(ok: bool) -> Verdict {
@@ -133,25 +134,39 @@ pub(super) fn finish(
         }
         let mass = |name: &str| map(o, name).map(|v| off_centre_mass(v)).unwrap_or(f64::NAN);
         for name in ["NGF (layer split)", "NGF (Moore–Penrose)"] {
-            ngf_worst = ngf_worst.max(map(o, name).map_or(f64::INFINITY, |v| distance_from_unit(v)));
+            ngf_worst =
+                ngf_worst.max(map(o, name).map_or(f64::INFINITY, |v| distance_from_unit(v)));
         }
         for name in ["layer split", "Moore–Penrose"] {
-            let (full, half) = (mass(&format!("NGD ({name})")), mass(&format!("NGD ({name}, η/2)")));
+            let (full, half) = (
+                mass(&format!("NGD ({name})")),
+                mass(&format!("NGD ({name}, η/2)")),
+            );
             let ratio = full / half;
-            ngd_text.push(format!("L = {l} {name}: {full:.2e} (η/2: {half:.2e}, ratio {ratio:.2})"));
+            ngd_text.push(format!(
+                "L = {l} {name}: {full:.2e} (η/2: {half:.2e}, ratio {ratio:.2})"
+            ));
             // At rounding level, or vanishing linearly in η.
             ngd_ok &= full <= 1e-10 || (1.7..=2.3).contains(&ratio);
         }
         let (egf, egd) = (mass("EGF"), mass("EGD"));
         egd_text.push(format!("L = {l}: EGF {egf:.3}, EGD {egd:.3}"));
-        egd_ok &= if l == 1 { egf == 0.0 && egd == 0.0 } else { egf > 0.1 && egd > 0.1 };
+        egd_ok &= if l == 1 {
+            egf == 0.0 && egd == 0.0
+        } else {
+            egf > 0.1 && egd > 0.1
+        };
         if l >= 2 {
             let share = map(o, "EGF").map_or(f64::NAN, |v| cross_share(v));
             summary
                 .headline
                 .insert(format!("egf_cross_share_L{l} (fraction)"), share);
             cross_text.push(format!("L = {l}: {share:.3}"));
-            cross_ok &= if l == 2 { share > 1.0 - 1e-12 } else { share >= 0.5 };
+            cross_ok &= if l == 2 {
+                share > 1.0 - 1e-12
+            } else {
+                share >= 0.5
+            };
         }
     }
     let cells = (2 * (c.size - 1)) as f64 / ((c.size * c.size - 1) as f64);

@@ -75,8 +75,9 @@ fn rows(a: &Array2<f64>) -> Vec<Vec<f64>> {
 pub fn response_maps(c: &Fig3Config, model: &MatrixFactorization) -> Result<Fig3Output, RunError> {
     let d = c.size;
     let centre = d / 2;
-    let e = unit_matrix(d, centre, centre)
-        .ok_or_else(|| RunError::Failed(format!("centre ({centre}, {centre}) outside {d} × {d}")))?;
+    let e = unit_matrix(d, centre, centre).ok_or_else(|| {
+        RunError::Failed(format!("centre ({centre}, {centre}) outside {d} × {d}"))
+    })?;
     let w = model.factors();
     let split = NaturalDirection::LayerSplit(Cutoff::default());
     let f = RunError::failed;
