@@ -74,9 +74,10 @@ fn fig5_tiny_end_to_end() {
         let out = exp.run(&c, &spec, &mut ctx(dir.path(), &spec.id)).unwrap();
         let p = &spec.params;
         let dev = (out.reconstruction_error - out.trivial_error).abs() / out.trivial_error;
-        // L = 1 (EGD and NGD) fits the observed entries exactly; NGD with L ≥ 2 deviates by
+        // NGD with L ≥ 2 deviates from the trivial level by
         // its finite-step terms (measured 2.2e-5 relative for Moore–Penrose here).
-        let tol = if p.depth == 1 { 1e-9 } else { 1e-3 };
+        // L = 1 stops at train MSE ≤ 1e-6, so it sits within ~1e-6 relative of the level.
+        let tol = if p.depth == 1 { 1e-5 } else { 1e-3 };
         if p.method == "NGD-MP" || (p.depth == 1 && p.method != "NUC") {
             assert!(
                 dev < tol,

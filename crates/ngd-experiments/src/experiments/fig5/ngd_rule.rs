@@ -74,7 +74,7 @@ impl StepRule<MatrixFactorization, CompletionProblem> for CappedNgd {
         problem: &CompletionProblem,
     ) -> Result<StepReport, OptimError> {
         let beta = model.product();
-        let grad = (&beta - &problem.target()) * &problem.mask();
+        let grad = (&beta - &problem.target()) * problem.mask();
         let loss = 0.5 * grad.iter().map(|g| g * g).sum::<f64>();
         let bad = StepReport {
             loss: f64::NAN,
