@@ -120,6 +120,8 @@ pub fn registry() -> Vec<&'static dyn DynExperiment> {
         &crate::experiments::egd_demo::EgdDemo,
         &crate::experiments::fig2::Fig2,
         &crate::experiments::theorems::Theorems,
+        &crate::experiments::fig3::Fig3,
+        &crate::experiments::fig5::Fig5,
     ]
 }
 

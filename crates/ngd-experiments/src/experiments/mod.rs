@@ -12,3 +12,5 @@
 pub mod egd_demo;
 pub mod fig2;
 pub mod theorems;
+pub mod fig3;
+pub mod fig5;
