@@ -32,7 +32,7 @@ mod schedule;
 pub use egd::{BatchEgd, DiagonalEgd, DiagonalStep, FactorizationEgd, FactorizationStep};
 pub use error::OptimError;
 pub use executor::{DivergenceCause, Executor, Outcome, Resume, Stop};
-pub use ngd::{DiagonalNgd, FactorizationNgd, FisherChoice};
+pub use ngd::{DiagonalNgd, FactorizationNgd, FisherChoice, NgdStepSize};
 pub use observer::{NoObserver, Observation, Observer};
 pub use problem::{ClassificationProblem, CompletionProblem};
 pub use rule::{Objective, Parameters, StepReport, StepRule};

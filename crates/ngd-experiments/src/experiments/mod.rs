@@ -11,6 +11,6 @@
 
 pub mod egd_demo;
 pub mod fig2;
-pub mod theorems;
 pub mod fig3;
 pub mod fig5;
+pub mod theorems;

@@ -2,30 +2,78 @@
 //! β is the identity: the natural gradient is any `(G_1, …, G_L)` with `Σ_i A_i G_i B_i = G`,
 //! `G = P_Ω(β − M)`; the step is `W_i ← W_i − η G_i`. To first order every such step moves β by
 //! `−η G` (the natural NTK is the identity), so unobserved entries stay at their initial values.
+//!
+//! Step sizes ([`NgdStepSize`]): a fixed `η`, or backtracking on the sufficient-decrease
+//! (Armijo) condition `L(w − η g) ≤ L(w) − c η ⟨∇_w L, g⟩`. Backtracking matters from tiny
+//! initializations: `A_i⁺`, `B_i⁺` are then huge, `‖G_i‖ ≫ ‖W_i‖`, and the higher-order terms of
+//! the product `∏ (W_i − η G_i)` dominate any fixed `η` that is not tiny; backtracking takes the
+//! largest step (up to the maximum) that still decreases the loss as the first-order model
+//! predicts, and grows it again as the factors grow. Note `⟨∇_w L, g⟩ = ⟨G, Σ_i A_i G_i B_i⟩ =
+//! ‖G‖²_F` for every natural gradient.
 
 use crate::losses;
 use crate::{CompletionProblem, OptimError, StepReport, StepRule};
 use ndarray::Array2;
 use ngd_fisher::FisherError;
-use ngd_fisher::factorization::{FactorMethod, NaturalDirection, natural_direction};
+use ngd_fisher::factorization::{
+    FactorMethod, FactorNaturalGradient, NaturalDirection, natural_direction,
+};
 use ngd_models::MatrixFactorization;
-use ngd_models::factorization::pull_back;
+use ngd_models::factorization::{product, pull_back};
 
-/// Full-batch NGD with a fixed step for a deep matrix factorization.
+/// How the NGD step size of a factorization is chosen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NgdStepSize {
+    /// A constant step `η`.
+    Fixed(f64),
+    /// Backtracking: start from `min(max, 2 η_{t−1})`, halve until
+    /// `L(w − η g) ≤ L(w) − 1e-4 · η ‖G‖²` (at most 60 halvings, else the step fails with an
+    /// error).
+    Backtracking {
+        /// The largest step tried.
+        max: f64,
+    },
+}
+
+impl NgdStepSize {
+    fn base(&self) -> f64 {
+        match *self {
+            Self::Fixed(eta) | Self::Backtracking { max: eta } => eta,
+        }
+    }
+}
+
+/// Armijo constant of the sufficient-decrease condition.
+const SUFFICIENT_DECREASE: f64 = 1e-4;
+/// The most halvings of one backtracking search.
+const MAX_HALVINGS: u32 = 60;
+
+/// Full-batch NGD for a deep matrix factorization.
 #[derive(Debug, Clone)]
 pub struct FactorizationNgd {
-    step: f64,
+    step: NgdStepSize,
     direction: NaturalDirection,
     grad_beta: Array2<f64>,
+    previous_step: Option<f64>,
+    last: Option<FactorNaturalGradient>,
 }
 
 impl FactorizationNgd {
-    /// A rule with step `η` (finite, positive) and the natural direction to use.
+    /// A rule with a fixed step `η` (finite, positive) and the natural direction to use.
     pub fn new(step: f64, direction: NaturalDirection) -> Result<Self, OptimError> {
-        if !(step.is_finite() && step > 0.0) {
+        Self::with_step_size(NgdStepSize::Fixed(step), direction)
+    }
+
+    /// A rule with the given step-size policy and natural direction.
+    pub fn with_step_size(
+        step: NgdStepSize,
+        direction: NaturalDirection,
+    ) -> Result<Self, OptimError> {
+        let eta = step.base();
+        if !(eta.is_finite() && eta > 0.0) {
             return Err(OptimError::Invalid {
                 what: "NGD step size η",
-                value: step.to_string(),
+                value: eta.to_string(),
                 allowed: "finite and positive",
             });
         }
@@ -33,6 +81,67 @@ impl FactorizationNgd {
             step,
             direction,
             grad_beta: Array2::zeros((0, 0)),
+            previous_step: None,
+            last: None,
+        })
+    }
+
+    /// The solver's report of the last step (method, ranks, CG iterations), without the
+    /// directions' values.
+    pub fn last_solve(&self) -> Option<&FactorNaturalGradient> {
+        self.last.as_ref()
+    }
+
+    /// The step size accepted at the previous step (backtracking starts from twice it); save
+    /// and restore it with [`FactorizationNgd::set_previous_step`] to resume bit-identically.
+    pub fn previous_step(&self) -> Option<f64> {
+        self.previous_step
+    }
+
+    /// Restores the state saved with [`FactorizationNgd::previous_step`].
+    pub fn set_previous_step(&mut self, step: Option<f64>) {
+        self.previous_step = step;
+    }
+
+    /// The step size for this iterate: fixed, or found by backtracking.
+    fn step_size(
+        &mut self,
+        model: &MatrixFactorization,
+        problem: &CompletionProblem,
+        directions: &[Array2<f64>],
+        loss: f64,
+        slope: f64,
+    ) -> Result<f64, OptimError> {
+        let max = match self.step {
+            NgdStepSize::Fixed(eta) => return Ok(eta),
+            NgdStepSize::Backtracking { max } => max,
+        };
+        let mut eta = self.previous_step.map_or(max, |p| (2.0 * p).min(max));
+        let mut scratch = Array2::zeros(self.grad_beta.raw_dim());
+        for _ in 0..=MAX_HALVINGS {
+            let trial: Vec<Array2<f64>> = model
+                .factors()
+                .iter()
+                .zip(directions)
+                .map(|(w, g)| w - &(g * eta))
+                .collect();
+            let beta = product(&trial);
+            let trial_loss = losses::squared_value_and_gradient(
+                beta.view(),
+                problem.target(),
+                problem.mask(),
+                scratch.view_mut(),
+            )?;
+            if trial_loss.is_finite() && trial_loss <= loss - SUFFICIENT_DECREASE * eta * slope {
+                self.previous_step = Some(eta);
+                return Ok(eta);
+            }
+            eta *= 0.5;
+        }
+        Err(OptimError::NotConverged {
+            what: "NGD backtracking (sufficient decrease)",
+            iterations: MAX_HALVINGS as usize,
+            residual: loss,
         })
     }
 }
@@ -44,6 +153,10 @@ fn method_label(method: FactorMethod) -> &'static str {
         FactorMethod::Sylvester => "moore-penrose (sylvester)",
         FactorMethod::ConjugateGradient => "moore-penrose (conjugate gradients)",
     }
+}
+
+fn squared_norm(a: &Array2<f64>) -> f64 {
+    a.iter().map(|x| x * x).sum()
 }
 
 impl StepRule<MatrixFactorization, CompletionProblem> for FactorizationNgd {
@@ -71,29 +184,35 @@ impl StepRule<MatrixFactorization, CompletionProblem> for FactorizationNgd {
         if !loss.is_finite() {
             return Ok(non_finite);
         }
-        let natural =
+        let mut natural =
             match natural_direction(model.factors(), self.grad_beta.view(), &self.direction) {
                 Ok(natural) => natural,
                 Err(FisherError::NonFinite { .. }) => return Ok(non_finite),
                 Err(other) => return Err(other.into()),
             };
-        // The Euclidean gradient norm ‖∇_w L‖ (the report's meaning), not the natural one.
-        let gradient_norm = pull_back(model.factors(), self.grad_beta.view())
+        // The Euclidean gradient (the report's norm) and the slope ⟨∇_w L, g⟩.
+        let euclidean = pull_back(model.factors(), self.grad_beta.view());
+        let gradient_norm = euclidean.iter().map(squared_norm).sum::<f64>().sqrt();
+        let slope: f64 = euclidean
             .iter()
-            .map(|g| g.iter().map(|x| x * x).sum::<f64>())
-            .sum::<f64>()
-            .sqrt();
-        if !gradient_norm.is_finite() {
+            .zip(&natural.directions)
+            .map(|(e, g)| (e * g).sum())
+            .sum();
+        if !(gradient_norm.is_finite() && slope.is_finite()) {
             return Ok(non_finite);
         }
+        let eta = self.step_size(model, problem, &natural.directions, loss, slope)?;
         for (w, g) in model.factors_mut().iter_mut().zip(&natural.directions) {
-            w.scaled_add(-self.step, g);
+            w.scaled_add(-eta, g);
         }
+        let info = Some(method_label(natural.method));
+        natural.directions.clear();
+        self.last = Some(natural);
         Ok(StepReport {
             loss,
             gradient_norm,
-            step_size: self.step,
-            info: Some(method_label(natural.method)),
+            step_size: eta,
+            info,
         })
     }
 }

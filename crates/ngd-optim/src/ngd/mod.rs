@@ -19,5 +19,5 @@ mod factorization;
 mod flow_field;
 
 pub use diagonal::{DiagonalNgd, FisherChoice, route_label};
-pub use factorization::FactorizationNgd;
+pub use factorization::{FactorizationNgd, NgdStepSize};
 pub use flow_field::diagonal_ngf_field;
