@@ -25,7 +25,7 @@ pub use commands::{collect, resubmit, status, submit};
 pub enum SlurmCommand {
     /// Write the plan and the batch script into `<out>/slurm/` and submit a job array over the
     /// runs not yet done (one task per run).
-    Submit(SubmitArgs),
+    Submit(Box<SubmitArgs>),
     /// Print which plan indices are done, queued or running, and missing.
     Status(StatusArgs),
     /// Submit the missing indices again (same plan, same script).
