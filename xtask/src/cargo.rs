@@ -5,7 +5,7 @@ use std::process::Command;
 use std::time::Instant;
 
 /// The workspace root (the parent of this crate's manifest directory).
-fn workspace_root() -> PathBuf {
+pub fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
@@ -18,7 +18,7 @@ fn cargo() -> Command {
 }
 
 /// Runs one step, printing its name and wall time; fails with the step's name.
-fn step(name: &str, mut cmd: Command) -> Result<(), String> {
+pub fn step(name: &str, mut cmd: Command) -> Result<(), String> {
     eprintln!("xtask: {name}");
     let start = Instant::now();
     let status = cmd
@@ -71,8 +71,9 @@ pub fn test(tests_only: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo xtask reproduce ARGS…`: build `ngd` in release and run `ngd reproduce ARGS…`.
-pub fn reproduce(args: &[String]) -> Result<(), String> {
+/// Builds the `ngd` binary in release mode and returns its path
+/// (`$CARGO_TARGET_DIR/release/ngd`, by default `<workspace>/target/release/ngd`).
+pub fn build_ngd() -> Result<PathBuf, String> {
     let mut build = cargo();
     build.args([
         "build",
@@ -83,6 +84,27 @@ pub fn reproduce(args: &[String]) -> Result<(), String> {
         "ngd",
     ]);
     step("cargo build --release (ngd)", build)?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|t| {
+            if t.is_absolute() {
+                t
+            } else {
+                workspace_root().join(t)
+            }
+        })
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let ngd = target.join("release").join("ngd");
+    if ngd.is_file() {
+        Ok(ngd)
+    } else {
+        Err(format!("built ngd but cannot find it at {}", ngd.display()))
+    }
+}
+
+/// `cargo xtask reproduce ARGS…`: build `ngd` in release and run `ngd reproduce ARGS…`.
+pub fn reproduce(args: &[String]) -> Result<(), String> {
+    build_ngd()?;
     let mut run = cargo();
     run.args([
         "run",

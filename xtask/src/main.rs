@@ -3,14 +3,21 @@
 //! - `cargo xtask reproduce [ARGS…]` — set-up check, then the release build of the `ngd` binary
 //!   and `ngd reproduce ARGS…` (every figure's data, plots and the report).
 //! - `cargo xtask test` — set-up check, then formatting, clippy with `-D warnings`, the whole
-//!   test suite in release mode and the documentation build without warnings.
+//!   test suite in release mode, the documentation build without warnings, and the real-Slurm
+//!   test.
 //! - `cargo xtask setup` — only the set-up check (installs what is missing when it can).
+//! - `cargo xtask slurm submit|status|resubmit|collect` — every run of a plan as one task of a
+//!   Slurm job array ([`slurm`], `docs/cluster.md`).
+//! - `cargo xtask slurm-test` — those commands against a real single-node Slurm (as root; the
+//!   last step of `cargo xtask test`, skipped with a message where it cannot run).
 //!
 //! xtask itself never links OpenBLAS: it only checks that the system library is present and
 //! installs it when it runs as root on a Debian-like system (see [`setup`]).
 
 mod cargo;
 mod setup;
+mod slurm;
+mod slurm_test;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -40,17 +47,44 @@ enum Command {
         /// Skip `cargo fmt --check`, clippy and the docs build; run only the tests.
         #[arg(long)]
         tests_only: bool,
+        /// Skip the real-Slurm test (`cargo xtask slurm-test`).
+        #[arg(long)]
+        no_slurm: bool,
     },
     /// Check (and, as root on Debian/Ubuntu, install) the system libraries the build needs.
     Setup,
+    /// Run the plan's runs as a Slurm job array: `submit`, `status`, `resubmit`, `collect`.
+    #[command(subcommand)]
+    Slurm(slurm::SlurmCommand),
+    /// Test the Slurm commands against a real single-node Slurm (as root; installs it with
+    /// apt-get if missing; skipped with a message otherwise). The last step of `test`.
+    SlurmTest {
+        /// Experiments whose quick-preset plan is run on the cluster.
+        #[arg(long, default_value = "egd-demo")]
+        only: String,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Reproduce { args } => setup::ensure().and_then(|()| cargo::reproduce(&args)),
-        Command::Test { tests_only } => setup::ensure().and_then(|()| cargo::test(tests_only)),
+        Command::Test {
+            tests_only,
+            no_slurm,
+        } => setup::ensure()
+            .and_then(|()| cargo::test(tests_only))
+            .and_then(|()| {
+                if no_slurm {
+                    eprintln!("xtask: slurm-test: skipped (--no-slurm)");
+                    Ok(())
+                } else {
+                    slurm_test::run("egd-demo")
+                }
+            }),
         Command::Setup => setup::ensure(),
+        Command::Slurm(command) => slurm::run(command),
+        Command::SlurmTest { only } => setup::ensure().and_then(|()| slurm_test::run(&only)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -32,6 +32,8 @@ pub enum Command {
     Reproduce(ReproduceArgs),
     /// Run exactly one run of a plan written by `ngd reproduce --plan` (for job arrays).
     RunJob(RunJobArgs),
+    /// Print, as JSON, which runs of a plan have their result under `--out` (done / missing).
+    PlanStatus(PlanStatusArgs),
     /// Rebuild REPORT.md and REPORT.html from the results already under `--out`.
     Report(ReportArgs),
     /// Time one computational kernel; prints a last line `CASE seconds_per_step=<float>`.
@@ -129,6 +131,17 @@ pub struct RunJobArgs {
     /// Checkpoint interval: seconds (`30s`), steps (`1000`) or `never`.
     #[arg(long, value_name = "SECONDS_OR_STEPS", default_value = "300s", value_parser = parse_every)]
     pub checkpoint_every: CheckpointEvery,
+}
+
+/// `ngd plan-status`.
+#[derive(Debug, Args)]
+pub struct PlanStatusArgs {
+    /// Plan file written by `ngd reproduce --plan`.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    /// Results root (default: `<workspace>/experiments/results`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `ngd report`.

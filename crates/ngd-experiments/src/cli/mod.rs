@@ -1,5 +1,6 @@
 //! The `ngd` command line: argument parsing ([`args`]), the subcommands, plan files
-//! ([`plan`]), and the process-level setup.
+//! ([`plan`]) and their status against a results tree ([`plan_status`]), and the process-level
+//! setup.
 //!
 //! **BLAS threads.** OpenBLAS reads `OPENBLAS_NUM_THREADS` once, when the library is loaded
 //! (before `main`), and changing the environment of a running process needs `unsafe` in
@@ -11,6 +12,7 @@
 pub mod args;
 mod bench;
 pub mod plan;
+pub mod plan_status;
 
 use crate::config::Preset;
 use crate::error::{ConfigError, Error};
@@ -126,6 +128,15 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
                     .join(format!("{}.json", entry.run_id))
                     .display()
             );
+            Ok(())
+        }
+        Command::PlanStatus(a) => {
+            let plan = plan::read_plan(&a.plan)?;
+            let status = plan_status::plan_status(&plan, &out_dir(&a.out));
+            let json = serde_json::to_string(&status).map_err(|e| {
+                ConfigError::Usage(format!("internal: status not serializable: {e}"))
+            })?;
+            println!("{json}");
             Ok(())
         }
         Command::Report(a) => {
