@@ -34,7 +34,8 @@ CASES = {
 }
 
 SPARSITY, N_TEST, WEIGHT_SCALE = 20, 5000, 0.1
-EGD_STEP, NGD_STEP, MF_LR, MF_NGD_STEP, MF_DECAY = 0.5, 0.1, 1e-3, 0.1, 0.999
+CUTOFF = 2.220446049250313e-16  # ngd's default cut-off: max(rows, cols) · ε relative to σ_max
+EGD_STEP, NGD_STEP, MF_LR, MF_NGD_STEP, MF_DECAY = 0.5, 0.01, 1e-3, 1e-5, 0.999
 
 
 def parse():
@@ -262,9 +263,9 @@ def ngd_mf(a):
         for i in range(depth):
             share = g / depth
             if i > 0:
-                share = np.linalg.pinv(pre[i]) @ share
+                share = np.linalg.pinv(pre[i], rcond=CUTOFF * pre[i].shape[0]) @ share
             if i + 1 < depth:
-                share = share @ np.linalg.pinv(suf[i])
+                share = share @ np.linalg.pinv(suf[i], rcond=CUTOFF * suf[i].shape[0])
             dirs.append(share)
         for f, x in zip(factors, dirs):
             f -= MF_NGD_STEP * x

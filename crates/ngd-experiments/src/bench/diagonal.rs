@@ -23,7 +23,7 @@ const WEIGHT_SCALE: f64 = 0.1;
 /// The fixed EGD step size (small enough for any timed number of steps).
 const EGD_STEP: f64 = 0.5;
 /// The fixed NGD step size.
-const NGD_STEP: f64 = 0.1;
+const NGD_STEP: f64 = 0.01;
 
 /// The signed training data as a problem, the test set if kept, the generator (for the
 /// model) and the bytes of data held.
