@@ -12,22 +12,61 @@ pub const LANES: usize = 8;
 /// differ).
 #[inline]
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    single_dot(a, b)
+}
+
+/// `R` dot products with one shared vector, `out[r] = dot(rows[r], b)`, bit for bit (each row
+/// keeps its own [`LANES`] partial sums, tail and combination order); when the rows are equally
+/// long, `b` is read once per block of `R` rows.
+#[inline]
+pub fn dot_rows<const R: usize>(rows: &[&[f64]; R], b: &[f64]) -> [f64; R] {
+    let len = b.len();
+    if rows.iter().any(|r| r.len() < len) || R == 0 {
+        return std::array::from_fn(|r| single_dot(rows[r], b));
+    }
+    let full = len - len % LANES;
+    let mut acc = [[0.0; LANES]; R];
+    for (c, b_chunk) in b[..full].chunks_exact(LANES).enumerate() {
+        let start = c * LANES;
+        let b_chunk: &[f64; LANES] = b_chunk.try_into().expect("chunk of LANES");
+        for (acc_r, row) in acc.iter_mut().zip(rows.iter()) {
+            let x: &[f64; LANES] = row[start..start + LANES]
+                .try_into()
+                .expect("chunk of LANES");
+            for lane in 0..LANES {
+                acc_r[lane] += x[lane] * b_chunk[lane];
+            }
+        }
+    }
+    std::array::from_fn(|r| combine(&acc[r], tail_dot(&rows[r][full..len], &b[full..])))
+}
+
+/// One dot product at the common length of `a` and `b` (the [`LANES`]-sum scheme of [`dot`]).
+fn single_dot(a: &[f64], b: &[f64]) -> f64 {
     let len = a.len().min(b.len());
     let (a, b) = (&a[..len], &b[..len]);
-    let chunks_a = a.chunks_exact(LANES);
-    let chunks_b = b.chunks_exact(LANES);
-    let tail: f64 = chunks_a
-        .remainder()
-        .iter()
-        .zip(chunks_b.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
+    let full = len - len % LANES;
     let mut acc = [0.0; LANES];
-    for (x, y) in chunks_a.zip(chunks_b) {
+    for (x, y) in a[..full]
+        .chunks_exact(LANES)
+        .zip(b[..full].chunks_exact(LANES))
+    {
         for ((s, p), q) in acc.iter_mut().zip(x).zip(y) {
             *s += p * q;
         }
     }
+    combine(&acc, tail_dot(&a[full..], &b[full..]))
+}
+
+/// The sequential sum of the products of the (shorter than [`LANES`]) tails.
+#[inline]
+fn tail_dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The fixed combination tree of the partial sums, plus the tail.
+#[inline]
+fn combine(acc: &[f64; LANES], tail: f64) -> f64 {
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
 }
 
@@ -36,6 +75,43 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 pub fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
     for (yi, xi) in y.iter_mut().zip(x) {
         *yi += alpha * xi;
+    }
+}
+
+/// `R` updates in order, `y ← (…(y + α_0 x_0) + …) + α_{R−1} x_{R−1}`, bit for bit equal to `R`
+/// calls of [`axpy`] but reading and writing `y` once (when every row is at least as long as
+/// `y`; otherwise it simply makes the `R` calls).
+#[inline]
+pub fn axpy_rows<const R: usize>(alphas: &[f64; R], rows: &[&[f64]; R], y: &mut [f64]) {
+    let len = y.len();
+    if rows.iter().any(|r| r.len() < len) {
+        for (alpha, row) in alphas.iter().zip(rows) {
+            axpy(*alpha, row, y);
+        }
+        return;
+    }
+    let full = len - len % LANES;
+    let (body, tail) = y.split_at_mut(full);
+    for (c, y_chunk) in body.chunks_exact_mut(LANES).enumerate() {
+        let start = c * LANES;
+        let y_chunk: &mut [f64; LANES] = y_chunk.try_into().expect("chunk of LANES");
+        let mut v = *y_chunk;
+        for (alpha, row) in alphas.iter().zip(rows.iter()) {
+            let x: &[f64; LANES] = row[start..start + LANES]
+                .try_into()
+                .expect("chunk of LANES");
+            for lane in 0..LANES {
+                v[lane] += alpha * x[lane];
+            }
+        }
+        *y_chunk = v;
+    }
+    for (i, yi) in tail.iter_mut().enumerate() {
+        let mut v = *yi;
+        for (alpha, row) in alphas.iter().zip(rows.iter()) {
+            v += alpha * row[full + i];
+        }
+        *yi = v;
     }
 }
 
@@ -72,5 +148,34 @@ mod tests {
         let seq: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
         let mag: f64 = a.iter().zip(&b).map(|(x, y)| (x * y).abs()).sum();
         assert!((dot(&a, &b) - seq).abs() <= 1e-14 * mag);
+    }
+
+    /// The blocked kernels must reproduce the one-row kernels bit for bit (the fused passes rely
+    /// on it): every length 0–40 (chunk and tail cases), 3 and 4 rows, irrational-like data.
+    #[test]
+    fn blocked_kernels_match_single_row_kernels_bitwise() {
+        let value = |i: usize, k: usize| ((i * 37 + k * 11) % 101) as f64 / 13.0;
+        for len in 0..=40 {
+            let rows: Vec<Vec<f64>> = (0..4)
+                .map(|r| (0..len).map(|i| value(i, r).sin()).collect())
+                .collect();
+            let b: Vec<f64> = (0..len).map(|i| value(i, 7).cos()).collect();
+            let four: [&[f64]; 4] = std::array::from_fn(|r| rows[r].as_slice());
+            let three: [&[f64]; 3] = std::array::from_fn(|r| rows[r].as_slice());
+            let dots = dot_rows(&four, &b);
+            for r in 0..4 {
+                assert_eq!(dots[r].to_bits(), dot(&rows[r], &b).to_bits(), "len {len}");
+            }
+            assert_eq!(dot_rows(&three, &b), [dots[0], dots[1], dots[2]]);
+            let alphas = [0.3, -1.7, 2.9, -0.01];
+            let mut expected = b.clone();
+            for (a, row) in alphas.iter().zip(&rows) {
+                axpy(*a, row, &mut expected);
+            }
+            let mut blocked = b.clone();
+            axpy_rows(&alphas, &four, &mut blocked);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&blocked), bits(&expected), "len {len}");
+        }
     }
 }

@@ -1,11 +1,20 @@
-//! `ngd bench CASE`: timing of single computational kernels.
+//! `ngd bench CASE`: timing of one step of a step rule the experiments use.
 //!
-//! The cases' bodies are to be filled in by the solver authors; until then a case exits with
-//! code 1 and says so. A case prints, as its last line, `CASE seconds_per_step=<float>`.
+//! The case's data and model are drawn once (seed [`crate::bench::SEED`]), one warm-up step is
+//! taken, then `S` steps are timed one by one with [`Instant`]. Output: a line describing the
+//! workload, a line with the spread (min, median, max seconds per step), the BLAS threads and the
+//! process's peak resident memory next to the size of the data, and, for the EGD cases on
+//! diagonal nets, this machine's compute limit of the step (see `docs/performance.md`); the last
+//! line is `CASE seconds_per_step=<float>` (total time / S).
+//!
+//! `--threads T` sets `OPENBLAS_NUM_THREADS=T` by re-executing the binary (see [`super`]).
 
 use super::args::{BenchArgs, BenchCase};
-use crate::error::Error;
+use crate::bench::{Sizes, peak_rss_bytes, prepare};
+use crate::error::{ConfigError, Error, RunError};
 use clap::ValueEnum;
+use ndarray::Array2;
+use std::time::Instant;
 
 /// The command-line name of a case (`egd-diag`, …).
 pub fn case_name(case: BenchCase) -> String {
@@ -14,11 +23,123 @@ pub fn case_name(case: BenchCase) -> String {
         .unwrap_or_default()
 }
 
+fn positive(field: &str, value: u64) -> Result<(), ConfigError> {
+    if value == 0 {
+        Err(ConfigError::out_of_range(field, value, "an integer ≥ 1"))
+    } else {
+        Ok(())
+    }
+}
+
 /// Runs one benchmark case.
 pub fn bench(args: &BenchArgs) -> Result<(), Error> {
     let name = case_name(args.case);
-    Err(Error::NotImplemented(format!(
-        "bench case `{name}` (n = {:?}, d = {:?}, depth = {:?}, steps = {:?}, threads = {:?})",
-        args.n, args.d, args.depth, args.steps, args.threads
-    )))
+    let sizes = Sizes::resolve(args.case, args.n, args.d, args.depth, args.steps);
+    positive("--n", sizes.n as u64)?;
+    positive("--d", sizes.d as u64)?;
+    positive("--depth", sizes.depth as u64)?;
+    positive("--steps", sizes.steps)?;
+    let failed = |source: RunError| Error::Run {
+        experiment: format!("bench {name}"),
+        count: 1,
+        run_id: name.clone(),
+        source,
+    };
+    let mut workload = prepare(args.case, sizes).map_err(failed)?;
+    println!("# {name}: {}", workload.description);
+    (workload.step)().map_err(failed)?;
+    let mut times = Vec::with_capacity(sizes.steps as usize);
+    let start = Instant::now();
+    for _ in 0..sizes.steps {
+        let t = Instant::now();
+        (workload.step)().map_err(failed)?;
+        times.push(t.elapsed().as_secs_f64());
+    }
+    let per_step = start.elapsed().as_secs_f64() / sizes.steps as f64;
+    times.sort_by(f64::total_cmp);
+    let threads = std::env::var("OPENBLAS_NUM_THREADS").unwrap_or_else(|_| "unset".into());
+    println!(
+        "# steps {} (+1 warm-up), seconds per step: min {:.4e}, median {:.4e}, max {:.4e}; \
+         OPENBLAS_NUM_THREADS={threads}",
+        sizes.steps,
+        times[0],
+        times[times.len() / 2],
+        times[times.len() - 1],
+    );
+    let mib = |b: f64| b / (1024.0 * 1024.0);
+    match peak_rss_bytes() {
+        Some(peak) => println!(
+            "# peak resident memory {:.1} MiB; data {:.1} MiB (ratio {:.2})",
+            mib(peak as f64),
+            mib(workload.data_bytes as f64),
+            peak as f64 / workload.data_bytes as f64
+        ),
+        None => println!("# peak resident memory: not reported on this platform"),
+    }
+    if matches!(args.case, BenchCase::EgdDiag | BenchCase::EgdDiagBatch) {
+        let models = if args.case == BenchCase::EgdDiagBatch {
+            sizes.depth
+        } else {
+            1
+        };
+        print_limit(sizes.n, sizes.d, models, per_step);
+    }
+    println!("{name} seconds_per_step={per_step:.6e}");
+    Ok(())
+}
+
+/// Measures this machine's limit for a fused EGD pass over an `n × d` matrix with `models`
+/// models: `4·n·d·models` flops at the dense matrix-product rate, and one read of the matrix at
+/// the rate of a plain summation pass; the limit is the larger of the two times.
+fn print_limit(n: usize, d: usize, models: usize, per_step: f64) {
+    let gflops = gemm_rate();
+    let x = Array2::from_shape_fn((n, d), |(i, j)| ((i * 31 + j * 17) % 97) as f64 / 97.0);
+    let slice = x.as_slice().expect("standard layout");
+    let mut best = f64::INFINITY;
+    let mut sink = 0.0;
+    for _ in 0..10 {
+        let t = Instant::now();
+        sink += read_pass(slice);
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    let flops = 4.0 * (n * d * models) as f64;
+    let compute = flops / (gflops * 1e9);
+    let limit = compute.max(best);
+    println!(
+        "# limit: dgemm {gflops:.2} GFLOP/s → {compute:.3e} s for {flops:.3e} flops; one read of \
+         X̃ ({:.1} MiB) {best:.3e} s ({:.2} GB/s); limit {limit:.3e} s; measured/limit {:.2} \
+         (checksum {sink:.1})",
+        (n * d * 8) as f64 / (1024.0 * 1024.0),
+        (n * d * 8) as f64 / best / 1e9,
+        per_step / limit
+    );
+}
+
+/// The best rate of a 1000 × 1000 matrix product (`ndarray::dot`, i.e. BLAS `dgemm`) over a few
+/// repetitions, in GFLOP/s.
+fn gemm_rate() -> f64 {
+    let m = 1000;
+    let a = Array2::from_shape_fn((m, m), |(i, j)| ((i + 2 * j) % 13) as f64 - 6.0);
+    let b = Array2::from_shape_fn((m, m), |(i, j)| ((3 * i + j) % 11) as f64 - 5.0);
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let c = a.dot(&b);
+        best = best.min(t.elapsed().as_secs_f64());
+        std::hint::black_box(c);
+    }
+    2.0 * (m * m * m) as f64 / best / 1e9
+}
+
+/// Sums a slice with eight independent accumulators: a pure streaming read.
+fn read_pass(values: &[f64]) -> f64 {
+    let mut acc = [0.0; 8];
+    let chunks = values.chunks_exact(8);
+    let tail: f64 = chunks.remainder().iter().sum();
+    for chunk in chunks {
+        for (a, v) in acc.iter_mut().zip(chunk) {
+            *a += v;
+        }
+    }
+    acc.iter().sum::<f64>() + tail
 }

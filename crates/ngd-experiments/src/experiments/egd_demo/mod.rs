@@ -9,8 +9,10 @@
 //! `w_l ← w_l − η c_l ⊙ ∇_β L` with cofactors `c_l = ∏_{k≠l} w_k` (the paper's eq. 39).
 //! Recorded at log-spaced steps: mean training loss, training error and test accuracy.
 //!
-//! The data generator and the EGD loop are private to this module (ngd-data's
-//! `sparse_gaussian` and ngd-optim's executor were not available when it was written).
+//! Built from the libraries: `ngd_data::sparse_gaussian` draws the data (training set, then
+//! test set, from the run's shared data seed), `ngd_optim::DiagonalEgd` takes the steps (one
+//! fused pass over `X̃` each) and `ngd_optim::Executor` runs them with a `LogSchedule` of
+//! about `record_points` observations (see `train`).
 
 mod finish;
 mod train;

@@ -1,75 +1,38 @@
-//! Data generation and the EGD loop of `egd-demo` (one run).
+//! One run of `egd-demo`: data from [`ngd_data::sparse_gaussian`], the model from
+//! [`ngd_models::init::constant_diagonal`], and the library's [`DiagonalEgd`] rule driven by
+//! the [`Executor`] with a [`LogSchedule`] of observations.
+//!
+//! The executor runs in segments of [`SEGMENT`] steps; between segments the run reports
+//! progress and writes a checkpoint when one is due (model, observations and the executor's
+//! initial loss, so that a resumed run is bit-identical to an uninterrupted one).
 
 use super::{DemoOutput, DemoParams, DemoPoint, EgdDemoConfig};
 use crate::context::RunContext;
 use crate::error::RunError;
 use ndarray::{Array1, Array2};
-use ngd_models::{DiagonalNet, logistic};
-use rand::{RngExt, SeedableRng};
-use rand_distr::StandardNormal;
+use ngd_data::{Classification, SparseGaussianSpec, sparse_gaussian};
+use ngd_models::DiagonalNet;
+use ngd_models::init::constant_diagonal;
+use ngd_models::logistic_loss::margins_into;
+use ngd_optim::{
+    ClassificationProblem, DiagonalEgd, DiagonalStep, Executor, LogSchedule, Observation, Resume,
+    Stop,
+};
+use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
+use std::ops::ControlFlow;
 
-/// Signed samples `x̃_n = y_n x_n` (rows), so margins are `X̃ β`.
-struct Samples {
-    signed: Array2<f64>,
-}
+/// Steps per executor segment (checkpoints and progress happen between segments).
+pub(super) const SEGMENT: usize = 50;
 
-/// Draws `n` samples of the sparse-Gaussian task: `x ~ N(0, I)`, `y = sign(x · β*)`
-/// with `β*_j = 1` for `j < k` (ties → +1); returns the signed rows `y x`.
-fn draw(n: usize, dim: usize, k: usize, rng: &mut Xoshiro256PlusPlus) -> Samples {
-    let mut signed = Array2::zeros((n, dim));
-    for mut row in signed.rows_mut() {
-        for v in row.iter_mut() {
-            *v = rng.sample::<f64, _>(StandardNormal);
-        }
-        let score: f64 = row.iter().take(k).sum();
-        if score < 0.0 {
-            row.mapv_inplace(|v| -v);
-        }
-    }
-    Samples { signed }
-}
-
-/// Margins `u = X̃ β` with a fixed summation order (no BLAS, so results do not depend on the
-/// number of BLAS threads).
-fn margins(s: &Samples, beta: &Array1<f64>) -> Array1<f64> {
-    s.signed
-        .rows()
-        .into_iter()
-        .map(|r| r.iter().zip(beta).map(|(a, b)| a * b).sum())
-        .collect()
-}
-
-fn evaluate(train: &Samples, test: &Samples, beta: &Array1<f64>, step: u64) -> DemoPoint {
-    let u = margins(train, beta);
-    let n = u.len() as f64;
-    DemoPoint {
-        step,
-        train_loss: u.iter().map(|&m| logistic::loss(m)).sum::<f64>() / n,
-        train_error: u.iter().filter(|&&m| m <= 0.0).count() as f64 / n,
-        test_accuracy: {
-            let t = margins(test, beta);
-            t.iter().filter(|&&m| m > 0.0).count() as f64 / t.len() as f64
-        },
-    }
-}
-
-/// Log-spaced recording steps in `[0, steps]`: 0 and about `points − 1` values
-/// `round(steps^{i/(points−2)})`, deduplicated, always including `steps`.
-pub(super) fn record_steps(steps: u64, points: usize) -> Vec<u64> {
-    let mut out = vec![0];
-    let m = points.saturating_sub(1).max(1);
-    for i in 0..m {
-        let e = if m == 1 {
-            1.0
-        } else {
-            i as f64 / (m - 1) as f64
-        };
-        out.push(((steps as f64).powf(e).round() as u64).clamp(1, steps));
-    }
-    out.dedup();
-    out
+/// Points per decade of the log schedule that gives about `record_points` observations over
+/// `steps` steps (step 0 and the last step are always observed).
+pub(super) fn points_per_decade(steps: u64, record_points: usize) -> usize {
+    let decades = (steps.max(10) as f64).log10();
+    ((record_points.saturating_sub(1)) as f64 / decades)
+        .ceil()
+        .max(1.0) as usize
 }
 
 /// Resumable state.
@@ -78,6 +41,29 @@ struct State {
     step: u64,
     weights: Vec<f64>,
     points: Vec<DemoPoint>,
+    initial_loss: Option<f64>,
+}
+
+/// The fraction of margins `u = X̃ β` that are `≤ 0` (misclassified or on the boundary).
+fn train_error(problem: &ClassificationProblem, beta: &Array1<f64>) -> Result<f64, RunError> {
+    let mut u = Array1::zeros(problem.samples());
+    margins_into(problem.xt(), beta.view(), u.view_mut()).map_err(RunError::failed)?;
+    Ok(u.iter().filter(|&&m| m <= 0.0).count() as f64 / u.len() as f64)
+}
+
+/// The recorded point of an observation: its loss, the training error and the test accuracy.
+fn observe_point(
+    problem: &ClassificationProblem,
+    test: &Classification,
+    o: &Observation<'_, DiagonalNet>,
+) -> Result<DemoPoint, RunError> {
+    let beta = o.model.beta();
+    Ok(DemoPoint {
+        step: o.step as u64,
+        train_loss: o.loss,
+        train_error: train_error(problem, &beta)?,
+        test_accuracy: test.accuracy(beta.view()).map_err(RunError::failed)?,
+    })
 }
 
 /// One EGD run (see the module docs of `egd_demo`).
@@ -88,70 +74,86 @@ pub(super) fn run(
 ) -> Result<DemoOutput, RunError> {
     let mut rng =
         Xoshiro256PlusPlus::seed_from_u64(ctx.shared_seed(&format!("data-r{}", p.repeat)));
-    let train = draw(c.n_train, c.dim, c.sparsity, &mut rng);
-    let test = draw(c.n_test, c.dim, c.sparsity, &mut rng);
+    let spec = SparseGaussianSpec {
+        dim: c.dim,
+        sparsity: c.sparsity,
+        n_train: c.n_train,
+        n_test: c.n_test,
+    };
+    let task = sparse_gaussian(&spec, &mut rng).map_err(RunError::failed)?;
+    let problem = ClassificationProblem::new(task.train.signed()).map_err(RunError::failed)?;
+    let test = task.test;
     let (l, d) = (p.depth, c.dim);
-    let mut net =
-        DiagonalNet::new(Array2::from_elem((l, d), c.init_scale)).map_err(RunError::failed)?;
-    let mut points = Vec::new();
-    let mut start = 0;
+    let mut net = constant_diagonal(l, d, c.init_scale).map_err(RunError::failed)?;
+    let mut points: Vec<DemoPoint> = Vec::new();
+    let mut resume = Resume::fresh();
     if let Some(state) = ctx.restore::<State>() {
         let w = Array2::from_shape_vec((l, d), state.weights).map_err(RunError::failed)?;
         net = DiagonalNet::new(w).map_err(RunError::failed)?;
-        start = state.step;
+        resume = Resume {
+            step: state.step as usize,
+            initial_loss: state.initial_loss,
+        };
         points = state.points;
     }
     ctx.note_route("egd-diagonal-pullback");
-    let records = record_steps(c.steps, c.record_points);
-    let n = c.n_train as f64;
-    let mut grad_w = Array2::zeros((l, d));
-    let mut beta = net.beta();
-    for step in start..=c.steps {
-        if records.binary_search(&step).is_ok()
-            && points.last().is_none_or(|q: &DemoPoint| q.step < step)
-        {
-            let point = evaluate(&train, &test, &beta, step);
-            if !point.train_loss.is_finite() {
+    let schedule =
+        LogSchedule::new(points_per_decade(c.steps, c.record_points)).map_err(RunError::failed)?;
+    let mut rule =
+        DiagonalEgd::new(DiagonalStep::Fixed(c.learning_rate), l, d).map_err(RunError::failed)?;
+    let total = c.steps as usize;
+    while resume.step < total {
+        let end = (resume.step / SEGMENT + 1) * SEGMENT;
+        let mut failure = None;
+        let mut observe = |o: &Observation<'_, DiagonalNet>| {
+            let wanted = schedule.contains(o.step) || o.step == total;
+            if !wanted || points.last().is_some_and(|q| q.step >= o.step as u64) {
+                return ControlFlow::Continue(());
+            }
+            match observe_point(&problem, &test, o) {
+                Ok(point) => {
+                    points.push(point);
+                    ControlFlow::Continue(())
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    ControlFlow::Break(())
+                }
+            }
+        };
+        let outcome = Executor::new(end.min(total))
+            .schedule(schedule)
+            .run(&mut rule, &mut net, &problem, resume, &mut observe)
+            .map_err(RunError::failed)?;
+        match outcome.stop {
+            Stop::Budget => {}
+            Stop::Diverged { step, cause } => {
                 return Err(RunError::Diverged {
-                    step,
-                    cause: format!("training loss {}", point.train_loss),
+                    step: step as u64,
+                    cause: format!("{cause:?}"),
                 });
             }
-            points.push(point);
-            ctx.progress(step, c.steps);
+            Stop::Observer | Stop::LossBelow { .. } => {
+                return Err(failure
+                    .unwrap_or_else(|| RunError::Failed(format!("stopped: {:?}", outcome.stop))));
+            }
         }
+        resume = outcome.resume();
+        let step = resume.step as u64;
+        ctx.progress(step, c.steps);
         if ctx.checkpoint_due(step) {
             let state = State {
                 step,
                 weights: net.weights().iter().copied().collect(),
                 points: points.clone(),
+                initial_loss: resume.initial_loss,
             };
             ctx.checkpoint(step, &state)?;
         }
-        if step == c.steps {
-            break;
-        }
-        // ∇_β L = (1/N) X̃ᵀ ℓ'(u); then ∇_{w_l} = c_l ⊙ ∇_β L and w ← w − η ∇_w.
-        let u = margins(&train, &beta);
-        let mut grad_beta = Array1::<f64>::zeros(d);
-        for (row, &m) in train.signed.rows().into_iter().zip(&u) {
-            let g = logistic::loss_derivative(m) / n;
-            grad_beta.zip_mut_with(&row, |acc, &x| *acc += g * x);
-        }
-        net.pull_back(grad_beta.view(), grad_w.view_mut());
-        let mut w = net.weights_mut();
-        w.zip_mut_with(&grad_w, |wi, &gi| *wi -= c.learning_rate * gi);
-        if w.iter().any(|x| !x.is_finite()) {
-            return Err(RunError::Diverged {
-                step: step + 1,
-                cause: "non-finite weights".into(),
-            });
-        }
-        net.beta_into(beta.view_mut());
     }
     Ok(DemoOutput {
         points,
-        beta: beta.to_vec(),
+        beta: net.beta().to_vec(),
     })
 }
 
@@ -159,10 +161,15 @@ pub(super) fn run(
 mod tests {
     use super::*;
 
+    /// About `record_points` observations: 25 points over 3000 steps (3.5 decades) need 7 per
+    /// decade; tiny budgets still get one per decade.
     #[test]
-    fn record_steps_are_log_spaced_and_include_ends() {
-        assert_eq!(record_steps(1000, 5), vec![0, 1, 10, 100, 1000]);
-        assert_eq!(record_steps(3, 10), vec![0, 1, 2, 3]);
-        assert_eq!(record_steps(7, 2), vec![0, 7]);
+    fn points_per_decade_covers_the_requested_points() {
+        assert_eq!(points_per_decade(3000, 25), 7);
+        assert_eq!(points_per_decade(100_000, 60), 12);
+        assert_eq!(points_per_decade(3, 2), 1);
+        let schedule = LogSchedule::new(points_per_decade(3000, 25)).unwrap();
+        let n = schedule.steps_through(3000).len();
+        assert!((20..=30).contains(&n), "{n} observations");
     }
 }
