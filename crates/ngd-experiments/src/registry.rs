@@ -116,7 +116,11 @@ impl<E: Experiment> DynExperiment for E {
 
 /// Every registered experiment, in report order.
 pub fn registry() -> Vec<&'static dyn DynExperiment> {
-    vec![&crate::experiments::egd_demo::EgdDemo]
+    vec![
+        &crate::experiments::egd_demo::EgdDemo,
+        &crate::experiments::sparse_sweep::FIG4,
+        &crate::experiments::sparse_sweep::FIG6,
+    ]
 }
 
 /// Looks an experiment up by name.

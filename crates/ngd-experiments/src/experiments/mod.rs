@@ -10,3 +10,4 @@
 //! 3. append the instance to [`crate::registry::registry`].
 
 pub mod egd_demo;
+pub mod sparse_sweep;
