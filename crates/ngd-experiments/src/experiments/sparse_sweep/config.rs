@@ -48,14 +48,17 @@ pub struct SweepConfig {
     pub linear_init_zero: bool,
     /// Depths of the sample-Fisher NGD runs (1 is required; 2 tests invariance).
     pub ngd_depths: Vec<usize>,
-    /// NGD fixed step `η`.
-    pub ngd_learning_rate: f64,
-    /// NGD step budget (sample Fisher).
-    pub ngd_steps: u64,
+    /// NGD fixed step `η` per entry of `ngd_depths` (deeper nets need smaller steps: the
+    /// natural gradient linearizes `β(w)`, and a step large relative to small weights overshoots).
+    pub ngd_learning_rates: Vec<f64>,
+    /// NGD step budget per entry of `ngd_depths` (sample Fisher).
+    pub ngd_steps: Vec<u64>,
     /// Stop NGD once the training loss is below this (0 disables; not applied to the logit run).
     pub ngd_loss_below: f64,
     /// Population size `M ≥ D` of fresh unlabelled inputs for the population Fisher (0: skip).
     pub population_size: usize,
+    /// Fixed step `η` of population-Fisher NGD.
+    pub population_learning_rate: f64,
     /// Step budget of population-Fisher NGD (each step forms `F_pop`, cost `M·D²`).
     pub population_steps: u64,
     /// `N` (in `n_grid`, `< dim`) of the run whose logits are traced (middle panel).
@@ -90,11 +93,12 @@ impl SweepConfig {
                 init_scale: 0.1,
                 linear_init_zero: true,
                 ngd_depths: vec![1, 2],
-                ngd_learning_rate: 1.0,
-                ngd_steps: 100,
+                ngd_learning_rates: vec![1.0, 0.01],
+                ngd_steps: vec![100, 3000],
                 ngd_loss_below: 1e-30,
                 population_size: 10_000,
-                population_steps: 100,
+                population_learning_rate: 0.1,
+                population_steps: 200,
                 logit_n: 500,
                 logit_samples: 6,
                 logit_steps: 200,
@@ -107,15 +111,16 @@ impl SweepConfig {
                 n_grid: vec![100, 250, 500, 1000, 2000],
                 n_test: 3000,
                 seeds: 2,
-                egd_learning_rates: vec![2e-3, 2e-3, 2e-3, 2e-3],
+                egd_learning_rates: vec![3e-3, 5e-2, 0.1, 0.2],
                 egd_step: EgdStepKind::LossNormalized,
-                egd_steps: 2000,
-                egd_loss_below: 1e-12,
+                egd_steps: 2500,
+                egd_loss_below: 1e-30,
                 ngd_depths: vec![1],
-                ngd_steps: 30,
+                ngd_learning_rates: vec![1.0],
+                ngd_steps: vec![30],
                 ngd_loss_below: 1e-10,
                 population_size: 2000,
-                population_steps: 15,
+                population_steps: 10,
                 logit_steps: 60,
                 beta_n: 2000,
                 points_per_decade: 6,
@@ -142,14 +147,21 @@ impl SweepConfig {
             base
         } else {
             Self {
-                egd_steps: 20_000,
+                egd_steps: 10_000,
                 ngd_depths: vec![1, 2],
-                ngd_steps: 100,
-                population_steps: 100,
+                ngd_learning_rates: vec![1.0, 0.01],
+                ngd_steps: vec![100, 3000],
+                population_steps: 200,
                 logit_steps: 100,
                 ..base
             }
         }
+    }
+
+    /// `(η, step budget)` of sample-Fisher NGD at `depth` (an entry of `ngd_depths`).
+    pub fn ngd_schedule(&self, depth: usize) -> (f64, u64) {
+        let k = self.ngd_depths.iter().position(|&d| d == depth).unwrap_or(0);
+        (self.ngd_learning_rates[k], self.ngd_steps[k])
     }
 
     /// Checks every range and cross-field condition.
@@ -190,8 +202,24 @@ impl SweepConfig {
             format!("{:?}", self.ngd_depths),
             "a list containing 1 (the linear model)",
         )?;
-        check_finite_positive("ngd_learning_rate", self.ngd_learning_rate)?;
-        check_positive("ngd_steps", self.ngd_steps)?;
+        for (field, len) in [
+            ("ngd_learning_rates", self.ngd_learning_rates.len()),
+            ("ngd_steps", self.ngd_steps.len()),
+        ] {
+            check(
+                len == self.ngd_depths.len(),
+                field,
+                format!("{len} entries"),
+                "one entry per entry of ngd_depths",
+            )?;
+        }
+        for &eta in &self.ngd_learning_rates {
+            check_finite_positive("ngd_learning_rates", eta)?;
+        }
+        for &steps in &self.ngd_steps {
+            check_positive("ngd_steps", steps)?;
+        }
+        check_finite_positive("population_learning_rate", self.population_learning_rate)?;
         check_threshold("ngd_loss_below", self.ngd_loss_below)?;
         check(
             self.population_size == 0 || self.population_size >= self.dim,

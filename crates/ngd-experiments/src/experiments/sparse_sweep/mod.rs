@@ -161,7 +161,7 @@ impl SparseSweep {
             Method::Egd => c.egd_steps * n * d * 2,
             Method::NgdSample { depth } => {
                 let per_step = if n <= d { n * n * d + n * n * n } else { 2 * n * d * d };
-                c.ngd_steps * per_step * depth as u64
+                c.ngd_schedule(depth).1 * per_step * depth as u64
             }
             Method::NgdPopulation => c.population_steps * (c.population_size as u64 + n) * d * d,
         }

@@ -78,11 +78,11 @@ pub(super) fn run(
     ctx: &mut RunContext,
 ) -> Result<SweepOutput, RunError> {
     let task = draw_task(c, p.n, p.seed, ctx)?;
-    let (depth, fisher, budget, label) = match p.method {
+    let (depth, fisher, (eta, budget), label) = match p.method {
         Method::NgdSample { depth } => (
             depth,
             FisherChoice::Sample(DiagOptions::default()),
-            c.ngd_steps,
+            c.ngd_schedule(depth),
             format!("NGD sample L={depth}"),
         ),
         Method::NgdPopulation => (
@@ -91,14 +91,14 @@ pub(super) fn run(
                 inputs: population_inputs(c, p.n, p.seed, ctx)?,
                 cutoff: Cutoff::default(),
             },
-            c.population_steps,
+            (c.population_learning_rate, c.population_steps),
             "NGD population L=1".to_string(),
         ),
         Method::Egd => return Err(RunError::failed("internal: EGD run sent to the NGD loop")),
     };
     let start = initial_net(c, depth, p.n, p.seed, ctx)?;
     let mut net = start.clone();
-    let mut rule = DiagonalNgd::new(c.ngd_learning_rate, fisher.clone()).map_err(RunError::failed)?;
+    let mut rule = DiagonalNgd::new(eta, fisher.clone()).map_err(RunError::failed)?;
     let schedule = LogSchedule::new(c.points_per_decade).map_err(RunError::failed)?;
     let mut trace = Vec::new();
     let ended = train(&mut rule, &mut net, &task, budget, c.ngd_loss_below, ctx, |step, net| {
@@ -150,7 +150,8 @@ fn trace_logits(
         .collect();
     let labels = samples.iter().map(|&i| y[i]).collect();
     let mut net = start;
-    let mut rule = DiagonalNgd::new(c.ngd_learning_rate, fisher).map_err(RunError::failed)?;
+    let eta = c.ngd_schedule(1).0;
+    let mut rule = DiagonalNgd::new(eta, fisher).map_err(RunError::failed)?;
     let mut logits = Vec::new();
     train(&mut rule, &mut net, task, c.logit_steps, 0.0, ctx, |_, net| {
         let beta = net.beta();
@@ -160,7 +161,7 @@ fn trace_logits(
     Ok(LogitTrace {
         samples,
         labels,
-        learning_rate: c.ngd_learning_rate,
+        learning_rate: eta,
         logits,
     })
 }
