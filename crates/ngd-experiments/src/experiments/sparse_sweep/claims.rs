@@ -11,7 +11,12 @@ pub(super) const NGD: &str = "NGD sample L=1";
 pub(super) const NGD_POP: &str = "NGD population L=1";
 
 fn claim(claim: &str, measured: String, verdict: Verdict, reason: String) -> Claim {
-    Claim { claim: claim.into(), measured, verdict, reason }
+    Claim {
+        claim: claim.into(),
+        measured,
+        verdict,
+        reason,
+    }
 }
 
 fn list(t: &Table, label: &str, ns: &[usize]) -> String {
@@ -30,7 +35,11 @@ pub(super) fn claims(c: &SweepConfig, t: &Table, logits: Option<&LogitTrace>) ->
     // 1. Deep diagonal EGD generalizes when N < D.
     let best = ["EGD L=2", "EGD L=3"]
         .iter()
-        .flat_map(|l| below.iter().filter_map(move |&n| t.mean(l, n).map(|a| (*l, n, a))))
+        .flat_map(|l| {
+            below
+                .iter()
+                .filter_map(move |&n| t.mean(l, n).map(|a| (*l, n, a)))
+        })
         .max_by(|a, b| a.2.total_cmp(&b.2));
     if let Some((l, n, a)) = best {
         let l1 = t.mean("EGD L=1", n).unwrap_or(f64::NAN);
@@ -50,9 +59,17 @@ pub(super) fn claims(c: &SweepConfig, t: &Table, logits: Option<&LogitTrace>) ->
     }
 
     // 2. Sample-Fisher NGD at chance when N < D.
-    let near: Vec<(usize, f64)> = t.ns.iter().filter(|&&n| n <= c.dim).filter_map(|&n| t.mean(NGD, n).map(|a| (n, a))).collect();
+    let near: Vec<(usize, f64)> =
+        t.ns.iter()
+            .filter(|&&n| n <= c.dim)
+            .filter_map(|&n| t.mean(NGD, n).map(|a| (n, a)))
+            .collect();
     if !near.is_empty() {
-        let at_chance: Vec<usize> = near.iter().filter(|x| (x.1 - 0.5).abs() <= 0.05).map(|x| x.0).collect();
+        let at_chance: Vec<usize> = near
+            .iter()
+            .filter(|x| (x.1 - 0.5).abs() <= 0.05)
+            .map(|x| x.0)
+            .collect();
         let verdict = match at_chance.len() {
             0 => Verdict::NotReproduced,
             k if k == near.len() => Verdict::Reproduced,
@@ -76,18 +93,26 @@ pub(super) fn claims(c: &SweepConfig, t: &Table, logits: Option<&LogitTrace>) ->
         let worse = gaps.iter().filter(|g| g.1 > 0.02).count();
         out.push(claim(
             "NGD performs worse than EGD even when N ≥ D",
-            gaps.iter().map(|g| g.2.clone()).collect::<Vec<_>>().join("; "),
-            if worse == gaps.len() { Verdict::Reproduced } else if worse > 0 { Verdict::Partly } else { Verdict::NotReproduced },
+            gaps.iter()
+                .map(|g| g.2.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            if worse == gaps.len() {
+                Verdict::Reproduced
+            } else if worse > 0 {
+                Verdict::Partly
+            } else {
+                Verdict::NotReproduced
+            },
             "worse = best EGD depth ahead by > 0.02 in mean test accuracy".into(),
         ));
     }
 
     // 4. Population Fisher helps but trails EGD.
-    let rows: Vec<(usize, f64, f64, f64)> = t
-        .ns
-        .iter()
-        .filter_map(|&n| Some((n, t.mean(NGD_POP, n)?, t.mean(NGD, n)?, t.best_egd(n)?.1)))
-        .collect();
+    let rows: Vec<(usize, f64, f64, f64)> =
+        t.ns.iter()
+            .filter_map(|&n| Some((n, t.mean(NGD_POP, n)?, t.mean(NGD, n)?, t.best_egd(n)?.1)))
+            .collect();
     if !rows.is_empty() {
         let helps = rows.iter().filter(|r| r.1 > r.2 + 0.02).count();
         let trails = rows.iter().filter(|r| r.1 < r.3 - 0.02).count();
@@ -109,7 +134,10 @@ pub(super) fn claims(c: &SweepConfig, t: &Table, logits: Option<&LogitTrace>) ->
     }
 
     // 5. L = 4 on par with L = 1.
-    let diffs: Vec<f64> = t.ns.iter().filter_map(|&n| Some(t.mean("EGD L=4", n)? - t.mean("EGD L=1", n)?)).collect();
+    let diffs: Vec<f64> =
+        t.ns.iter()
+            .filter_map(|&n| Some(t.mean("EGD L=4", n)? - t.mean("EGD L=1", n)?))
+            .collect();
     if !diffs.is_empty() {
         let worst = diffs.iter().copied().fold(0.0_f64, |a, d| a.max(d.abs()));
         let mean = diffs.iter().sum::<f64>() / diffs.len() as f64;
@@ -130,7 +158,8 @@ pub(super) fn claims(c: &SweepConfig, t: &Table, logits: Option<&LogitTrace>) ->
         let mut worst_ratio = 0.0_f64;
         for (i, &y) in tr.labels.iter().enumerate() {
             if last > half {
-                let slope = (tr.logits[last][i] - tr.logits[half][i]) / ((last - half) as f64 * eta);
+                let slope =
+                    (tr.logits[last][i] - tr.logits[half][i]) / ((last - half) as f64 * eta);
                 worst_slope = worst_slope.max((slope - y).abs());
             }
             if last > 0 {
@@ -147,7 +176,9 @@ pub(super) fn claims(c: &SweepConfig, t: &Table, logits: Option<&LogitTrace>) ->
 
     // 7. Sparse structure (right panel).
     let n = c.beta_n;
-    if let (Some(ngd), Some(l1), Some(l2)) = (t.get(NGD, n), t.get("EGD L=1", n), t.get("EGD L=2", n)) {
+    if let (Some(ngd), Some(l1), Some(l2)) =
+        (t.get(NGD, n), t.get("EGD L=1", n), t.get("EGD L=2", n))
+    {
         let ok = ngd.mass <= l1.mass + 0.05 && ngd.mass < l2.mass - 0.1 && l2.mass > l1.mass;
         out.push(claim(
             "In the 2-layer diagonal network β becomes sparse; the 1-layer solution is less sparse; NGD fails to learn the sparse structure",

@@ -160,7 +160,11 @@ impl SweepConfig {
 
     /// `(η, step budget)` of sample-Fisher NGD at `depth` (an entry of `ngd_depths`).
     pub fn ngd_schedule(&self, depth: usize) -> (f64, u64) {
-        let k = self.ngd_depths.iter().position(|&d| d == depth).unwrap_or(0);
+        let k = self
+            .ngd_depths
+            .iter()
+            .position(|&d| d == depth)
+            .unwrap_or(0);
         (self.ngd_learning_rates[k], self.ngd_steps[k])
     }
 

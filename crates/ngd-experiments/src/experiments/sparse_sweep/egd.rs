@@ -39,7 +39,9 @@ struct Models {
 impl Models {
     /// Indices (in `egd_depths` order) of the models still training.
     fn active(&self) -> Vec<usize> {
-        (0..self.nets.len()).filter(|&k| self.finished[k].is_none()).collect()
+        (0..self.nets.len())
+            .filter(|&k| self.finished[k].is_none())
+            .collect()
     }
 }
 
@@ -94,7 +96,10 @@ pub(super) fn run(
         .iter()
         .map(|&depth| initial_net(c, depth, p.n, p.seed, ctx))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut models = Models { finished: vec![None; nets.len()], nets };
+    let mut models = Models {
+        finished: vec![None; nets.len()],
+        nets,
+    };
     let schedule = LogSchedule::new(c.points_per_decade).map_err(RunError::failed)?;
     let mut trace = Vec::new();
     let mut step = 0;
@@ -134,7 +139,11 @@ pub(super) fn run(
         if due {
             let state = State {
                 step,
-                weights: models.nets.iter().map(|m| m.weights().iter().copied().collect()).collect(),
+                weights: models
+                    .nets
+                    .iter()
+                    .map(|m| m.weights().iter().copied().collect())
+                    .collect(),
                 finished: models.finished.clone(),
                 trace: trace.clone(),
             };
@@ -144,7 +153,9 @@ pub(super) fn run(
             sync(&mut models, &batch, &active);
             break;
         }
-        let report = rule.step(&mut batch, &task.problem).map_err(RunError::failed)?;
+        let report = rule
+            .step(&mut batch, &task.problem)
+            .map_err(RunError::failed)?;
         if !report.loss.is_finite() || !batch.all_finite() {
             return Err(RunError::Diverged {
                 step,
@@ -161,7 +172,10 @@ pub(super) fn run(
             if c.egd_loss_below > 0.0 && loss <= c.egd_loss_below {
                 done.push((i, format!("training loss ≤ {:e}", c.egd_loss_below)));
             } else if normalized && loss < LOSS_NORMALIZED_FLOOR {
-                done.push((i, format!("loss < {LOSS_NORMALIZED_FLOOR:e} (loss-normalized floor)")));
+                done.push((
+                    i,
+                    format!("loss < {LOSS_NORMALIZED_FLOOR:e} (loss-normalized floor)"),
+                ));
             }
         }
         if !done.is_empty() {
@@ -169,7 +183,11 @@ pub(super) fn run(
             for (i, reason) in done {
                 models.finished[active[i]] = Some((step, reason));
             }
-            let ended: Vec<usize> = active.iter().copied().filter(|&k| models.finished[k].is_some()).collect();
+            let ended: Vec<usize> = active
+                .iter()
+                .copied()
+                .filter(|&k| models.finished[k].is_some())
+                .collect();
             record(&task, &models, &ended, step, &mut trace)?;
             active = models.active();
             batch = active.iter().map(|&k| models.nets[k].clone()).collect();
@@ -186,7 +204,9 @@ pub(super) fn run(
         .iter()
         .zip(&models.finished)
         .map(|(net, fin)| {
-            let (steps, stop) = fin.clone().unwrap_or((step, format!("step budget {}", c.egd_steps)));
+            let (steps, stop) = fin
+                .clone()
+                .unwrap_or((step, format!("step budget {}", c.egd_steps)));
             model_result(c, &task, format!("EGD L={}", net.depth()), net, steps, stop)
         })
         .collect::<Result<Vec<_>, _>>()?;

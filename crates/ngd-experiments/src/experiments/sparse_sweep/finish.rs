@@ -2,6 +2,7 @@
 //! `β`), the EGD accuracy-vs-step panel, headline numbers, claims and notes.
 
 use super::claims::{NGD, NGD_POP, claims};
+use super::csv_out::write_csvs;
 use super::notes::notes;
 use super::table::{Table, models};
 use super::{Method, SweepConfig, SweepOutput, SweepParams};
@@ -9,143 +10,44 @@ use crate::error::Error;
 use crate::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
 use crate::output::ExperimentDir;
 use crate::plot::{LinePlot, Series, StemPlot, line_plot, stem_plot};
-use serde::Serialize;
 
 type SweepRuns = Runs<SweepParams, SweepOutput>;
 
-#[derive(Serialize)]
-struct AccRow<'a> {
-    run_id: &'a str,
-    method: &'a str,
-    depth: usize,
-    n_train: usize,
-    seed: usize,
-    steps: u64,
-    stop: &'a str,
-    #[serde(rename = "train_loss (nats)")]
-    train_loss: f64,
-    #[serde(rename = "train_error (fraction)")]
-    train_error: f64,
-    #[serde(rename = "test_accuracy (fraction)")]
-    test_accuracy: f64,
-    #[serde(rename = "true_support_mass (fraction of |beta|_1)")]
-    mass: f64,
-}
-
-#[derive(Serialize)]
-struct TraceRow<'a> {
-    run_id: &'a str,
-    method: &'a str,
-    n_train: usize,
-    seed: usize,
-    step: u64,
-    #[serde(rename = "train_loss (nats)")]
-    train_loss: f64,
-    #[serde(rename = "test_accuracy (fraction)")]
-    test_accuracy: f64,
-}
-
-#[derive(Serialize)]
-struct LogitRow {
-    step: usize,
-    sample: usize,
-    label: f64,
-    logit: f64,
-}
-
-#[derive(Serialize)]
-struct BetaRow<'a> {
-    method: &'a str,
-    n_train: usize,
-    seed: usize,
-    coordinate: usize,
-    beta: f64,
-    beta_star: f64,
-}
-
-fn write_csvs(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<(), Error> {
-    let acc: Vec<AccRow> = models(runs)
-        .map(|(id, p, m)| AccRow {
-            run_id: id,
-            method: &m.label,
-            depth: m.depth,
-            n_train: p.n,
-            seed: p.seed,
-            steps: m.steps,
-            stop: &m.stop,
-            train_loss: m.train_loss,
-            train_error: m.train_error,
-            test_accuracy: m.test_accuracy,
-            mass: m.true_support_mass,
-        })
-        .collect();
-    out.write_csv("accuracy.csv", &acc)?;
-    let mut trace = Vec::new();
-    let mut betas = Vec::new();
-    for (s, o) in runs.iter().filter_map(|(s, r)| r.output().map(|o| (s, o))) {
-        for t in &o.trace {
-            trace.push(TraceRow {
-                run_id: &s.id,
-                method: &o.models[t.model].label,
-                n_train: s.params.n,
-                seed: s.params.seed,
-                step: t.step,
-                train_loss: t.train_loss,
-                test_accuracy: t.test_accuracy,
-            });
-        }
-        if s.params.n == c.beta_n {
-            for m in &o.models {
-                betas.extend(m.beta.iter().enumerate().map(|(j, &b)| BetaRow {
-                    method: &m.label,
-                    n_train: s.params.n,
-                    seed: s.params.seed,
-                    coordinate: j,
-                    beta: b,
-                    beta_star: if j < c.sparsity { 1.0 } else { 0.0 },
-                }));
-            }
-        }
-        if let Some(l) = &o.logits {
-            let rows: Vec<LogitRow> = (l.logits.iter().enumerate())
-                .flat_map(|(t, v)| {
-                    v.iter().enumerate().map(move |(i, &logit)| LogitRow {
-                        step: t,
-                        sample: l.samples[i],
-                        label: l.labels[i],
-                        logit,
-                    })
-                })
-                .collect();
-            out.write_csv("logits.csv", &rows)?;
-        }
-    }
-    out.write_csv("trace.csv", &trace)?;
-    out.write_csv("beta.csv", &betas)?;
-    Ok(())
-}
-
 fn accuracy_plot(c: &SweepConfig, t: &Table, out: &ExperimentDir) -> Result<(), Error> {
     let mut plot = LinePlot::new(
-        format!("Test accuracy vs N (D = {}, {} non-zeros)", c.dim, c.sparsity),
+        format!(
+            "Test accuracy vs N (D = {}, {} non-zeros)",
+            c.dim, c.sparsity
+        ),
         "training samples N",
         "test accuracy (fraction)",
     );
     plot.reference = Some((0.5, "chance level".into()));
     for label in &t.labels {
-        let cells: Vec<_> = t.ns.iter().filter_map(|&n| t.get(label, n).map(|c| (n as f64, c))).collect();
+        let cells: Vec<_> =
+            t.ns.iter()
+                .filter_map(|&n| t.get(label, n).map(|c| (n as f64, c)))
+                .collect();
         let pts = cells.iter().map(|(n, c)| (*n, c.mean)).collect();
-        let band = cells.iter().map(|(n, c)| (*n, c.mean - c.std, c.mean + c.std)).collect();
-        plot.series.push(Series::new(label.clone(), pts).with_band(band));
+        let band = cells
+            .iter()
+            .map(|(n, c)| (*n, c.mean - c.std, c.mean + c.std))
+            .collect();
+        plot.series
+            .push(Series::new(label.clone(), pts).with_band(band));
     }
     line_plot(&out.path("accuracy"), &plot)?;
     Ok(())
 }
 
 fn egd_steps_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<bool, Error> {
-    let Some((_, o)) = runs.iter().filter_map(|(s, r)| r.output().map(|o| (s, o))).find(|(s, _)| {
-        s.params.method == Method::Egd && s.params.n == c.logit_n && s.params.seed == 0
-    }) else {
+    let Some((_, o)) = runs
+        .iter()
+        .filter_map(|(s, r)| r.output().map(|o| (s, o)))
+        .find(|(s, _)| {
+            s.params.method == Method::Egd && s.params.n == c.logit_n && s.params.seed == 0
+        })
+    else {
         return Ok(false);
     };
     let mut plot = LinePlot::new(
@@ -155,7 +57,12 @@ fn egd_steps_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Res
     );
     plot.x_log = true;
     for (k, m) in o.models.iter().enumerate() {
-        let pts = o.trace.iter().filter(|t| t.model == k).map(|t| (t.step as f64, t.test_accuracy)).collect();
+        let pts = o
+            .trace
+            .iter()
+            .filter(|t| t.model == k)
+            .map(|t| (t.step as f64, t.test_accuracy))
+            .collect();
         plot.series.push(Series::new(m.label.clone(), pts));
     }
     line_plot(&out.path("egd_steps"), &plot)?;
@@ -163,17 +70,30 @@ fn egd_steps_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Res
 }
 
 fn logits_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<bool, Error> {
-    let Some(l) = runs.iter().filter_map(|(_, r)| r.output()).find_map(|o| o.logits.as_ref()) else {
+    let Some(l) = runs
+        .iter()
+        .filter_map(|(_, r)| r.output())
+        .find_map(|o| o.logits.as_ref())
+    else {
         return Ok(false);
     };
     let mut plot = LinePlot::new(
-        format!("NGD training logits x_nᵀβ_t (N = {}, D = {}, η = {})", c.logit_n, c.dim, l.learning_rate),
+        format!(
+            "NGD training logits x_nᵀβ_t (N = {}, D = {}, η = {})",
+            c.logit_n, c.dim, l.learning_rate
+        ),
         "NGD step t",
         "logit x_nᵀβ_t",
     );
     for (i, (&n, &y)) in l.samples.iter().zip(&l.labels).enumerate() {
-        let pts = l.logits.iter().enumerate().map(|(t, v)| (t as f64, v[i])).collect();
-        plot.series.push(Series::new(format!("sample {n} (y = {y:+})"), pts));
+        let pts = l
+            .logits
+            .iter()
+            .enumerate()
+            .map(|(t, v)| (t as f64, v[i]))
+            .collect();
+        plot.series
+            .push(Series::new(format!("sample {n} (y = {y:+})"), pts));
     }
     plot.size = (900, 650);
     line_plot(&out.path("logits"), &plot)?;
@@ -188,7 +108,10 @@ fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<b
             let shown: Vec<f64> = m.beta.iter().take(c.beta_coords).copied().collect();
             let scale = m.beta.iter().fold(0.0_f64, |a, b| a.max(b.abs()));
             let scale = if scale > 0.0 { scale } else { 1.0 };
-            let title = format!("{} (β / max|β|; true-support share {:.2})", m.label, m.true_support_mass);
+            let title = format!(
+                "{} (β / max|β|; true-support share {:.2})",
+                m.label, m.true_support_mass
+            );
             vectors.push((title, shown.iter().map(|b| b / scale).collect()));
         }
     }
@@ -196,7 +119,13 @@ fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<b
         return Ok(false);
     }
     let plot = StemPlot {
-        title: format!("Learnt β at N = {}, first {} of {} coordinates (β*_j = 1 for j < {})", c.beta_n, c.beta_coords.min(c.dim), c.dim, c.sparsity),
+        title: format!(
+            "Learnt β at N = {}, first {} of {} coordinates (β*_j = 1 for j < {})",
+            c.beta_n,
+            c.beta_coords.min(c.dim),
+            c.dim,
+            c.sparsity
+        ),
         x_label: "coordinate j".into(),
         y_label: "β_j / max|β|".into(),
         vectors,
@@ -219,7 +148,10 @@ pub(super) fn finish(
         diverged: diverged_runs(runs),
         ..Default::default()
     };
-    let fig = |name: &str, caption: String| Figure { name: name.into(), caption };
+    let fig = |name: &str, caption: String| Figure {
+        name: name.into(),
+        caption,
+    };
     if !table.labels.is_empty() {
         accuracy_plot(c, &table, out)?;
         summary.figures.push(fig("accuracy", format!("Left panel: mean test accuracy against N over {} data draws (band: ± one standard deviation) for EGD on diagonal nets ({:?} step, {} steps at most) and NGD with the sample / population Fisher; dashed: chance.", c.seeds, c.egd_step, c.egd_steps)));
@@ -231,9 +163,18 @@ pub(super) fn finish(
         summary.figures.push(fig("beta", format!("Right panel: the learnt β at N = {} (draw 0), scaled by max|β|; the first {} coordinates are the true support.", c.beta_n, c.sparsity)));
     }
     if egd_steps_plot(c, runs, out)? {
-        summary.figures.push(fig("egd_steps", format!("EGD test accuracy against the step at N = {} (draw 0), per depth.", c.logit_n)));
+        summary.figures.push(fig(
+            "egd_steps",
+            format!(
+                "EGD test accuracy against the step at N = {} (draw 0), per depth.",
+                c.logit_n
+            ),
+        ));
     }
-    let logits = runs.iter().filter_map(|(_, r)| r.output()).find_map(|o| o.logits.as_ref());
+    let logits = runs
+        .iter()
+        .filter_map(|(_, r)| r.output())
+        .find_map(|o| o.logits.as_ref());
     summary.claims = claims(c, &table, logits);
     if let Some(inv) = super::notes::invariance(c, runs) {
         summary.claims.push(inv);

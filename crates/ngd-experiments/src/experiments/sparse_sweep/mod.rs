@@ -16,6 +16,7 @@
 
 mod claims;
 mod config;
+mod csv_out;
 mod data;
 mod egd;
 mod finish;
@@ -160,7 +161,11 @@ impl SparseSweep {
         match p.method {
             Method::Egd => c.egd_steps * n * d * 2,
             Method::NgdSample { depth } => {
-                let per_step = if n <= d { n * n * d + n * n * n } else { 2 * n * d * d };
+                let per_step = if n <= d {
+                    n * n * d + n * n * n
+                } else {
+                    2 * n * d * d
+                };
                 c.ngd_schedule(depth).1 * per_step * depth as u64
             }
             Method::NgdPopulation => c.population_steps * (c.population_size as u64 + n) * d * d,
@@ -191,7 +196,11 @@ impl Experiment for SparseSweep {
 
     fn plan(&self, c: &SweepConfig) -> Vec<RunSpec<SweepParams>> {
         let mut methods = vec![Method::Egd];
-        methods.extend(c.ngd_depths.iter().map(|&depth| Method::NgdSample { depth }));
+        methods.extend(
+            c.ngd_depths
+                .iter()
+                .map(|&depth| Method::NgdSample { depth }),
+        );
         if c.population_size > 0 {
             methods.push(Method::NgdPopulation);
         }

@@ -101,21 +101,36 @@ pub(super) fn run(
     let mut rule = DiagonalNgd::new(eta, fisher.clone()).map_err(RunError::failed)?;
     let schedule = LogSchedule::new(c.points_per_decade).map_err(RunError::failed)?;
     let mut trace = Vec::new();
-    let ended = train(&mut rule, &mut net, &task, budget, c.ngd_loss_below, ctx, |step, net| {
-        if schedule.contains(step as usize) || step == budget {
-            let eval = evaluate(&task, net.beta().view())?;
-            trace.push(TracePoint {
-                step,
-                model: 0,
-                train_loss: eval.train_loss,
-                test_accuracy: eval.test_accuracy,
-            });
-        }
-        Ok(())
-    })?;
+    let ended = train(
+        &mut rule,
+        &mut net,
+        &task,
+        budget,
+        c.ngd_loss_below,
+        ctx,
+        |step, net| {
+            if schedule.contains(step as usize) || step == budget {
+                let eval = evaluate(&task, net.beta().view())?;
+                trace.push(TracePoint {
+                    step,
+                    model: 0,
+                    train_loss: eval.train_loss,
+                    test_accuracy: eval.test_accuracy,
+                });
+            }
+            Ok(())
+        },
+    )?;
     // The final visit may repeat a scheduled step.
     trace.dedup_by_key(|t| t.step);
-    let models = vec![model_result(c, &task, label, &net, ended.steps, ended.stop)?];
+    let models = vec![model_result(
+        c,
+        &task,
+        label,
+        &net,
+        ended.steps,
+        ended.stop,
+    )?];
     let traced = p.method == (Method::NgdSample { depth: 1 }) && p.n == c.logit_n && p.seed == 0;
     let logits = if traced {
         Some(trace_logits(c, &task, start, fisher, ctx)?)
@@ -140,11 +155,7 @@ fn trace_logits(
 ) -> Result<LogitTrace, RunError> {
     let y = &task.train.y;
     let half = c.logit_samples / 2;
-    let pick = |label: f64, count: usize| {
-        (0..y.len())
-            .filter(move |&i| y[i] == label)
-            .take(count)
-    };
+    let pick = |label: f64, count: usize| (0..y.len()).filter(move |&i| y[i] == label).take(count);
     let samples: Vec<usize> = pick(1.0, c.logit_samples - half)
         .chain(pick(-1.0, half))
         .collect();
@@ -153,11 +164,24 @@ fn trace_logits(
     let eta = c.ngd_schedule(1).0;
     let mut rule = DiagonalNgd::new(eta, fisher).map_err(RunError::failed)?;
     let mut logits = Vec::new();
-    train(&mut rule, &mut net, task, c.logit_steps, 0.0, ctx, |_, net| {
-        let beta = net.beta();
-        logits.push(samples.iter().map(|&i| task.train.x.row(i).dot(&beta)).collect());
-        Ok(())
-    })?;
+    train(
+        &mut rule,
+        &mut net,
+        task,
+        c.logit_steps,
+        0.0,
+        ctx,
+        |_, net| {
+            let beta = net.beta();
+            logits.push(
+                samples
+                    .iter()
+                    .map(|&i| task.train.x.row(i).dot(&beta))
+                    .collect(),
+            );
+            Ok(())
+        },
+    )?;
     Ok(LogitTrace {
         samples,
         labels,

@@ -43,9 +43,9 @@ pub(super) fn mean_std(values: &[f64]) -> (f64, f64) {
 pub(super) fn models(
     runs: &Runs<SweepParams, SweepOutput>,
 ) -> impl Iterator<Item = (&str, &SweepParams, &ModelResult)> {
-    runs.iter().filter_map(|(s, r)| r.output().map(|o| (s, o))).flat_map(|(s, o)| {
-        o.models.iter().map(move |m| (s.id.as_str(), &s.params, m))
-    })
+    runs.iter()
+        .filter_map(|(s, r)| r.output().map(|o| (s, o)))
+        .flat_map(|(s, o)| o.models.iter().map(move |m| (s.id.as_str(), &s.params, m)))
 }
 
 impl Table {
@@ -67,7 +67,15 @@ impl Table {
             let accs: Vec<f64> = ms.iter().map(|m| m.test_accuracy).collect();
             let (mean, std) = mean_std(&accs);
             let mass = ms.iter().map(|m| m.true_support_mass).sum::<f64>() / ms.len() as f64;
-            table.cells.insert(key, Cell { mean, std, count: ms.len(), mass });
+            table.cells.insert(
+                key,
+                Cell {
+                    mean,
+                    std,
+                    count: ms.len(),
+                    mass,
+                },
+            );
         }
         table
     }
@@ -95,7 +103,11 @@ impl Table {
     pub fn text(&self) -> String {
         let mut s = format!(
             "method \\ N | {}",
-            self.ns.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" | ")
+            self.ns
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(" | ")
         );
         for label in &self.labels {
             s.push_str(&format!("\n{label} |"));

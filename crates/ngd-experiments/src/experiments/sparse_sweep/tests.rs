@@ -42,16 +42,32 @@ fn egd_resume_is_bit_identical() {
     c.egd_learning_rates = vec![0.3, 0.3];
     c.egd_steps = 150;
     FIG6.validate(&c).unwrap();
-    let spec = FIG6.plan(&c).into_iter().find(|s| s.id == "egd-N30-r1").unwrap();
+    let spec = FIG6
+        .plan(&c)
+        .into_iter()
+        .find(|s| s.id == "egd-N30-r1")
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ckpt.json");
     let ctx = |every, resume| {
-        RunContext::new(&spec.id, 5, "fp".into(), path.clone(), every, resume, Box::new(|_| {}))
+        RunContext::new(
+            &spec.id,
+            5,
+            "fp".into(),
+            path.clone(),
+            every,
+            resume,
+            Box::new(|_| {}),
+        )
     };
-    let full = FIG6.run(&c, &spec, &mut ctx(CheckpointEvery::Steps(40), false)).unwrap();
+    let full = FIG6
+        .run(&c, &spec, &mut ctx(CheckpointEvery::Steps(40), false))
+        .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("\"step\": 120"), "{}", &text[..60]);
-    let resumed = FIG6.run(&c, &spec, &mut ctx(CheckpointEvery::Never, true)).unwrap();
+    let resumed = FIG6
+        .run(&c, &spec, &mut ctx(CheckpointEvery::Never, true))
+        .unwrap();
     assert_eq!(full, resumed);
     assert_eq!(full.models[1].steps, 150);
 }
@@ -60,20 +76,43 @@ fn egd_resume_is_bit_identical() {
 fn tiny_fig6_runs_end_to_end() {
     let c = tiny();
     let dir = tempfile::tempdir().unwrap();
-    let job = JobInfo { preset: "quick".into(), seed: 1, out: dir.path().to_path_buf() };
-    let opts = RunnerOptions { jobs: 2, resume: false, checkpoint_every: CheckpointEvery::Never };
+    let job = JobInfo {
+        preset: "quick".into(),
+        seed: 1,
+        out: dir.path().to_path_buf(),
+    };
+    let opts = RunnerOptions {
+        jobs: 2,
+        resume: false,
+        checkpoint_every: CheckpointEvery::Never,
+    };
     let outcome = execute(&FIG6, &c, &job, &opts, None).unwrap();
     // Per (N, draw): EGD batch, NGD L=1, NGD L=2, NGD population.
     assert_eq!(outcome.executed, 2 * 2 * 4);
     assert_eq!(outcome.diverged, 0);
     let root = dir.path().join("fig6");
-    for f in ["accuracy.csv", "trace.csv", "logits.csv", "beta.csv", "summary.json", "accuracy.svg", "accuracy.png", "logits.svg", "beta.svg", "egd_steps.svg"] {
+    for f in [
+        "accuracy.csv",
+        "trace.csv",
+        "logits.csv",
+        "beta.csv",
+        "summary.json",
+        "accuracy.svg",
+        "accuracy.png",
+        "logits.svg",
+        "beta.svg",
+        "egd_steps.svg",
+    ] {
         assert!(root.join(f).exists(), "{f} missing");
     }
     let summary: ExperimentSummary =
         serde_json::from_slice(&std::fs::read(root.join("summary.json")).unwrap()).unwrap();
     // Theorem 4 (exact for L = 1, N ≤ D): u ← u + η(1 + e^{−u}), so late logit slopes are η·y.
-    let logit = summary.claims.iter().find(|c| c.claim.contains("logits")).unwrap();
+    let logit = summary
+        .claims
+        .iter()
+        .find(|c| c.claim.contains("logits"))
+        .unwrap();
     assert_eq!(logit.verdict, Verdict::Reproduced, "{}", logit.measured);
     let acc = std::fs::read_to_string(root.join("accuracy.csv")).unwrap();
     // 2 N × 2 draws × (2 EGD depths + 2 NGD depths + population).
@@ -84,5 +123,8 @@ fn tiny_fig6_runs_end_to_end() {
         assert_eq!(fields[8], "0.0", "{line}");
     }
     let routes = std::fs::read_to_string(root.join("manifest.json")).unwrap();
-    assert!(routes.contains("kernel") && routes.contains("weighted"), "routes not recorded");
+    assert!(
+        routes.contains("kernel") && routes.contains("weighted"),
+        "routes not recorded"
+    );
 }
