@@ -153,9 +153,32 @@ pub(super) fn run(
             sync(&mut models, &batch, &active);
             break;
         }
-        let report = rule
-            .step(&mut batch, &task.problem)
-            .map_err(RunError::failed)?;
+        let report = match rule.step(&mut batch, &task.problem) {
+            Ok(report) => report,
+            // A loss-normalized step can take a loss from above the floor to an underflowed 0
+            // in one step; the rule then refuses the next step. Finish those depths and go on.
+            Err(e) if c.egd_step == EgdStepKind::LossNormalized => {
+                sync(&mut models, &batch, &active);
+                let mut any = false;
+                for &k in &active {
+                    let loss = evaluate(&task, models.nets[k].beta().view())?.train_loss;
+                    if loss < LOSS_NORMALIZED_FLOOR {
+                        let reason = "loss underflow (loss-normalized floor)".to_string();
+                        models.finished[k] = Some((step, reason));
+                        any = true;
+                    }
+                }
+                if !any {
+                    return Err(RunError::failed(e));
+                }
+                active = models.active();
+                batch = active.iter().map(|&k| models.nets[k].clone()).collect();
+                rule = BatchEgd::new(active.iter().map(|&k| step_rule(c, k)).collect())
+                    .map_err(RunError::failed)?;
+                continue;
+            }
+            Err(e) => return Err(RunError::failed(e)),
+        };
         if !report.loss.is_finite() || !batch.all_finite() {
             return Err(RunError::Diverged {
                 step,
