@@ -117,11 +117,13 @@ impl<E: Experiment> DynExperiment for E {
 /// Every registered experiment, in report order.
 pub fn registry() -> Vec<&'static dyn DynExperiment> {
     vec![
-        &crate::experiments::egd_demo::EgdDemo,
         &crate::experiments::fig2::Fig2,
-        &crate::experiments::theorems::Theorems,
         &crate::experiments::fig3::Fig3,
+        &crate::experiments::sparse_sweep::FIG4,
         &crate::experiments::fig5::Fig5,
+        &crate::experiments::sparse_sweep::FIG6,
+        &crate::experiments::theorems::Theorems,
+        &crate::experiments::egd_demo::EgdDemo,
     ]
 }
 

@@ -13,4 +13,5 @@ pub mod egd_demo;
 pub mod fig2;
 pub mod fig3;
 pub mod fig5;
+pub mod sparse_sweep;
 pub mod theorems;

@@ -1,0 +1,192 @@
+//! Post-processing: tidy CSVs, the three panels (accuracy vs `N`, NGD logits vs time, learnt
+//! `β`), the EGD accuracy-vs-step panel, headline numbers, claims and notes.
+
+use super::claims::{NGD, NGD_POP, claims};
+use super::csv_out::write_csvs;
+use super::notes::notes;
+use super::table::{Table, models};
+use super::{Method, SweepConfig, SweepOutput, SweepParams};
+use crate::error::Error;
+use crate::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
+use crate::output::ExperimentDir;
+use crate::plot::{LinePlot, Series, StemPlot, line_plot, stem_plot};
+
+type SweepRuns = Runs<SweepParams, SweepOutput>;
+
+fn accuracy_plot(c: &SweepConfig, t: &Table, out: &ExperimentDir) -> Result<(), Error> {
+    let mut plot = LinePlot::new(
+        format!(
+            "Test accuracy vs N (D = {}, {} non-zeros)",
+            c.dim, c.sparsity
+        ),
+        "training samples N",
+        "test accuracy (fraction)",
+    );
+    plot.reference = Some((0.5, "chance level".into()));
+    for label in &t.labels {
+        let cells: Vec<_> =
+            t.ns.iter()
+                .filter_map(|&n| t.get(label, n).map(|c| (n as f64, c)))
+                .collect();
+        let pts = cells.iter().map(|(n, c)| (*n, c.mean)).collect();
+        let band = cells
+            .iter()
+            .map(|(n, c)| (*n, c.mean - c.std, c.mean + c.std))
+            .collect();
+        plot.series
+            .push(Series::new(label.clone(), pts).with_band(band));
+    }
+    line_plot(&out.path("accuracy"), &plot)?;
+    Ok(())
+}
+
+fn egd_steps_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<bool, Error> {
+    let Some((_, o)) = runs
+        .iter()
+        .filter_map(|(s, r)| r.output().map(|o| (s, o)))
+        .find(|(s, _)| {
+            s.params.method == Method::Egd && s.params.n == c.logit_n && s.params.seed == 0
+        })
+    else {
+        return Ok(false);
+    };
+    let mut plot = LinePlot::new(
+        format!("EGD test accuracy vs step (N = {}, draw 0)", c.logit_n),
+        "EGD step t",
+        "test accuracy (fraction)",
+    );
+    plot.x_log = true;
+    for (k, m) in o.models.iter().enumerate() {
+        let pts = o
+            .trace
+            .iter()
+            .filter(|t| t.model == k)
+            .map(|t| (t.step as f64, t.test_accuracy))
+            .collect();
+        plot.series.push(Series::new(m.label.clone(), pts));
+    }
+    line_plot(&out.path("egd_steps"), &plot)?;
+    Ok(true)
+}
+
+fn logits_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<bool, Error> {
+    let Some(l) = runs
+        .iter()
+        .filter_map(|(_, r)| r.output())
+        .find_map(|o| o.logits.as_ref())
+    else {
+        return Ok(false);
+    };
+    let mut plot = LinePlot::new(
+        format!(
+            "NGD training logits x_nᵀβ_t (N = {}, D = {}, η = {})",
+            c.logit_n, c.dim, l.learning_rate
+        ),
+        "NGD step t",
+        "logit x_nᵀβ_t",
+    );
+    for (i, (&n, &y)) in l.samples.iter().zip(&l.labels).enumerate() {
+        let pts = l
+            .logits
+            .iter()
+            .enumerate()
+            .map(|(t, v)| (t as f64, v[i]))
+            .collect();
+        plot.series
+            .push(Series::new(format!("sample {n} (y = {y:+})"), pts));
+    }
+    plot.size = (900, 650);
+    line_plot(&out.path("logits"), &plot)?;
+    Ok(true)
+}
+
+fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<bool, Error> {
+    let mut vectors = Vec::new();
+    for (_, p, m) in models(runs) {
+        let wanted = ["EGD L=1", "EGD L=2", NGD, NGD_POP].contains(&m.label.as_str());
+        if p.n == c.beta_n && p.seed == 0 && wanted {
+            let shown: Vec<f64> = m.beta.iter().take(c.beta_coords).copied().collect();
+            let scale = m.beta.iter().fold(0.0_f64, |a, b| a.max(b.abs()));
+            let scale = if scale > 0.0 { scale } else { 1.0 };
+            let title = format!(
+                "{} (β / max|β|; true-support share {:.2})",
+                m.label, m.true_support_mass
+            );
+            vectors.push((title, shown.iter().map(|b| b / scale).collect()));
+        }
+    }
+    if vectors.is_empty() {
+        return Ok(false);
+    }
+    let plot = StemPlot {
+        title: format!(
+            "Learnt β at N = {}, first {} of {} coordinates (β*_j = 1 for j < {})",
+            c.beta_n,
+            c.beta_coords.min(c.dim),
+            c.dim,
+            c.sparsity
+        ),
+        x_label: "coordinate j".into(),
+        y_label: "β_j / max|β|".into(),
+        vectors,
+        width: 1000,
+    };
+    stem_plot(&out.path("beta"), &plot)?;
+    Ok(true)
+}
+
+pub(super) fn finish(
+    title: &str,
+    c: &SweepConfig,
+    runs: &SweepRuns,
+    out: &ExperimentDir,
+) -> Result<ExperimentSummary, Error> {
+    write_csvs(c, runs, out)?;
+    let table = Table::from_runs(runs);
+    let mut summary = ExperimentSummary {
+        title: title.into(),
+        diverged: diverged_runs(runs),
+        ..Default::default()
+    };
+    let fig = |name: &str, caption: String| Figure {
+        name: name.into(),
+        caption,
+    };
+    if !table.labels.is_empty() {
+        accuracy_plot(c, &table, out)?;
+        summary.figures.push(fig("accuracy", format!("Left panel: mean test accuracy against N over {} data draws (band: ± one standard deviation) for EGD on diagonal nets ({:?} step, {} steps at most) and NGD with the sample / population Fisher; dashed: chance.", c.seeds, c.egd_step, c.egd_steps)));
+    }
+    if logits_plot(c, runs, out)? {
+        summary.figures.push(fig("logits", "Middle panel: NGD (sample Fisher, L = 1) training logits against the step; Theorem 4 predicts x_nᵀβ_t ≈ η t y_n.".into()));
+    }
+    if beta_plot(c, runs, out)? {
+        summary.figures.push(fig("beta", format!("Right panel: the learnt β at N = {} (draw 0), scaled by max|β|; the first {} coordinates are the true support.", c.beta_n, c.sparsity)));
+    }
+    if egd_steps_plot(c, runs, out)? {
+        summary.figures.push(fig(
+            "egd_steps",
+            format!(
+                "EGD test accuracy against the step at N = {} (draw 0), per depth.",
+                c.logit_n
+            ),
+        ));
+    }
+    let logits = runs
+        .iter()
+        .filter_map(|(_, r)| r.output())
+        .find_map(|o| o.logits.as_ref());
+    summary.claims = claims(c, &table, logits);
+    if let Some(inv) = super::notes::invariance(c, runs) {
+        summary.claims.push(inv);
+    }
+    for label in &table.labels {
+        for &n in &table.ns {
+            if let Some(cell) = table.get(label, n) {
+                let key = format!("test_accuracy_mean {label} N={n} (fraction)");
+                summary.headline.insert(key, cell.mean);
+            }
+        }
+    }
+    summary.notes = notes(c, &table, runs);
+    Ok(summary)
+}

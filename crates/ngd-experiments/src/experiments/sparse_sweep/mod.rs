@@ -1,0 +1,246 @@
+//! `fig4` and `fig6`: sparse Gaussian classification (the paper's §3.1, Experiment 2, Fig. 4
+//! and App. H, Fig. 6) — test accuracy against the number of training samples `N` for EGD on
+//! `L`-layer diagonal networks `β = w_1 ⊙ … ⊙ w_L` and for NGD with the sample and the
+//! population Fisher; the NGD logits against time (Theorem 4: `x_nᵀβ_t ≈ η t y_n`); the learnt
+//! `β` at a large `N`.
+//!
+//! Data: `x ~ N(0, I_D)`, `β*` with its first `k` entries 1, `y = sign(x·β*)`; a separate test
+//! set. Loss: the mean logistic loss `L(β) = (1/N) Σ_n log(1 + exp(−y_n x_nᵀβ))`.
+//! Runs (independent, planned per `N` and data draw `r`, all methods of one `(N, r)` seeing the
+//! same data through `ctx.shared_seed("data-N{N}-r{r}")`):
+//! - `egd-N{N}-r{r}`: all EGD depths stepped together by one `BatchEgd` (one pass over `X̃`);
+//! - `ngd-L{L}-N{N}-r{r}`: NGD with the Moore–Penrose natural gradient of the sample Fisher
+//!   (`Auto` route: kernel for `N ≤ D`, weighted for `N > D`);
+//! - `ngd-pop-N{N}-r{r}`: NGD on the linear model with a population Fisher built from `M` fresh
+//!   unlabelled inputs, `g = F_pop(β)⁻¹ ∇_β L`.
+
+mod claims;
+mod config;
+mod csv_out;
+mod data;
+mod egd;
+mod finish;
+mod ngd;
+mod notes;
+mod table;
+
+pub use config::{EgdStepKind, SweepConfig};
+
+use crate::config::Preset;
+use crate::context::RunContext;
+use crate::error::{ConfigError, Error, RunError};
+use crate::experiment::{Experiment, ExperimentSummary, RunSpec, Runs};
+use crate::output::ExperimentDir;
+use serde::{Deserialize, Serialize};
+
+/// Which method a run trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Method {
+    /// EGD on every depth of `egd_depths` (one batch).
+    Egd,
+    /// NGD with the sample Fisher on a depth-`depth` diagonal network.
+    NgdSample {
+        /// Depth `L`.
+        depth: usize,
+    },
+    /// NGD with the population Fisher on the linear model.
+    NgdPopulation,
+}
+
+/// Parameters of one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepParams {
+    /// The method.
+    pub method: Method,
+    /// Training-set size `N`.
+    pub n: usize,
+    /// Data draw index `r`.
+    pub seed: usize,
+}
+
+/// The end state of one trained model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelResult {
+    /// Method label, e.g. `EGD L=2`, `NGD sample L=1`, `NGD population`.
+    pub label: String,
+    /// Depth `L`.
+    pub depth: usize,
+    /// Steps taken.
+    pub steps: u64,
+    /// Why training stopped.
+    pub stop: String,
+    /// Mean logistic training loss (nats).
+    pub train_loss: f64,
+    /// Fraction of misclassified training samples.
+    pub train_error: f64,
+    /// Fraction of correctly classified test samples.
+    pub test_accuracy: f64,
+    /// `Σ_{j<k} |β_j| / Σ_j |β_j|`: the share of `|β|` on the true support.
+    pub true_support_mass: f64,
+    /// The learnt end-to-end `β`.
+    pub beta: Vec<f64>,
+}
+
+/// One recorded step of one model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TracePoint {
+    /// Step `t`.
+    pub step: u64,
+    /// Index into [`SweepOutput::models`].
+    pub model: usize,
+    /// Mean logistic training loss (nats).
+    pub train_loss: f64,
+    /// Test accuracy (fraction).
+    pub test_accuracy: f64,
+}
+
+/// The logits `x_nᵀβ_t` of a few training samples under NGD, at every step (middle panel).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogitTrace {
+    /// Training-sample indices.
+    pub samples: Vec<usize>,
+    /// Their labels `y_n`.
+    pub labels: Vec<f64>,
+    /// NGD step size `η` of the traced run.
+    pub learning_rate: f64,
+    /// `logits[t][i]` = logit of sample `samples[i]` after `t` steps.
+    pub logits: Vec<Vec<f64>>,
+}
+
+/// The output of one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepOutput {
+    /// One entry per trained model (per depth for EGD).
+    pub models: Vec<ModelResult>,
+    /// Log-spaced trajectory of every model.
+    pub trace: Vec<TracePoint>,
+    /// The logit trace (only in run `ngd-L1-N{logit_n}-r0`).
+    pub logits: Option<LogitTrace>,
+}
+
+/// One registered instance of the sweep (`fig4` or `fig6`).
+#[derive(Debug, Clone, Copy)]
+pub struct SparseSweep {
+    name: &'static str,
+    description: &'static str,
+    title: &'static str,
+    presets: fn(bool) -> SweepConfig,
+}
+
+/// Fig. 4: `D = 1000`, 20 non-zeros.
+pub static FIG4: SparseSweep = SparseSweep {
+    name: "fig4",
+    description: "Sparse classification, D = 1000, k = 20: test accuracy vs N for EGD (L = 1..4) and NGD (sample / population Fisher)",
+    title: "Fig. 4 — sparse Gaussian classification (D = 1000, 20 non-zeros)",
+    presets: SweepConfig::fig4,
+};
+
+/// Fig. 6: `D = 50`, 5 non-zeros.
+pub static FIG6: SparseSweep = SparseSweep {
+    name: "fig6",
+    description: "Sparse classification, D = 50, k = 5 (App. H): test accuracy vs N for EGD and NGD",
+    title: "Fig. 6 — sparse Gaussian classification (D = 50, 5 non-zeros)",
+    presets: SweepConfig::fig6,
+};
+
+impl SparseSweep {
+    /// Run id of a run.
+    fn id(p: &SweepParams) -> String {
+        let (n, r) = (p.n, p.seed);
+        match p.method {
+            Method::Egd => format!("egd-N{n}-r{r}"),
+            Method::NgdSample { depth } => format!("ngd-L{depth}-N{n}-r{r}"),
+            Method::NgdPopulation => format!("ngd-pop-N{n}-r{r}"),
+        }
+    }
+
+    /// Relative cost (multiply–adds) of a run.
+    fn cost(c: &SweepConfig, p: &SweepParams) -> u64 {
+        let (n, d) = (p.n as u64, c.dim as u64);
+        match p.method {
+            Method::Egd => c.egd_steps * n * d * 2,
+            Method::NgdSample { depth } => {
+                let per_step = if n <= d {
+                    n * n * d + n * n * n
+                } else {
+                    2 * n * d * d
+                };
+                c.ngd_schedule(depth).1 * per_step * depth as u64
+            }
+            Method::NgdPopulation => c.population_steps * (c.population_size as u64 + n) * d * d,
+        }
+    }
+}
+
+impl Experiment for SparseSweep {
+    type Config = SweepConfig;
+    type Params = SweepParams;
+    type RunOutput = SweepOutput;
+
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn description(&self) -> &'static str {
+        self.description
+    }
+
+    fn config(&self, preset: Preset) -> SweepConfig {
+        (self.presets)(preset == Preset::Paper)
+    }
+
+    fn validate(&self, c: &SweepConfig) -> Result<(), ConfigError> {
+        c.validate()
+    }
+
+    fn plan(&self, c: &SweepConfig) -> Vec<RunSpec<SweepParams>> {
+        let mut methods = vec![Method::Egd];
+        methods.extend(
+            c.ngd_depths
+                .iter()
+                .map(|&depth| Method::NgdSample { depth }),
+        );
+        if c.population_size > 0 {
+            methods.push(Method::NgdPopulation);
+        }
+        let mut plan = Vec::new();
+        for &n in &c.n_grid {
+            for seed in 0..c.seeds {
+                for &method in &methods {
+                    let params = SweepParams { method, n, seed };
+                    plan.push(RunSpec {
+                        id: Self::id(&params),
+                        cost: Self::cost(c, &params),
+                        params,
+                    });
+                }
+            }
+        }
+        plan
+    }
+
+    fn run(
+        &self,
+        c: &SweepConfig,
+        spec: &RunSpec<SweepParams>,
+        ctx: &mut RunContext,
+    ) -> Result<SweepOutput, RunError> {
+        match spec.params.method {
+            Method::Egd => egd::run(c, &spec.params, ctx),
+            Method::NgdSample { .. } | Method::NgdPopulation => ngd::run(c, &spec.params, ctx),
+        }
+    }
+
+    fn finish(
+        &self,
+        c: &SweepConfig,
+        runs: &Runs<SweepParams, SweepOutput>,
+        out: &ExperimentDir,
+    ) -> Result<ExperimentSummary, Error> {
+        finish::finish(self.title, c, runs, out)
+    }
+}
+
+#[cfg(test)]
+mod tests;
