@@ -12,7 +12,7 @@
 //! - [`plot`]: SVG + PNG figures with a bundled font;
 //! - [`report`]: `REPORT.md` and a self-contained `REPORT.html`;
 //! - [`experiments`]: the registered experiments;
-//! - [`bench`]: the workloads of `ngd bench`;
+//! - [`mod@bench`]: the workloads of `ngd bench`;
 //! - [`cli`]: the `ngd` command line.
 
 pub mod bench;
