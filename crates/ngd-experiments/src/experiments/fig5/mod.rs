@@ -130,7 +130,7 @@ impl Experiment for Fig5 {
             egd_lr: if quick { 1e-2 } else { 1e-3 },
             egd_decay: 0.999,
             egd_depth1_step: 0.5,
-            egd_max_steps: if quick { 2_000 } else { 1_000_000 },
+            egd_max_steps: if quick { 6_000 } else { 1_000_000 },
             train_mse_threshold: 1e-6,
             ngd_layer_split_depths: vec![1, 2, 3, 4],
             ngd_moore_penrose_depths: if quick { vec![2] } else { vec![2, 3, 4] },
