@@ -80,10 +80,18 @@ pub(super) fn finish(
         .collect();
     out.write_csv("data.csv", &rows)?;
 
-    let subtitle = format!(
-        "D = {}, k = {}, N = {}, η = {}",
-        c.dim, c.sparsity, c.n_train, c.learning_rate
-    );
+    let subtitle = match &c.train_file {
+        Some(file) => format!(
+            "data from {}, D = {}, η = {}",
+            file.file_name().unwrap_or_default().to_string_lossy(),
+            c.dim,
+            c.learning_rate
+        ),
+        None => format!(
+            "D = {}, k = {}, N = {}, η = {}",
+            c.dim, c.sparsity, c.n_train, c.learning_rate
+        ),
+    };
     let mut loss = LinePlot::new(
         format!("EGD training loss ({subtitle})"),
         "step t",
@@ -153,7 +161,10 @@ pub(super) fn finish(
             caption: "Test accuracy against EGD steps; dashed: chance level 0.5.".into(),
         });
         let stem = StemPlot {
-            title: format!("Final β ({subtitle}); β*_j = 1 for j < {}", c.sparsity),
+            title: match c.train_file {
+                Some(_) => format!("Final β ({subtitle})"),
+                None => format!("Final β ({subtitle}); β*_j = 1 for j < {}", c.sparsity),
+            },
             x_label: "coordinate j".into(),
             y_label: "β_j".into(),
             vectors: betas,

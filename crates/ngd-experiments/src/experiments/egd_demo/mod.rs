@@ -19,10 +19,13 @@ mod train;
 
 use crate::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
 use crate::context::RunContext;
+use crate::data_file::{load_classification_csv, require_separable};
 use crate::error::{ConfigError, Error, RunError};
 use crate::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
 use crate::output::ExperimentDir;
+use ngd_data::Classification;
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
 /// The config of `egd-demo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,6 +51,41 @@ pub struct EgdDemoConfig {
     pub init_scale: f64,
     /// Number of log-spaced recording steps (≥ 2; step 0 and the last step are always recorded).
     pub record_points: usize,
+    /// Optional training data from a CSV file (features, then a ±1 label column; see
+    /// [`crate::data_file`]) instead of the synthetic task; needs `test_file` too, and `dim`
+    /// must equal the file's number of features. The training set must be linearly
+    /// separable. Every repeat then uses the same data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_file: Option<PathBuf>,
+    /// Optional test data from a CSV file (same format); goes with `train_file`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_file: Option<PathBuf>,
+}
+
+impl EgdDemoConfig {
+    /// The data files, when both are given: `(train, test)`, loaded and checked.
+    pub fn data_files(&self) -> Result<Option<(Classification, Classification)>, ConfigError> {
+        match (&self.train_file, &self.test_file) {
+            (None, None) => Ok(None),
+            (Some(train), Some(test)) => {
+                let train = load_classification_csv(train)?;
+                let test = load_classification_csv(test)?;
+                for (field, data) in [("train_file", &train), ("test_file", &test)] {
+                    check(
+                        data.d() == self.dim,
+                        "dim",
+                        self.dim,
+                        &format!("the number of features of `{field}` ({})", data.d()),
+                    )?;
+                }
+                require_separable(&train, "the training data of `train_file`")?;
+                Ok(Some((train, test)))
+            }
+            (Some(_), None) | (None, Some(_)) => Err(ConfigError::Inconsistent(
+                "`train_file` and `test_file` go together: give both or neither".into(),
+            )),
+        }
+    }
 }
 
 /// Parameters of one run.
@@ -111,6 +149,8 @@ impl Experiment for EgdDemo {
                 learning_rate: 0.5,
                 init_scale: 0.1,
                 record_points: 25,
+                train_file: None,
+                test_file: None,
             },
             Preset::Paper => EgdDemoConfig {
                 dim: 1000,
@@ -123,18 +163,23 @@ impl Experiment for EgdDemo {
                 learning_rate: 0.5,
                 init_scale: 0.1,
                 record_points: 60,
+                train_file: None,
+                test_file: None,
             },
         }
     }
 
     fn validate(&self, c: &EgdDemoConfig) -> Result<(), ConfigError> {
         check_positive("dim", c.dim as u64)?;
-        check(
-            (1..=c.dim).contains(&c.sparsity),
-            "sparsity",
-            c.sparsity,
-            &format!("an integer in [1, dim = {}]", c.dim),
-        )?;
+        // The synthetic task's sparsity (unused with data files).
+        if c.train_file.is_none() {
+            check(
+                (1..=c.dim).contains(&c.sparsity),
+                "sparsity",
+                c.sparsity,
+                &format!("an integer in [1, dim = {}]", c.dim),
+            )?;
+        }
         check_positive("n_train", c.n_train as u64)?;
         check_positive("n_test", c.n_test as u64)?;
         check_nonempty("depths", &c.depths)?;
@@ -159,7 +204,8 @@ impl Experiment for EgdDemo {
             "record_points",
             c.record_points,
             "an integer ≥ 2",
-        )
+        )?;
+        c.data_files().map(|_| ())
     }
 
     fn plan(&self, c: &EgdDemoConfig) -> Vec<RunSpec<DemoParams>> {

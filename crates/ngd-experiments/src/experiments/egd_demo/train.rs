@@ -1,4 +1,5 @@
-//! One run of `egd-demo`: data from [`ngd_data::sparse_gaussian`], the model from
+//! One run of `egd-demo`: data from [`ngd_data::sparse_gaussian`] (or the config's data
+//! files), the model from
 //! [`ngd_models::init::constant_diagonal`], and the library's [`DiagonalEgd`] rule driven by
 //! the [`Executor`] with a [`LogSchedule`] of observations.
 //!
@@ -72,17 +73,25 @@ pub(super) fn run(
     p: &DemoParams,
     ctx: &mut RunContext,
 ) -> Result<DemoOutput, RunError> {
-    let mut rng =
-        Xoshiro256PlusPlus::seed_from_u64(ctx.shared_seed(&format!("data-r{}", p.repeat)));
-    let spec = SparseGaussianSpec {
-        dim: c.dim,
-        sparsity: c.sparsity,
-        n_train: c.n_train,
-        n_test: c.n_test,
+    let (train, test) = match c
+        .data_files()
+        .map_err(|e| RunError::Failed(e.to_string()))?
+    {
+        Some(files) => files,
+        None => {
+            let mut rng =
+                Xoshiro256PlusPlus::seed_from_u64(ctx.shared_seed(&format!("data-r{}", p.repeat)));
+            let spec = SparseGaussianSpec {
+                dim: c.dim,
+                sparsity: c.sparsity,
+                n_train: c.n_train,
+                n_test: c.n_test,
+            };
+            let task = sparse_gaussian(&spec, &mut rng).map_err(RunError::failed)?;
+            (task.train, task.test)
+        }
     };
-    let task = sparse_gaussian(&spec, &mut rng).map_err(RunError::failed)?;
-    let problem = ClassificationProblem::new(task.train.signed()).map_err(RunError::failed)?;
-    let test = task.test;
+    let problem = ClassificationProblem::new(train.signed()).map_err(RunError::failed)?;
     let (l, d) = (p.depth, c.dim);
     let mut net = constant_diagonal(l, d, c.init_scale).map_err(RunError::failed)?;
     let mut points: Vec<DemoPoint> = Vec::new();
