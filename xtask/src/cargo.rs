@@ -10,10 +10,29 @@ pub fn workspace_root() -> PathBuf {
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 
-/// The cargo executable that runs us (falls back to `cargo` on the PATH).
+/// The cargo executable that runs us (falls back to `cargo` on the PATH), in the workspace
+/// root, with the environment of a plain shell.
+///
+/// `cargo run` (behind the `cargo xtask` alias) sets `CARGO_MANIFEST_DIR`, `CARGO_PKG_*` and
+/// friends for xtask. Passed on, they would change the fingerprints of dependencies whose build
+/// scripts track them (`ring`, pulled in by OpenBLAS's build helper, tracks
+/// `CARGO_MANIFEST_DIR`), so every switch between `cargo xtask …` and a direct `cargo build` or
+/// `cargo test` would rebuild the whole numeric stack. They are removed here.
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(workspace_root());
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if key == "CARGO_MANIFEST_DIR"
+            || key == "CARGO_MANIFEST_PATH"
+            || key.starts_with("CARGO_PKG_")
+            || key == "CARGO_CRATE_NAME"
+            || key == "CARGO_BIN_NAME"
+            || key == "CARGO_PRIMARY_PACKAGE"
+        {
+            cmd.env_remove(key.as_ref());
+        }
+    }
     cmd
 }
 
