@@ -3,7 +3,8 @@
 //! The dot product keeps [`LANES`] independent partial sums (so the compiler can use SIMD
 //! registers without reassociating floating-point additions itself) and combines them in a
 //! fixed tree, then adds the tail: the summation order depends only on the length, so results
-//! are deterministic.
+//! are deterministic. The kernels are `#[inline(always)]` so that they are compiled inside the
+//! runtime-dispatched AVX2 / AVX clones of the fused passes (`crate::fused`).
 
 /// The number of independent partial sums in [`dot`].
 pub const LANES: usize = 8;
@@ -18,7 +19,7 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// `R` dot products with one shared vector, `out[r] = dot(rows[r], b)`, bit for bit (each row
 /// keeps its own [`LANES`] partial sums, tail and combination order); when the rows are equally
 /// long, `b` is read once per block of `R` rows.
-#[inline]
+#[inline(always)]
 pub fn dot_rows<const R: usize>(rows: &[&[f64]; R], b: &[f64]) -> [f64; R] {
     let len = b.len();
     if rows.iter().any(|r| r.len() < len) || R == 0 {
@@ -42,6 +43,7 @@ pub fn dot_rows<const R: usize>(rows: &[&[f64]; R], b: &[f64]) -> [f64; R] {
 }
 
 /// One dot product at the common length of `a` and `b` (the [`LANES`]-sum scheme of [`dot`]).
+#[inline(always)]
 fn single_dot(a: &[f64], b: &[f64]) -> f64 {
     let len = a.len().min(b.len());
     let (a, b) = (&a[..len], &b[..len]);
@@ -59,19 +61,19 @@ fn single_dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// The sequential sum of the products of the (shorter than [`LANES`]) tails.
-#[inline]
+#[inline(always)]
 fn tail_dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// The fixed combination tree of the partial sums, plus the tail.
-#[inline]
+#[inline(always)]
 fn combine(acc: &[f64; LANES], tail: f64) -> f64 {
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
 }
 
 /// `y ← y + alpha · x` on equally long slices (the shorter length is used if they differ).
-#[inline]
+#[inline(always)]
 pub fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
     for (yi, xi) in y.iter_mut().zip(x) {
         *yi += alpha * xi;
@@ -81,7 +83,7 @@ pub fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
 /// `R` updates in order, `y ← (…(y + α_0 x_0) + …) + α_{R−1} x_{R−1}`, bit for bit equal to `R`
 /// calls of [`axpy`] but reading and writing `y` once (when every row is at least as long as
 /// `y`; otherwise it simply makes the `R` calls).
-#[inline]
+#[inline(always)]
 pub fn axpy_rows<const R: usize>(alphas: &[f64; R], rows: &[&[f64]; R], y: &mut [f64]) {
     let len = y.len();
     if rows.iter().any(|r| r.len() < len) {

@@ -15,6 +15,7 @@
 pub mod diagonal;
 mod error;
 pub mod factorization;
+mod fused;
 pub mod init;
 pub mod kernels;
 pub mod logistic;

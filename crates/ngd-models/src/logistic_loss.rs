@@ -10,8 +10,9 @@
 //! [`batch_value_and_gradient`] reproduces `K` single calls bit for bit.
 
 use crate::ModelError;
-use crate::kernels::{axpy_rows, dot, dot_rows};
-use crate::logistic::{loss, loss_and_derivative};
+use crate::fused::{batch_pass, fused_pass};
+use crate::kernels::dot;
+use crate::logistic::loss;
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
 fn shape_error(what: &'static str, expected: String, found: String) -> ModelError {
@@ -86,72 +87,6 @@ pub fn mean_loss(margins: ArrayView1<'_, f64>) -> f64 {
         return 0.0;
     }
     margins.iter().map(|&u| loss(u)).sum::<f64>() / margins.len() as f64
-}
-
-/// Rows processed together by the fused passes: their dot products share the reads of `β`
-/// and their updates share one read and write of the gradient (results are unchanged: every
-/// row's dot product and the order of the updates are those of the one-row loop).
-const ROW_BLOCK: usize = 4;
-
-/// The rows `R·block .. R·block + R` of the contiguous `rows` (each of length `d`).
-#[inline]
-fn row_block<const R: usize>(block: &[f64], d: usize) -> [&[f64]; R] {
-    std::array::from_fn(|r| &block[r * d..(r + 1) * d])
-}
-
-/// One block of `R` rows for one model: dot products, loss terms (added to `total` in row
-/// order), the update `∇ += Σ_r (ℓ'(u_r)/N) x̃_r` (in row order) and the margins if asked.
-#[inline]
-fn fused_block<const R: usize>(
-    rows: &[&[f64]; R],
-    beta: &[f64],
-    grad: &mut [f64],
-    n: f64,
-    total: &mut f64,
-    margins: Option<&mut [f64]>,
-) {
-    let u = dot_rows(rows, beta);
-    let mut alphas = [0.0; R];
-    for (alpha, &u_r) in alphas.iter_mut().zip(&u) {
-        let (value, slope) = loss_and_derivative(u_r);
-        *total += value;
-        *alpha = slope / n;
-    }
-    axpy_rows(&alphas, rows, grad);
-    if let Some(m) = margins {
-        m.copy_from_slice(&u);
-    }
-}
-
-/// The fused pass on contiguous data: returns `Σ ℓ(u_n)` (not yet divided by `N`), writes
-/// `∇ = (1/N) Σ ℓ'(u_n) x̃_n` into `grad` and, if given, the margins.
-fn fused_pass(
-    rows: &[f64],
-    d: usize,
-    beta: &[f64],
-    grad: &mut [f64],
-    mut margins: Option<&mut [f64]>,
-) -> f64 {
-    let n = (rows.len() / d) as f64;
-    grad.fill(0.0);
-    let mut total = 0.0;
-    let blocks = rows.chunks_exact(d * ROW_BLOCK);
-    let done = rows.len() / d - blocks.remainder().len() / d;
-    let tail = blocks.remainder();
-    for (b, block) in blocks.enumerate() {
-        let m = margins
-            .as_deref_mut()
-            .map(|m| &mut m[b * ROW_BLOCK..(b + 1) * ROW_BLOCK]);
-        let rows = row_block::<ROW_BLOCK>(block, d);
-        fused_block(&rows, beta, grad, n, &mut total, m);
-    }
-    for (i, row) in tail.chunks_exact(d).enumerate() {
-        let m = margins
-            .as_deref_mut()
-            .map(|m| &mut m[done + i..done + i + 1]);
-        fused_block(&[row], beta, grad, n, &mut total, m);
-    }
-    total
 }
 
 /// Runs `body` on a contiguous mutable slice of `out`, copying through a buffer if `out` is not
@@ -256,30 +191,8 @@ pub fn batch_value_and_gradient(
         Some(slice) => slice,
         None => buffer.insert(vec![0.0; k * d]).as_mut_slice(),
     };
-    grads_slice.fill(0.0);
-    losses.fill(0.0);
+    batch_pass(rows, d, betas, grads_slice, losses);
     let n_f = n as f64;
-    let blocks = rows.chunks_exact(d * ROW_BLOCK);
-    let tail = blocks.remainder();
-    for block in blocks {
-        let rows = row_block::<ROW_BLOCK>(block, d);
-        for ((beta, grad), total) in betas
-            .chunks_exact(d)
-            .zip(grads_slice.chunks_exact_mut(d))
-            .zip(losses.iter_mut())
-        {
-            fused_block(&rows, beta, grad, n_f, total, None);
-        }
-    }
-    for row in tail.chunks_exact(d) {
-        for ((beta, grad), total) in betas
-            .chunks_exact(d)
-            .zip(grads_slice.chunks_exact_mut(d))
-            .zip(losses.iter_mut())
-        {
-            fused_block(&[row], beta, grad, n_f, total, None);
-        }
-    }
     if let Some(buffer) = buffer {
         grads.iter_mut().zip(buffer).for_each(|(g, b)| *g = b);
     }
