@@ -45,6 +45,7 @@ fn theorem1_logits_are_invariant() {
                 0.7,
                 60,
                 LogSchedule::default(),
+                &mut |_, _| {},
             )
             .unwrap();
             assert!(
@@ -70,6 +71,7 @@ fn theorem2_parameters_are_invariant() {
                 0.7,
                 60,
                 LogSchedule::default(),
+                &mut |_, _| {},
             )
             .unwrap();
             assert!(
