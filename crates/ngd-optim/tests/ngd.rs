@@ -220,3 +220,59 @@ fn backtracking_ngd_decreases_the_loss_and_fits_from_tiny_init() {
         .fold(0.0, f64::max);
     assert!(fit <= 1e-5, "observed misfit {fit:e} ({outcome:?})");
 }
+
+/// Relative cap: from a tiny initialization every step is cut to `η_t = c · min_i ‖W_i‖ /
+/// ‖G_i‖` (checked against the factors' own relative moves, which must not exceed `c`, with
+/// equality for the tightest factor), and from a moderate initialization the cap is not
+/// binding, so the step equals the fixed-step rule's bit for bit. A non-positive cap is
+/// rejected.
+#[test]
+fn relative_cap_bounds_every_factor_move() {
+    use ngd_optim::NgdStepSize;
+    let d = 6;
+    let target = gaussian(50, d, d);
+    let mask = random_mask(51, d, d, 12);
+    let problem = CompletionProblem::new(target, mask).unwrap();
+    let direction = NaturalDirection::MoorePenrose(MpOptions::default());
+    let norm = |a: &Array2<f64>| a.iter().map(|x| x * x).sum::<f64>().sqrt();
+    let (max, cap) = (0.5, 0.1);
+    let policy = NgdStepSize::RelativeCap { max, cap };
+    // Tiny init: the cap binds.
+    let tiny: Vec<Array2<f64>> = (0..2).map(|l| gaussian(60 + l, d, d) * 1e-3).collect();
+    let mut model = MatrixFactorization::new(tiny.clone()).unwrap();
+    let mut rule = FactorizationNgd::with_step_size(policy, direction).unwrap();
+    let report = rule.step(&mut model, &problem).unwrap();
+    assert!(rule.last_step_capped() && rule.last_failure().is_none());
+    assert!(report.step_size < max, "η_t = {}", report.step_size);
+    let moves: Vec<f64> = tiny
+        .iter()
+        .zip(model.factors())
+        .map(|(before, after)| norm(&(after - before)) / norm(before))
+        .collect();
+    let tightest = moves.iter().copied().fold(0.0, f64::max);
+    assert!(
+        (tightest - cap).abs() <= 1e-12 && moves.iter().all(|&m| m <= cap * (1.0 + 1e-12)),
+        "relative moves {moves:?}"
+    );
+    // Moderate init with a small maximum: not capped, identical to the fixed step.
+    let factors: Vec<Array2<f64>> = (0..2)
+        .map(|l| Array2::<f64>::eye(d) + gaussian(70 + l, d, d) * 0.2)
+        .collect();
+    let small = 1e-4;
+    let mut capped = MatrixFactorization::new(factors.clone()).unwrap();
+    let mut fixed = MatrixFactorization::new(factors).unwrap();
+    let policy = NgdStepSize::RelativeCap { max: small, cap };
+    let mut rule = FactorizationNgd::with_step_size(policy, direction).unwrap();
+    let report = rule.step(&mut capped, &problem).unwrap();
+    assert!(!rule.last_step_capped());
+    assert_eq!(report.step_size, small);
+    FactorizationNgd::new(small, direction)
+        .unwrap()
+        .step(&mut fixed, &problem)
+        .unwrap();
+    assert_eq!(capped.factors(), fixed.factors());
+    for bad in [0.0, -0.1, f64::NAN, f64::INFINITY] {
+        let policy = NgdStepSize::RelativeCap { max, cap: bad };
+        assert!(FactorizationNgd::with_step_size(policy, direction).is_err());
+    }
+}

@@ -135,16 +135,7 @@ impl StepRule<MatrixFactorization, CompletionProblem> for FactorizationEgd {
         model: &mut MatrixFactorization,
         problem: &CompletionProblem,
     ) -> Result<StepReport, OptimError> {
-        let beta = model.product();
-        if self.grad_beta.dim() != beta.dim() {
-            self.grad_beta = Array2::zeros(beta.raw_dim());
-        }
-        let loss = losses::squared_value_and_gradient(
-            beta.view(),
-            problem.target(),
-            problem.mask(),
-            self.grad_beta.view_mut(),
-        )?;
+        let loss = losses::completion_value_and_gradient(model, problem, &mut self.grad_beta)?;
         let grads = pull_back(model.factors(), self.grad_beta.view());
         let gradient_norm = grads
             .iter()

@@ -3,8 +3,8 @@
 //! `G = P_Ω(β − M)`; the step is `W_i ← W_i − η G_i`. To first order every such step moves β by
 //! `−η G` (the natural NTK is the identity), so unobserved entries stay at their initial values.
 //!
-//! Step sizes ([`NgdStepSize`]): a fixed `η`, or backtracking on the sufficient-decrease
-//! (Armijo) condition `L(w − η g) ≤ L(w) − c η ⟨∇_w L, g⟩`. Backtracking matters from tiny
+//! Step sizes ([`NgdStepSize`]): a fixed `η`, a relative cap `η_t = min(η, c · min_i ‖W_i‖_F /
+//! ‖G_i‖_F)`, or backtracking on the sufficient-decrease (Armijo) condition `L(w − η g) ≤ L(w) − c η ⟨∇_w L, g⟩`. Backtracking matters from tiny
 //! initializations: `A_i⁺`, `B_i⁺` are then huge, `‖G_i‖ ≫ ‖W_i‖`, and the higher-order terms of
 //! the product `∏ (W_i − η G_i)` dominate any fixed `η` that is not tiny; backtracking takes the
 //! largest step (up to the maximum) that still decreases the loss as the first-order model
@@ -33,12 +33,26 @@ pub enum NgdStepSize {
         /// The largest step tried.
         max: f64,
     },
+    /// Relative cap: `η_t = min(max, cap · min_i ‖W_i‖_F / ‖G_i‖_F)`, so that no factor moves
+    /// by more than the fraction `cap` of its norm. This keeps the higher-order terms of the
+    /// finite step `∏ (W_i − η G_i) − β + η G` small relative to β, so discrete NGD stays close
+    /// to NGF (whose first-order move is exactly `−η G`). From a tiny initialization
+    /// (`‖G_i‖ ≫ ‖W_i‖`) it makes the steps tiny, growing them as the factors grow.
+    /// [`FactorizationNgd::last_step_capped`] tells whether the cap was binding.
+    RelativeCap {
+        /// The largest step, `η`.
+        max: f64,
+        /// The largest relative move of a factor, `c`.
+        cap: f64,
+    },
 }
 
 impl NgdStepSize {
     fn base(&self) -> f64 {
         match *self {
-            Self::Fixed(eta) | Self::Backtracking { max: eta } => eta,
+            Self::Fixed(eta)
+            | Self::Backtracking { max: eta }
+            | Self::RelativeCap { max: eta, .. } => eta,
         }
     }
 }
@@ -56,6 +70,8 @@ pub struct FactorizationNgd {
     grad_beta: Array2<f64>,
     previous_step: Option<f64>,
     last: Option<FactorNaturalGradient>,
+    last_capped: bool,
+    failure: Option<String>,
 }
 
 impl FactorizationNgd {
@@ -77,12 +93,23 @@ impl FactorizationNgd {
                 allowed: "finite and positive",
             });
         }
+        if let NgdStepSize::RelativeCap { cap, .. } = step
+            && !(cap.is_finite() && cap > 0.0)
+        {
+            return Err(OptimError::Invalid {
+                what: "NGD relative step cap",
+                value: cap.to_string(),
+                allowed: "finite and positive",
+            });
+        }
         Ok(Self {
             step,
             direction,
             grad_beta: Array2::zeros((0, 0)),
             previous_step: None,
             last: None,
+            last_capped: false,
+            failure: None,
         })
     }
 
@@ -90,6 +117,19 @@ impl FactorizationNgd {
     /// directions' values.
     pub fn last_solve(&self) -> Option<&FactorNaturalGradient> {
         self.last.as_ref()
+    }
+
+    /// Whether the last step's size was cut by [`NgdStepSize::RelativeCap`] (`η_t < max`);
+    /// always `false` for the other policies.
+    pub fn last_step_capped(&self) -> bool {
+        self.last_capped
+    }
+
+    /// Why the last step was not taken (a non-finite loss, direction, gradient or step size),
+    /// or `None` if it was. The step then reports a NaN loss or gradient norm and leaves the
+    /// model unchanged, which the [`Executor`](crate::Executor) reports as divergence.
+    pub fn last_failure(&self) -> Option<&str> {
+        self.failure.as_deref()
     }
 
     /// The step size accepted at the previous step (backtracking starts from twice it); save
@@ -103,7 +143,7 @@ impl FactorizationNgd {
         self.previous_step = step;
     }
 
-    /// The step size for this iterate: fixed, or found by backtracking.
+    /// The step size for this iterate: fixed, capped, or found by backtracking.
     fn step_size(
         &mut self,
         model: &MatrixFactorization,
@@ -114,6 +154,9 @@ impl FactorizationNgd {
     ) -> Result<f64, OptimError> {
         let max = match self.step {
             NgdStepSize::Fixed(eta) => return Ok(eta),
+            NgdStepSize::RelativeCap { max, cap } => {
+                return Ok(self.capped_step(model, directions, max, cap));
+            }
             NgdStepSize::Backtracking { max } => max,
         };
         let mut eta = self.previous_step.map_or(max, |p| (2.0 * p).min(max));
@@ -144,6 +187,25 @@ impl FactorizationNgd {
             residual: loss,
         })
     }
+
+    /// `min(max, cap · min_i ‖W_i‖_F / ‖G_i‖_F)` (a NaN ratio leaves `max`), recording whether
+    /// the cap was binding.
+    fn capped_step(
+        &mut self,
+        model: &MatrixFactorization,
+        directions: &[Array2<f64>],
+        max: f64,
+        cap: f64,
+    ) -> f64 {
+        let limit = model
+            .factors()
+            .iter()
+            .zip(directions)
+            .map(|(w, g)| cap * squared_norm(w).sqrt() / squared_norm(g).sqrt())
+            .fold(f64::INFINITY, f64::min);
+        self.last_capped = limit < max;
+        if self.last_capped { limit } else { max }
+    }
 }
 
 fn method_label(method: FactorMethod) -> &'static str {
@@ -165,16 +227,10 @@ impl StepRule<MatrixFactorization, CompletionProblem> for FactorizationNgd {
         model: &mut MatrixFactorization,
         problem: &CompletionProblem,
     ) -> Result<StepReport, OptimError> {
-        let beta = model.product();
-        if self.grad_beta.dim() != beta.dim() {
-            self.grad_beta = Array2::zeros(beta.raw_dim());
-        }
-        let loss = losses::squared_value_and_gradient(
-            beta.view(),
-            problem.target(),
-            problem.mask(),
-            self.grad_beta.view_mut(),
-        )?;
+        self.last_capped = false;
+        self.failure = None;
+        self.last = None;
+        let loss = losses::completion_value_and_gradient(model, problem, &mut self.grad_beta)?;
         let non_finite = StepReport {
             loss,
             gradient_norm: f64::NAN,
@@ -182,12 +238,16 @@ impl StepRule<MatrixFactorization, CompletionProblem> for FactorizationNgd {
             info: None,
         };
         if !loss.is_finite() {
+            self.failure = Some("non-finite squared loss".into());
             return Ok(non_finite);
         }
         let mut natural =
             match natural_direction(model.factors(), self.grad_beta.view(), &self.direction) {
                 Ok(natural) => natural,
-                Err(FisherError::NonFinite { .. }) => return Ok(non_finite),
+                Err(FisherError::NonFinite { what }) => {
+                    self.failure = Some(format!("non-finite {what}"));
+                    return Ok(non_finite);
+                }
                 Err(other) => return Err(other.into()),
             };
         // The Euclidean gradient (the report's norm) and the slope ⟨∇_w L, g⟩.
@@ -199,9 +259,17 @@ impl StepRule<MatrixFactorization, CompletionProblem> for FactorizationNgd {
             .map(|(e, g)| (e * g).sum())
             .sum();
         if !(gradient_norm.is_finite() && slope.is_finite()) {
+            self.failure = Some(format!(
+                "non-finite gradient: ‖∇_w‖ = {gradient_norm}, ⟨∇_w L, g⟩ = {slope}"
+            ));
             return Ok(non_finite);
         }
         let eta = self.step_size(model, problem, &natural.directions, loss, slope)?;
+        if !eta.is_finite() {
+            self.failure = Some(format!("non-finite step: η_t = {eta}"));
+            self.last_capped = false;
+            return Ok(non_finite);
+        }
         for (w, g) in model.factors_mut().iter_mut().zip(&natural.directions) {
             w.scaled_add(-eta, g);
         }

@@ -14,6 +14,7 @@
 mod finish;
 pub mod ngd_rule;
 mod train;
+mod training;
 
 use crate::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
 use crate::context::RunContext;

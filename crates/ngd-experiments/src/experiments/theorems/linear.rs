@@ -17,6 +17,16 @@ use ngd_models::DiagonalNet;
 use ngd_optim::{ClassificationProblem, DiagonalNgd, FisherChoice, LogSchedule, StepRule};
 use std::collections::BTreeMap;
 
+/// How many steps pass between two progress reports of the long loops.
+pub const PROGRESS_EVERY: u64 = 250;
+
+/// Calls `progress(k, steps)` every [`PROGRESS_EVERY`] steps and at the last one.
+pub fn report_progress(progress: &mut dyn FnMut(u64, u64), k: u64, steps: u64) {
+    if k % PROGRESS_EVERY == 0 || k == steps {
+        progress(k, steps);
+    }
+}
+
 /// `‖a − b‖_∞ / ‖b‖_∞` (0 when both vanish).
 pub fn relative_difference(a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
     let num = a
@@ -93,7 +103,9 @@ pub struct Invariance {
 }
 
 /// NGD on `(X, y)` from `β₀` and on `(X Aᵀ, y)` from `A⁻ᵀ β₀`, `steps` steps of size `η`; the
-/// differences are evaluated after every step.
+/// differences are evaluated after every step. `progress(k, steps)` is called every few hundred
+/// steps.
+#[allow(clippy::too_many_arguments)]
 pub fn invariance(
     x: ArrayView2<'_, f64>,
     y: ArrayView1<'_, f64>,
@@ -102,6 +114,7 @@ pub fn invariance(
     eta: f64,
     steps: u64,
     schedule: LogSchedule,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Invariance, RunError> {
     let xa: Array2<f64> = x.dot(&a.t());
     let mut run = LinearNgd::new(x, y, beta0.clone(), eta)?;
@@ -136,13 +149,15 @@ pub fn invariance(
                 }
             }
         }
+        report_progress(progress, k, steps);
     }
     Ok(out)
 }
 
 /// Theorem 3 (and the linear case of Theorem 4): NGD for `steps` steps of size `η` from `β₀`
 /// on `N < D` data; records `max_n |s_n(t)/t − y_n|` (t = ηk), `1 − cos(β_t, X⁺y)` and the
-/// smallest / mean / largest `y_n s_n / t`.
+/// smallest / mean / largest `y_n s_n / t`. `progress(k, steps)` is called every few hundred
+/// steps.
 pub fn asymptotics(
     x: ArrayView2<'_, f64>,
     y: ArrayView1<'_, f64>,
@@ -150,6 +165,7 @@ pub fn asymptotics(
     eta: f64,
     steps: u64,
     schedule: LogSchedule,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(Vec<TracePoint>, Vec<&'static str>), RunError> {
     let min_norm = ngd_fisher::linalg::lstsq_min_norm(x, y, ngd_fisher::Cutoff::default())
         .map_err(RunError::failed)?
@@ -175,6 +191,7 @@ pub fn asymptotics(
                 values,
             });
         }
+        report_progress(progress, k, steps);
     }
     Ok((trace, routes))
 }

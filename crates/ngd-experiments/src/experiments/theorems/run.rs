@@ -78,6 +78,7 @@ pub(super) fn run(
                 c.invariance_step,
                 c.invariance_steps,
                 schedule,
+                &mut |done, total| ctx.progress(done, total),
             )?;
             inv.routes.iter().for_each(|r| ctx.note_route(r));
             out.scalars
@@ -96,6 +97,7 @@ pub(super) fn run(
                 c.asymptotic_step,
                 c.asymptotic_steps,
                 schedule,
+                &mut |done, total| ctx.progress(done, total),
             )?;
             routes.iter().for_each(|r| ctx.note_route(r));
             out.trace = trace;
@@ -119,6 +121,7 @@ pub(super) fn run(
                 c.two_layer_step,
                 c.two_layer_steps,
                 schedule,
+                &mut |done, total| ctx.progress(done, total),
             )?;
         }
         TheoremCheck::AppD => {
@@ -144,6 +147,7 @@ pub(super) fn run(
                 c.invariance_step,
                 c.invariance_steps,
                 schedule,
+                &mut |done, total| ctx.progress(done, total),
             )?;
             inv.routes.iter().for_each(|r| ctx.note_route(r));
             out.scalars

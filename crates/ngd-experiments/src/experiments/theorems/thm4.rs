@@ -2,14 +2,15 @@
 //! with `P = H·D + H ≥ N` and a full-row-rank Jacobian; the margins should grow like `t`.
 
 use super::TracePoint;
-use super::linear::margin_stats;
+use super::linear::{margin_stats, report_progress};
 use super::two_layer::{TwoLayerNet, natural_gradient};
 use crate::error::RunError;
 use ndarray::{ArrayView1, ArrayView2};
 use ngd_optim::LogSchedule;
 
 /// `steps` NGD steps `w ← w − η g` from `net`; records the margin statistics of
-/// [`margin_stats`] at the scheduled steps with `t = ηk`.
+/// [`margin_stats`] at the scheduled steps with `t = ηk`; `progress(k, steps)` is called every
+/// few hundred steps.
 pub fn two_layer_asymptotics(
     mut net: TwoLayerNet,
     x: ArrayView2<'_, f64>,
@@ -17,6 +18,7 @@ pub fn two_layer_asymptotics(
     eta: f64,
     steps: u64,
     schedule: LogSchedule,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Vec<TracePoint>, RunError> {
     let mut trace = Vec::new();
     for k in 1..=steps {
@@ -37,6 +39,7 @@ pub fn two_layer_asymptotics(
                 values: margin_stats(&margins, t),
             });
         }
+        report_progress(progress, k, steps);
     }
     Ok(trace)
 }
