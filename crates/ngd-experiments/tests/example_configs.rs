@@ -1,0 +1,31 @@
+//! Every example config under `experiments/configs/` is valid for its experiment (the file name
+//! starts with the experiment's name) at both presets.
+
+use ngd_experiments::Preset;
+use ngd_experiments::registry::find;
+use std::path::Path;
+
+#[test]
+fn example_configs_are_valid() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../experiments/configs");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let experiment = name.split('-').next().unwrap();
+        let exp = find(experiment).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for preset in [Preset::Quick, Preset::Paper] {
+            exp.resolve_config(preset, Some(&path), &[])
+                .unwrap_or_else(|e| panic!("{name} ({preset:?}): {e}"));
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 2,
+        "expected example configs in {}",
+        dir.display()
+    );
+}
