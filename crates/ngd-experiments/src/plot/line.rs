@@ -134,6 +134,8 @@ impl LinePlot {
             .configure_mesh()
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
+            .x_label_formatter(&|v| super::tick_label(*v))
+            .y_label_formatter(&|v| super::tick_label(*v))
             .label_style(("sans-serif", 15))
             .axis_desc_style(("sans-serif", 17))
             .light_line_style(WHITE.mix(0.0))

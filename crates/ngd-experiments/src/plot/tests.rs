@@ -142,3 +142,16 @@ fn every_plot_kind_renders_to_svg_and_png() {
         }
     }
 }
+
+#[test]
+fn tick_labels_are_compact() {
+    use super::tick_label;
+    assert_eq!(tick_label(0.0), "0");
+    assert_eq!(tick_label(1000.0), "1000");
+    assert_eq!(tick_label(0.25), "0.25");
+    assert_eq!(tick_label(0.001), "0.001");
+    assert_eq!(tick_label(1e-6), "1e-6");
+    assert_eq!(tick_label(9.999999999e-6), "1e-5");
+    assert_eq!(tick_label(2.5e-7), "2.5e-7");
+    assert_eq!(tick_label(1e6), "1e6");
+}
