@@ -7,9 +7,10 @@
 //! `d̂` still underflow when the margins differ by more than about 745.
 
 use super::logistic::{ScaledWeights, weighted_gram};
+use super::routes::min_norm_through_jacobian;
 use crate::FisherError;
 use crate::linalg::{Cutoff, lstsq_min_norm};
-use ndarray::{Array2, ArrayView1, ArrayView2, Axis, Slice};
+use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
 
 /// The rescaled Fisher `F̂ = X̃ᵀ diag(d̂) X̃` and gradient `X̃ᵀ (d̂ ⊙ t)`.
 fn scaled_fisher_and_gradient(
@@ -54,21 +55,11 @@ pub(crate) fn dense_beta(
     cutoff: Cutoff,
 ) -> Result<(Array2<f64>, usize), FisherError> {
     let (fisher, grad) = scaled_fisher_and_gradient(x_signed, margins)?;
-    let (layers, d) = cofactors.dim();
-    let mut system = Array2::zeros((d, layers * d));
-    for (l, c) in cofactors.axis_iter(Axis(0)).enumerate() {
-        system
-            .slice_axis_mut(Axis(1), Slice::from(l * d..(l + 1) * d))
-            .assign(&(&fisher * &c.insert_axis(Axis(0))));
-    }
-    let sol = lstsq_min_norm(system.view(), grad.view(), cutoff)?;
-    let direction = sol
-        .x
-        .into_shape_with_order((layers, d))
-        .map_err(|e| FisherError::Shape {
-            what: "dense-β solution",
-            expected: format!("{layers} × {d}"),
-            found: e.to_string(),
-        })?;
-    Ok((direction, sol.rank))
+    min_norm_through_jacobian(
+        fisher.view(),
+        cofactors,
+        grad.view(),
+        cutoff,
+        "dense-β solution",
+    )
 }

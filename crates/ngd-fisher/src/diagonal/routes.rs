@@ -80,22 +80,40 @@ pub(crate) fn min_norm(
     cofactors: ArrayView2<'_, f64>,
     cutoff: Cutoff,
 ) -> Result<(Array2<f64>, usize), FisherError> {
-    let (n, d) = x_signed.dim();
-    let layers = cofactors.nrows();
     let w = ScaledWeights::new(margins)?;
     let wx = &x_signed * &w.sqrt_weight.view().insert_axis(Axis(1));
-    // Column block l of M is diag(√d̂) X̃ diag(c_l).
-    let mut m = Array2::zeros((n, layers * d));
+    min_norm_through_jacobian(
+        wx.view(),
+        cofactors,
+        w.sqrt_weight_target.view(),
+        cutoff,
+        "min-norm solution",
+    )
+}
+
+/// The minimum-norm solution `g` (`L × D`) of `A J g = b` with `J = [diag(c_1) … diag(c_L)]`:
+/// assembles the `rows × LD` matrix `[A diag(c_1) … A diag(c_L)]` and solves it by SVD with the
+/// cut-off. Shared by the min-norm route (`A = diag(d)^{1/2} X̃`) and the dense-β route
+/// (`A = F(β)`); `what` names the solution in errors.
+pub(crate) fn min_norm_through_jacobian(
+    a: ArrayView2<'_, f64>,
+    cofactors: ArrayView2<'_, f64>,
+    b: ArrayView1<'_, f64>,
+    cutoff: Cutoff,
+    what: &'static str,
+) -> Result<(Array2<f64>, usize), FisherError> {
+    let (layers, d) = cofactors.dim();
+    let mut m = Array2::zeros((a.nrows(), layers * d));
     for (l, c) in cofactors.axis_iter(Axis(0)).enumerate() {
         let mut block = m.slice_axis_mut(Axis(1), Slice::from(l * d..(l + 1) * d));
-        block.assign(&(&wx * &c.insert_axis(Axis(0))));
+        block.assign(&(&a * &c.insert_axis(Axis(0))));
     }
-    let sol = lstsq_min_norm(m.view(), w.sqrt_weight_target.view(), cutoff)?;
+    let sol = lstsq_min_norm(m.view(), b, cutoff)?;
     let direction = sol
         .x
         .into_shape_with_order((layers, d))
         .map_err(|e| FisherError::Shape {
-            what: "min-norm solution",
+            what,
             expected: format!("{layers} × {d}"),
             found: e.to_string(),
         })?;
