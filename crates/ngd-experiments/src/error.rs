@@ -175,9 +175,9 @@ pub enum Error {
         /// The backend's message.
         message: String,
     },
-    /// A feature that is not implemented yet (exit code 1).
-    #[error("not yet implemented: {0}")]
-    NotImplemented(String),
+    /// The operating system refused to start a worker thread (exit code 1).
+    #[error("could not start a worker thread: {0}")]
+    Thread(std::io::Error),
 }
 
 impl Error {

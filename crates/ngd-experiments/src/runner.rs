@@ -14,7 +14,11 @@
 //!   `manifest.json`.
 //!
 //! BLAS threads: `main` sets `OPENBLAS_NUM_THREADS=1` before any BLAS call when `jobs > 1`
-//! (see [`crate::cli`]), so worker threads do not oversubscribe the cores.
+//! (see [`crate::cli`]), so worker threads do not oversubscribe the cores. With `jobs = 1`
+//! OpenBLAS keeps its own threads, and its threaded LU (`dgetrf_parallel`) puts large buffers on
+//! the *calling* thread's stack: the workers therefore get [`WORKER_STACK_BYTES`] of stack, not
+//! Rust's default 2 MiB for spawned threads (with which a 1000 × 1000 solve of the paper-preset
+//! `theorems` overflowed: a SIGSEGV, or first a silently corrupted, non-finite result).
 
 use crate::context::{CheckpointEvery, RunContext, derive_run_seed, fnv1a64};
 use crate::error::{ConfigError, Error, RunError};
@@ -29,6 +33,10 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+/// Stack size of each worker thread: 64 MiB of address space (pages are only committed when
+/// touched), ample for OpenBLAS's threaded LAPACK on the paper's sizes (see the module docs).
+pub const WORKER_STACK_BYTES: usize = 64 << 20;
 
 /// How to execute a plan.
 #[derive(Debug, Clone)]
@@ -162,33 +170,47 @@ pub fn execute<E: Experiment>(
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Finished<E::RunOutput>>> = Mutex::new(Vec::new());
     let jobs = opts.jobs.clamp(1, pending.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| {
-                loop {
-                    let slot = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&i) = pending.get(slot) else { break };
-                    let spec = &plan[i];
-                    let result =
-                        run_one(exp, config, spec, &fps[i], job, opts, &dir, &progress, slot);
-                    let status = match &result {
-                        Ok(r) => match r.record {
-                            RunRecord::Completed { .. } => "completed".to_string(),
-                            RunRecord::Diverged { step, .. } => format!("diverged at step {step}"),
-                        },
-                        Err(e) => format!("FAILED ({e})"),
-                    };
-                    let secs = result.as_ref().map_or(0.0, |r| r.wall_seconds);
-                    progress.run_finished(slot, &spec.id, &status, secs);
-                    results
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push((i, result));
-                }
-            });
+    let started = std::thread::scope(|scope| {
+        let mut started = 0;
+        for worker in 0..jobs {
+            let spawned = std::thread::Builder::new()
+                .name(format!("ngd-worker-{worker}"))
+                .stack_size(WORKER_STACK_BYTES)
+                .spawn_scoped(scope, || {
+                    loop {
+                        let slot = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&i) = pending.get(slot) else { break };
+                        let spec = &plan[i];
+                        let result =
+                            run_one(exp, config, spec, &fps[i], job, opts, &dir, &progress, slot);
+                        let status = match &result {
+                            Ok(r) => match r.record {
+                                RunRecord::Completed { .. } => "completed".to_string(),
+                                RunRecord::Diverged { step, .. } => {
+                                    format!("diverged at step {step}")
+                                }
+                            },
+                            Err(e) => format!("FAILED ({e})"),
+                        };
+                        let secs = result.as_ref().map_or(0.0, |r| r.wall_seconds);
+                        progress.run_finished(slot, &spec.id, &status, secs);
+                        results
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push((i, result));
+                    }
+                });
+            match spawned {
+                Ok(_) => started += 1,
+                // Fewer workers still run every run; none at all is an error.
+                Err(e) if started == 0 => return Err(e),
+                Err(_) => break,
+            }
         }
+        Ok(started)
     });
     progress.done();
+    started.map_err(Error::Thread)?;
 
     let mut failures = Vec::new();
     for (i, result) in results.into_inner().unwrap_or_else(|p| p.into_inner()) {

@@ -215,3 +215,30 @@ fn walk(dir: &Path) -> Vec<String> {
     }
     out
 }
+
+/// Threaded LAPACK on a worker thread (regression): with `--jobs 1` OpenBLAS keeps its threads,
+/// and its threaded LU of the paper-preset `theorems` (a 1000 × 1000 solve) overflowed the
+/// 2 MiB default stack of a spawned thread — a SIGSEGV, or a silently corrupted, non-finite
+/// result ("non-finite value in signed data X̃"). The workers now get a large stack. Two BLAS
+/// threads are forced so that the threaded code runs on any machine.
+#[test]
+fn threaded_lapack_on_a_worker_thread_does_not_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ngd()
+        .args(["run", "theorems", "--preset", "paper", "--out"])
+        .arg(dir.path())
+        .args(["--jobs", "1", "--checkpoint-every", "never"])
+        .args([
+            "--set",
+            "asymptotic_steps=100",
+            "--set",
+            "invariance_steps=2",
+        ])
+        .args(["--set", "two_layer_steps=50"])
+        .env("OPENBLAS_NUM_THREADS", "2")
+        .output()
+        .expect("binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "status {:?}: {stderr}", out.status);
+    assert!(!stderr.contains("FAILED"), "{stderr}");
+}
