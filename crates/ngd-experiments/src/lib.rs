@@ -29,6 +29,7 @@ pub mod progress;
 pub mod registry;
 pub mod report;
 pub mod runner;
+pub mod workers;
 
 pub use config::Preset;
 pub use context::{CheckpointEvery, RunContext, derive_run_seed};

@@ -1,7 +1,7 @@
 //! Executes an experiment's plan: worker threads, resume, checkpoints, result files, `finish`.
 //!
-//! - Up to `jobs` worker threads (`std::thread::scope`) take runs from a shared queue (an atomic
-//!   index into the plan). Each run's result depends only on the config, the experiment seed and
+//! - Up to `jobs` worker threads ([`crate::workers::for_each_parallel`]) take runs from a shared
+//!   queue. Each run's result depends only on the config, the experiment seed and
 //!   the run id, so results are identical for any `jobs`.
 //! - With `resume`, a run whose `runs/<run-id>.json` exists and was produced for the same
 //!   experiment, config, seed and run (fingerprint) is not run again; an interrupted run restarts
@@ -14,11 +14,8 @@
 //!   `manifest.json`.
 //!
 //! BLAS threads: `main` sets `OPENBLAS_NUM_THREADS=1` before any BLAS call when `jobs > 1`
-//! (see [`crate::cli`]), so worker threads do not oversubscribe the cores. With `jobs = 1`
-//! OpenBLAS keeps its own threads, and its threaded LU (`dgetrf_parallel`) puts large buffers on
-//! the *calling* thread's stack: the workers therefore get [`WORKER_STACK_BYTES`] of stack, not
-//! Rust's default 2 MiB for spawned threads (with which a 1000 × 1000 solve of the paper-preset
-//! `theorems` overflowed: a SIGSEGV, or first a silently corrupted, non-finite result).
+//! (see [`crate::cli`]), so worker threads do not oversubscribe the cores. The workers run
+//! on large stacks ([`crate::workers`]).
 
 use crate::context::{CheckpointEvery, RunContext, derive_run_seed, fnv1a64};
 use crate::error::{ConfigError, Error, RunError};
@@ -30,13 +27,7 @@ use crate::output::{
 use crate::progress::ExperimentProgress;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
-
-/// Stack size of each worker thread: 64 MiB of address space (pages are only committed when
-/// touched), ample for OpenBLAS's threaded LAPACK on the paper's sizes (see the module docs).
-pub const WORKER_STACK_BYTES: usize = 64 << 20;
 
 /// How to execute a plan.
 #[derive(Debug, Clone)]
@@ -167,53 +158,25 @@ pub fn execute<E: Experiment>(
     let reused = plan.len() - pending.len();
 
     let progress = ExperimentProgress::new(name, pending.iter().map(|&i| plan[i].cost).collect());
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Finished<E::RunOutput>>> = Mutex::new(Vec::new());
-    let jobs = opts.jobs.clamp(1, pending.len().max(1));
-    let started = std::thread::scope(|scope| {
-        let mut started = 0;
-        for worker in 0..jobs {
-            let spawned = std::thread::Builder::new()
-                .name(format!("ngd-worker-{worker}"))
-                .stack_size(WORKER_STACK_BYTES)
-                .spawn_scoped(scope, || {
-                    loop {
-                        let slot = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&i) = pending.get(slot) else { break };
-                        let spec = &plan[i];
-                        let result =
-                            run_one(exp, config, spec, &fps[i], job, opts, &dir, &progress, slot);
-                        let status = match &result {
-                            Ok(r) => match r.record {
-                                RunRecord::Completed { .. } => "completed".to_string(),
-                                RunRecord::Diverged { step, .. } => {
-                                    format!("diverged at step {step}")
-                                }
-                            },
-                            Err(e) => format!("FAILED ({e})"),
-                        };
-                        let secs = result.as_ref().map_or(0.0, |r| r.wall_seconds);
-                        progress.run_finished(slot, &spec.id, &status, secs);
-                        results
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .push((i, result));
-                    }
-                });
-            match spawned {
-                Ok(_) => started += 1,
-                // Fewer workers still run every run; none at all is an error.
-                Err(e) if started == 0 => return Err(e),
-                Err(_) => break,
-            }
-        }
-        Ok(started)
+    let finished = crate::workers::for_each_parallel(opts.jobs, &pending, |slot, i| {
+        let spec = &plan[i];
+        let result = run_one(exp, config, spec, &fps[i], job, opts, &dir, &progress, slot);
+        let status = match &result {
+            Ok(r) => match r.record {
+                RunRecord::Completed { .. } => "completed".to_string(),
+                RunRecord::Diverged { step, .. } => format!("diverged at step {step}"),
+            },
+            Err(e) => format!("FAILED ({e})"),
+        };
+        let secs = result.as_ref().map_or(0.0, |r| r.wall_seconds);
+        progress.run_finished(slot, &spec.id, &status, secs);
+        result
     });
     progress.done();
-    started.map_err(Error::Thread)?;
+    let finished: Vec<Finished<E::RunOutput>> = finished.map_err(Error::Thread)?;
 
     let mut failures = Vec::new();
-    for (i, result) in results.into_inner().unwrap_or_else(|p| p.into_inner()) {
+    for (i, result) in finished {
         match result {
             Ok(run) => stored[i] = Some(run),
             Err(e) => failures.push((plan[i].id.clone(), e)),
