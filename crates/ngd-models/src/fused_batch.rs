@@ -20,8 +20,16 @@
 //! Costs: `4·N·D·K` flops as before; memory traffic one read of `X̃` from L3 or RAM plus one
 //! re-read of each tile from L2, and `O(K·D)` per tile for `β` and the gradients. The previous
 //! pass ran each model's own 4-row loop on the tile, so each row was loaded `2K` times and the
-//! `β`/gradient vectors `4K` times per 4 rows; that and the spilled accumulators made it about
-//! 8× one model at `K = 4` instead of ≈ 2× (see the crate's `docs/performance.md`).
+//! `β`/gradient vectors `4K` times per 4 rows, and its dot-product accumulators were spilled to
+//! the stack; at `N = 2500`, `D = 1000`, `K = 4` this pass takes about 2–2.5× one model's pass
+//! instead of about 6–8× (measured; see the crate's `docs/performance.md`).
+//!
+//! Measured and not kept (no gain beyond the noise of a shared machine): blocks of 2 rows × 2
+//! models in phase 1 (halves the `β` traffic), one model at a time over 4-row blocks in phase 1,
+//! column-blocked phase 1 (`β` chunks held in L1), tiles of 8–48 rows, phase 2 of the previous
+//! tile interleaved with phase 1 of the current one, and touching the next tile during phase 2
+//! (slower: the demand misses stall the updates). Phase 1 dominates: a profile shows it waiting
+//! on the first load of each chunk of `x̃_t`.
 //!
 //! # Exactness
 //!
@@ -29,9 +37,12 @@
 //! the loss terms are added in row order and every gradient entry receives its row terms in row
 //! order, tile after tile. So model `k`'s results equal the single-model pass
 //! ([`crate::fused`]) on `β_k` bit for bit, whatever `K`, and whatever CPU: products and sums
-//! are separate IEEE operations (no FMA; on this crate's target, AMD Zen 3, separate multiply
-//! and add pipes give FMA's throughput, and the pass is memory-bound), so every multiversion
-//! clone gives the same bits.
+//! are separate IEEE operations, so every multiversion clone gives the same bits. FMA
+//! (`f64::mul_add`, which only the AVX2 + FMA clone could use without a slow library call) is
+//! not used: it would make the bits depend on the CPU, and on the benchmark machine (AMD Zen 3,
+//! whose two add pipes work beside the two multiply/FMA pipes, so separate products and sums
+//! issue as fast as FMAs) it measured no clear gain, the passes waiting on memory rather than
+//! on arithmetic.
 
 use crate::kernels::{LANES, dot_shared};
 use crate::logistic::loss_and_derivative;

@@ -26,14 +26,15 @@ pub fn dot_rows<const R: usize>(rows: &[&[f64]; R], b: &[f64]) -> [f64; R] {
     if rows.iter().any(|r| r.len() < len) || R == 0 {
         return std::array::from_fn(|r| single_dot(rows[r], b));
     }
-    let (b_chunks, b_tail) = b.as_chunks::<LANES>();
-    let (chunks, full) = (b_chunks.len(), len - b_tail.len());
-    let row_chunks: [&[[f64; LANES]]; R] =
-        std::array::from_fn(|r| &rows[r].as_chunks::<LANES>().0[..chunks]);
+    let full = len - len % LANES;
     let mut acc = [[0.0; LANES]; R];
-    for (c, y) in b_chunks.iter().enumerate() {
-        for (acc_r, row) in acc.iter_mut().zip(&row_chunks) {
-            let x = &row[c];
+    for (c, y) in b[..full].chunks_exact(LANES).enumerate() {
+        let start = c * LANES;
+        let y: &[f64; LANES] = y.try_into().expect("chunk of LANES");
+        for (acc_r, row) in acc.iter_mut().zip(rows) {
+            let x: &[f64; LANES] = row[start..start + LANES]
+                .try_into()
+                .expect("chunk of LANES");
             for lane in 0..LANES {
                 acc_r[lane] += x[lane] * y[lane];
             }
@@ -41,7 +42,7 @@ pub fn dot_rows<const R: usize>(rows: &[&[f64]; R], b: &[f64]) -> [f64; R] {
     }
     combine_all(
         acc,
-        std::array::from_fn(|r| tail_dot(&rows[r][full..len], b_tail)),
+        std::array::from_fn(|r| tail_dot(&rows[r][full..len], &b[full..])),
     )
 }
 
@@ -56,15 +57,13 @@ pub fn dot_shared<const G: usize>(a: &[f64], bs: &[&[f64]; G]) -> [f64; G] {
     if bs.iter().any(|b| b.len() < len) {
         return std::array::from_fn(|g| single_dot(a, bs[g]));
     }
-    let (a_chunks, a_tail) = a.as_chunks::<LANES>();
-    let full = len - a_tail.len();
-    let chunks = a_chunks.len();
-    let b_chunks: [&[[f64; LANES]]; G] =
-        std::array::from_fn(|g| &bs[g].as_chunks::<LANES>().0[..chunks]);
+    let full = len - len % LANES;
     let mut acc = [[0.0; LANES]; G];
-    for (c, x) in a_chunks.iter().enumerate() {
-        for (acc_g, b_g) in acc.iter_mut().zip(&b_chunks) {
-            let y = &b_g[c];
+    for (c, x) in a[..full].chunks_exact(LANES).enumerate() {
+        let start = c * LANES;
+        let x: &[f64; LANES] = x.try_into().expect("chunk of LANES");
+        for (acc_g, b) in acc.iter_mut().zip(bs) {
+            let y: &[f64; LANES] = b[start..start + LANES].try_into().expect("chunk of LANES");
             for lane in 0..LANES {
                 acc_g[lane] += x[lane] * y[lane];
             }
@@ -72,7 +71,7 @@ pub fn dot_shared<const G: usize>(a: &[f64], bs: &[&[f64]; G]) -> [f64; G] {
     }
     combine_all(
         acc,
-        std::array::from_fn(|g| tail_dot(a_tail, &bs[g][full..len])),
+        std::array::from_fn(|g| tail_dot(&a[full..], &bs[g][full..len])),
     )
 }
 
@@ -104,7 +103,9 @@ fn tail_dot(a: &[f64], b: &[f64]) -> f64 {
 /// compiler sees the `R` results stored side by side, its straight-line vectorizer packs the
 /// `R` products of one lane into a vector instead (transposing every chunk of the rows with
 /// shuffles, about 2× slower, seen with `perf annotate`); behind a call, the loops keep one
-/// vector per lane group of each row.
+/// vector per lane group of each row. The partial sums are taken by value (copied once, after
+/// the loop): a closure over `&acc`, as `std::array::from_fn` needs, lets them escape, and the
+/// compiler then stores them to the stack at every step of the loop.
 #[inline(never)]
 fn combine_all<const R: usize>(acc: [[f64; LANES]; R], tails: [f64; R]) -> [f64; R] {
     let mut out = tails;
