@@ -21,15 +21,16 @@
 //! re-read of each tile from L2, and `O(K·D)` per tile for `β` and the gradients. The previous
 //! pass ran each model's own 4-row loop on the tile, so each row was loaded `2K` times and the
 //! `β`/gradient vectors `4K` times per 4 rows, and its dot-product accumulators were spilled to
-//! the stack; at `N = 2500`, `D = 1000`, `K = 4` this pass takes about 2–2.5× one model's pass
-//! instead of about 6–8× (measured; see the crate's `docs/performance.md`).
+//! the stack; at `N = 2500`, `D = 1000`, `K = 4` this pass takes about 2× one model's pass
+//! instead of about 6–8× (measured; see the workspace's `docs/performance.md`).
 //!
 //! Measured and not kept (no gain beyond the noise of a shared machine): blocks of 2 rows × 2
 //! models in phase 1 (halves the `β` traffic), one model at a time over 4-row blocks in phase 1,
 //! column-blocked phase 1 (`β` chunks held in L1), tiles of 8–48 rows, phase 2 of the previous
 //! tile interleaved with phase 1 of the current one, and touching the next tile during phase 2
-//! (slower: the demand misses stall the updates). Phase 1 dominates: a profile shows it waiting
-//! on the first load of each chunk of `x̃_t`.
+//! (slower: the demand misses stall the updates). Phase 1 dominates: alone it takes about 1.8×
+//! a plain summing read of `X̃` (its four `β`, 32 KiB at `D = 1000`, do not stay in the 32 KiB
+//! L1 beside the stream of rows), and phase 2 adds about half a read.
 //!
 //! # Exactness
 //!
