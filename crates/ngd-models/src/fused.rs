@@ -1,14 +1,13 @@
-//! The fused logistic passes over the rows of `X̃` (margins, loss terms and gradient in one
-//! read of each row), for one model and for `K` models sharing the data, with runtime CPU
-//! dispatch.
+//! The fused logistic pass of one model over the rows of `X̃` (margins, loss terms and
+//! gradient in one read of each row), with runtime CPU dispatch. The pass of `K` models sharing
+//! `X̃` is in [`crate::fused_batch`] and reproduces this one bit for bit.
 //!
 //! Rows are taken in blocks of [`ROW_BLOCK`]: their dot products share the reads of `β` and their
-//! updates share one read and write of the gradient. The batch pass reads each tile of rows once
-//! and runs the `K` models on it while it sits in L2. Results are unchanged bit for bit against
+//! updates share one read and write of the gradient. Results are unchanged bit for bit against
 //! the one-row loop (every row's dot product keeps its [`crate::kernels`] summation order and the
-//! updates are applied in row order), and the batch pass equals `K` single passes bit for bit.
+//! updates are applied in row order).
 //!
-//! The two pass functions carry `#[multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]`:
+//! The pass functions carry `#[multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]`:
 //! the macro compiles a clone per target (with `#[target_feature]`) and dispatches once per
 //! call on the CPU found at run time, so AVX (4 doubles per instruction) runs where available
 //! on a baseline x86-64 build. Rust never contracts `a * b + c` into an FMA and the summation
@@ -53,10 +52,6 @@ fn fused_block<const R: usize>(
         m.copy_from_slice(&u);
     }
 }
-
-/// Rows of `X̃` per tile of the batch pass (a multiple of [`ROW_BLOCK`]; 64 rows of `D = 1000`
-/// are 512 KB, about one L2).
-const TILE_ROWS: usize = 16 * ROW_BLOCK;
 
 /// Accumulates the rows of `rows` (any count) for one model into `grad` and `total`: blocks of
 /// [`ROW_BLOCK`] rows, then the remaining rows one by one, in row order; writes the margins if
@@ -108,41 +103,13 @@ pub(crate) fn fused_pass(
     total
 }
 
-/// The fused pass of `K` models at once: `betas` and `grads` hold `K` rows of length `d`, and
-/// `totals[k]` receives model `k`'s `Σ ℓ(u_n)`. `X̃` is taken in tiles of [`TILE_ROWS`] rows;
-/// each tile is read from memory once and used by all `K` models while it is in L2, each model
-/// running the same block loop as [`fused_pass`] on it. Since a tile is a whole number of
-/// blocks (only the last tile has a partial block, at the end), model `k`'s results equal
-/// [`fused_pass`] on `betas[k]` bit for bit.
-#[multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]
-pub(crate) fn batch_pass(
-    rows: &[f64],
-    d: usize,
-    betas: &[f64],
-    grads: &mut [f64],
-    totals: &mut [f64],
-) {
-    let n = (rows.len() / d) as f64;
-    grads.fill(0.0);
-    totals.fill(0.0);
-    for tile in rows.chunks(d * TILE_ROWS) {
-        for ((beta, grad), total) in betas
-            .chunks_exact(d)
-            .zip(grads.chunks_exact_mut(d))
-            .zip(totals.iter_mut())
-        {
-            accumulate(tile, d, beta, grad, n, total, None);
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A plain scalar reference of the fused pass: one row at a time, the [`crate::kernels`]
     /// summation order written out with scalar code only (8 partial sums, fixed tree, tail).
-    fn scalar_reference(rows: &[f64], d: usize, beta: &[f64], grad: &mut [f64]) -> f64 {
+    pub(crate) fn scalar_reference(rows: &[f64], d: usize, beta: &[f64], grad: &mut [f64]) -> f64 {
         let n = (rows.len() / d) as f64;
         grad.fill(0.0);
         let mut total = 0.0;
@@ -169,33 +136,34 @@ mod tests {
         total
     }
 
-    /// The dispatched passes (AVX2 + FMA clone on this machine when available) equal the
-    /// scalar reference bit for bit, for widths with and without a tail and row counts with
-    /// and without a partial block; the batch pass equals the single pass per model.
+    /// Irrational-like test data: `n × d` rows and `k` coefficient vectors.
+    pub(crate) fn test_data(n: usize, d: usize, k: usize) -> (Vec<f64>, Vec<f64>) {
+        let rows = (0..n * d)
+            .map(|i| ((i * 37 % 101) as f64 / 13.0).sin())
+            .collect();
+        let betas = (0..k * d)
+            .map(|i| 0.3 * ((i * 53 % 97) as f64 / 7.0).cos())
+            .collect();
+        (rows, betas)
+    }
+
+    /// The dispatched pass (AVX2 + FMA clone on this machine when available) equals the scalar
+    /// reference bit for bit, for widths with and without a tail and row counts with and
+    /// without a partial block; the margins equal the scalar dot products.
     #[test]
-    fn dispatched_passes_match_scalar_reference_bitwise() {
+    fn dispatched_pass_matches_scalar_reference_bitwise() {
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         for (n, d) in [(9, 21), (8, 16), (13, 1003), (3, 5), (150, 7)] {
-            let rows: Vec<f64> = (0..n * d)
-                .map(|i| ((i * 37 % 101) as f64 / 13.0).sin())
-                .collect();
-            let betas: Vec<f64> = (0..3 * d)
-                .map(|i| 0.3 * ((i * 53 % 97) as f64 / 7.0).cos())
-                .collect();
-            let mut grads = vec![0.0; 3 * d];
-            let mut totals = vec![0.0; 3];
-            batch_pass(&rows, d, &betas, &mut grads, &mut totals);
-            for k in 0..3 {
-                let beta = &betas[k * d..(k + 1) * d];
-                let mut expected = vec![0.0; d];
-                let expected_total = scalar_reference(&rows, d, beta, &mut expected);
-                let mut grad = vec![0.0; d];
-                let mut margins = vec![0.0; n];
-                let total = fused_pass(&rows, d, beta, &mut grad, Some(&mut margins));
-                assert_eq!(total.to_bits(), expected_total.to_bits(), "n {n} d {d}");
-                assert_eq!(bits(&grad), bits(&expected), "n {n} d {d}");
-                assert_eq!(totals[k].to_bits(), expected_total.to_bits(), "n {n} d {d}");
-                assert_eq!(bits(&grads[k * d..(k + 1) * d]), bits(&expected));
+            let (rows, beta) = test_data(n, d, 1);
+            let mut expected = vec![0.0; d];
+            let expected_total = scalar_reference(&rows, d, &beta, &mut expected);
+            let mut grad = vec![0.0; d];
+            let mut margins = vec![0.0; n];
+            let total = fused_pass(&rows, d, &beta, &mut grad, Some(&mut margins));
+            assert_eq!(total.to_bits(), expected_total.to_bits(), "n {n} d {d}");
+            assert_eq!(bits(&grad), bits(&expected), "n {n} d {d}");
+            for (u, row) in margins.iter().zip(rows.chunks_exact(d)) {
+                assert_eq!(u.to_bits(), crate::kernels::dot(row, &beta).to_bits());
             }
         }
     }

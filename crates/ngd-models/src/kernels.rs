@@ -1,4 +1,5 @@
-//! Vectorizable dense kernels on contiguous slices: dot product and `y += a x`.
+//! Vectorizable dense kernels on contiguous slices: dot product and `y += a x`, also blocked
+//! over several rows (one shared vector) or several vectors (one shared row).
 //!
 //! The dot product keeps [`LANES`] independent partial sums (so the compiler can use SIMD
 //! registers without reassociating floating-point additions itself) and combines them in a
@@ -27,19 +28,51 @@ pub fn dot_rows<const R: usize>(rows: &[&[f64]; R], b: &[f64]) -> [f64; R] {
     }
     let full = len - len % LANES;
     let mut acc = [[0.0; LANES]; R];
-    for (c, b_chunk) in b[..full].chunks_exact(LANES).enumerate() {
+    for (c, y) in b[..full].chunks_exact(LANES).enumerate() {
         let start = c * LANES;
-        let b_chunk: &[f64; LANES] = b_chunk.try_into().expect("chunk of LANES");
-        for (acc_r, row) in acc.iter_mut().zip(rows.iter()) {
+        let y: &[f64; LANES] = y.try_into().expect("chunk of LANES");
+        for (acc_r, row) in acc.iter_mut().zip(rows) {
             let x: &[f64; LANES] = row[start..start + LANES]
                 .try_into()
                 .expect("chunk of LANES");
             for lane in 0..LANES {
-                acc_r[lane] += x[lane] * b_chunk[lane];
+                acc_r[lane] += x[lane] * y[lane];
             }
         }
     }
-    std::array::from_fn(|r| combine(&acc[r], tail_dot(&rows[r][full..len], &b[full..])))
+    combine_all(
+        acc,
+        std::array::from_fn(|r| tail_dot(&rows[r][full..len], &b[full..])),
+    )
+}
+
+/// `G` dot products of one shared vector `a` with `G` vectors, `out[g] = dot(a, bs[g])`, bit for
+/// bit (each product keeps its own [`LANES`] partial sums, tail and combination order). When
+/// every `bs[g]` is at least as long as `a`, each chunk of `a` is loaded once for the `G`
+/// products and the `G·LANES` partial sums stay in registers (8 of the 16 AVX registers for
+/// `G = 4`).
+#[inline(always)]
+pub fn dot_shared<const G: usize>(a: &[f64], bs: &[&[f64]; G]) -> [f64; G] {
+    let len = a.len();
+    if bs.iter().any(|b| b.len() < len) {
+        return std::array::from_fn(|g| single_dot(a, bs[g]));
+    }
+    let full = len - len % LANES;
+    let mut acc = [[0.0; LANES]; G];
+    for (c, x) in a[..full].chunks_exact(LANES).enumerate() {
+        let start = c * LANES;
+        let x: &[f64; LANES] = x.try_into().expect("chunk of LANES");
+        for (acc_g, b) in acc.iter_mut().zip(bs) {
+            let y: &[f64; LANES] = b[start..start + LANES].try_into().expect("chunk of LANES");
+            for lane in 0..LANES {
+                acc_g[lane] += x[lane] * y[lane];
+            }
+        }
+    }
+    combine_all(
+        acc,
+        std::array::from_fn(|g| tail_dot(&a[full..], &bs[g][full..len])),
+    )
 }
 
 /// One dot product at the common length of `a` and `b` (the [`LANES`]-sum scheme of [`dot`]).
@@ -64,6 +97,22 @@ fn single_dot(a: &[f64], b: &[f64]) -> f64 {
 #[inline(always)]
 fn tail_dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// [`combine`] for `R` sets of partial sums and tails. Not inlined on purpose: when the
+/// compiler sees the `R` results stored side by side, its straight-line vectorizer packs the
+/// `R` products of one lane into a vector instead (transposing every chunk of the rows with
+/// shuffles, about 2× slower, seen with `perf annotate`); behind a call, the loops keep one
+/// vector per lane group of each row. The partial sums are taken by value (copied once, after
+/// the loop): a closure over `&acc`, as `std::array::from_fn` needs, lets them escape, and the
+/// compiler then stores them to the stack at every step of the loop.
+#[inline(never)]
+fn combine_all<const R: usize>(acc: [[f64; LANES]; R], tails: [f64; R]) -> [f64; R] {
+    let mut out = tails;
+    for (o, acc_r) in out.iter_mut().zip(&acc) {
+        *o = combine(acc_r, *o);
+    }
+    out
 }
 
 /// The fixed combination tree of the partial sums, plus the tail.
@@ -153,7 +202,9 @@ mod tests {
     }
 
     /// The blocked kernels must reproduce the one-row kernels bit for bit (the fused passes rely
-    /// on it): every length 0–40 (chunk and tail cases), 3 and 4 rows, irrational-like data.
+    /// on it): every length 0–40 (chunk and tail cases), 3 and 4 rows, irrational-like data;
+    /// the shared-row products also with a longer partner (fast path, common length) and a
+    /// shorter one (fallback).
     #[test]
     fn blocked_kernels_match_single_row_kernels_bitwise() {
         let value = |i: usize, k: usize| ((i * 37 + k * 11) % 101) as f64 / 13.0;
@@ -169,6 +220,21 @@ mod tests {
                 assert_eq!(dots[r].to_bits(), dot(&rows[r], &b).to_bits(), "len {len}");
             }
             assert_eq!(dot_rows(&three, &b), [dots[0], dots[1], dots[2]]);
+            let shared = dot_shared(&b, &four);
+            for r in 0..4 {
+                assert_eq!(
+                    shared[r].to_bits(),
+                    dot(&b, &rows[r]).to_bits(),
+                    "len {len}"
+                );
+            }
+            let longer: Vec<f64> = b.iter().copied().chain([5.0, -2.0]).collect();
+            let mixed = dot_shared(&b, &[longer.as_slice(), rows[1].as_slice()]);
+            assert_eq!(mixed[0].to_bits(), dot(&b, &longer).to_bits(), "len {len}");
+            assert_eq!(
+                dot_shared(&longer, &[rows[2].as_slice()])[0],
+                dot(&longer, &rows[2])
+            );
             let alphas = [0.3, -1.7, 2.9, -0.01];
             let mut expected = b.clone();
             for (a, row) in alphas.iter().zip(&rows) {

@@ -16,6 +16,7 @@ pub mod diagonal;
 mod error;
 pub mod factorization;
 mod fused;
+mod fused_batch;
 pub mod init;
 pub mod kernels;
 pub mod logistic;

@@ -10,7 +10,8 @@
 //! [`batch_value_and_gradient`] reproduces `K` single calls bit for bit.
 
 use crate::ModelError;
-use crate::fused::{batch_pass, fused_pass};
+use crate::fused::fused_pass;
+use crate::fused_batch::batch_pass;
 use crate::kernels::dot;
 use crate::logistic::loss;
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
@@ -152,9 +153,10 @@ pub fn value_gradient_and_margins(
 /// The losses and gradients of `K` linear models sharing the data, in one pass over `X̃`.
 ///
 /// Row `k` of `betas` (`K × D`) is the `k`-th model; its gradient goes to row `k` of `grads`
-/// (`K × D`) and its mean loss to `losses[k]`. Each row of `X̃` is read once and used for `K`
-/// dot products and `K` updates; every model's result equals [`value_and_gradient`] bit for
-/// bit. Errors as [`value_and_gradient`] (for any model; `grads` and `losses` are then
+/// (`K × D`) and its mean loss to `losses[k]`. `X̃` is read from memory once, in tiles of
+/// about 128 KiB that serve all `K` models (margins of up to 4 models per load of a row, then
+/// register-blocked gradient updates); every model's result equals [`value_and_gradient`] bit
+/// for bit, on every CPU. Errors as [`value_and_gradient`] (for any model; `grads` and `losses` are then
 /// unspecified).
 pub fn batch_value_and_gradient(
     xt: ArrayView2<'_, f64>,

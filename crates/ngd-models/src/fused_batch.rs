@@ -1,0 +1,209 @@
+//! The fused logistic pass of `K` models sharing `X̃`: margins `u^{(k)} = X̃ β_k`, loss sums
+//! `Σ_n ℓ(u_n^{(k)})` and gradients `∇_k = (1/N) X̃ᵀ ℓ'(u^{(k)})`, with one read of `X̃` from
+//! memory.
+//!
+//! # Scheme
+//!
+//! `X̃` is taken in tiles of `T` rows (`T·D·8` bytes ≈ [`TILE_BYTES`], 16 rows at `D = 1000`,
+//! so a tile stays in the 512 KiB L2 between its two phases), and the models in groups of up
+//! to [`GROUP`] (one group when `K ≤ 4`). For each tile and group:
+//!
+//! 1. margins: each row `x̃_t` is read once and multiplied with the `G` vectors `β_k` at the
+//!    same time ([`crate::kernels::dot_shared`]): one load of `x̃_t` serves `G` products, and
+//!    the `2G` vector accumulators stay in registers; then `ℓ(u)`, `α_{t,k} = ℓ'(u_{t,k})/N`;
+//! 2. gradients: `∇_k ← ∇_k + Σ_t α_{t,k} x̃_t`, column block by column block ([`LANES`]
+//!    columns): the `G` gradient blocks are loaded into registers once per tile, the `T` rows'
+//!    blocks (in L2) are added in row order, and the blocks are stored once. Per tile this is a
+//!    `G × T` by `T × D` matrix product done as a register-blocked kernel, instead of `T·G`
+//!    separate `axpy`s that each read and write a gradient of `D` values.
+//!
+//! Costs: `4·N·D·K` flops as before; memory traffic one read of `X̃` from L3 or RAM plus one
+//! re-read of each tile from L2, and `O(K·D)` per tile for `β` and the gradients. The previous
+//! pass ran each model's own 4-row loop on the tile, so each row was loaded `2K` times and the
+//! `β`/gradient vectors `4K` times per 4 rows, and its dot-product accumulators were spilled to
+//! the stack; at `N = 2500`, `D = 1000`, `K = 4` this pass takes about 2× one model's pass
+//! instead of about 6–8× (measured; see the workspace's `docs/performance.md`).
+//!
+//! Measured and not kept (no gain beyond the noise of a shared machine): blocks of 2 rows × 2
+//! models in phase 1 (halves the `β` traffic), one model at a time over 4-row blocks in phase 1,
+//! column-blocked phase 1 (`β` chunks held in L1), tiles of 8–48 rows, phase 2 of the previous
+//! tile interleaved with phase 1 of the current one, and touching the next tile during phase 2
+//! (slower: the demand misses stall the updates). Phase 1 dominates: alone it takes about 1.8×
+//! a plain summing read of `X̃` (its four `β`, 32 KiB at `D = 1000`, do not stay in the 32 KiB
+//! L1 beside the stream of rows), and phase 2 adds about half a read.
+//!
+//! # Exactness
+//!
+//! Every margin keeps the [`crate::kernels`] summation order (8 partial sums, fixed tree, tail),
+//! the loss terms are added in row order and every gradient entry receives its row terms in row
+//! order, tile after tile. So model `k`'s results equal the single-model pass
+//! ([`crate::fused`]) on `β_k` bit for bit, whatever `K`, and whatever CPU: products and sums
+//! are separate IEEE operations, so every multiversion clone gives the same bits. FMA
+//! (`f64::mul_add`, which only the AVX2 + FMA clone could use without a slow library call) is
+//! not used: it would make the bits depend on the CPU, and on the benchmark machine (AMD Zen 3,
+//! whose two add pipes work beside the two multiply/FMA pipes, so separate products and sums
+//! issue as fast as FMAs) it measured no clear gain, the passes waiting on memory rather than
+//! on arithmetic.
+
+use crate::kernels::{LANES, dot_shared};
+use crate::logistic::loss_and_derivative;
+use multiversion::multiversion;
+
+/// Models handled together (their accumulators fill 8 of the 16 AVX registers).
+pub(crate) const GROUP: usize = 4;
+
+/// The target size of a tile of rows, in bytes (a quarter of a 512 KiB L2).
+const TILE_BYTES: usize = 128 * 1024;
+
+/// The most rows in a tile (bounds the stack arrays of slopes).
+const MAX_TILE_ROWS: usize = 64;
+
+/// Rows per tile for rows of `d` values: about [`TILE_BYTES`], at least 1, at most
+/// [`MAX_TILE_ROWS`].
+fn tile_rows(d: usize) -> usize {
+    (TILE_BYTES / (8 * d.max(1))).clamp(1, MAX_TILE_ROWS)
+}
+
+/// The fused pass of `K` models at once: `betas` and `grads` hold `K` rows of length `d`, and
+/// `totals[k]` receives model `k`'s `Σ ℓ(u_n)` (not yet divided by `N`); see the module docs.
+/// Model `k`'s results equal [`crate::fused::fused_pass`] on `betas[k]` bit for bit.
+#[multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]
+pub(crate) fn batch_pass(
+    rows: &[f64],
+    d: usize,
+    betas: &[f64],
+    grads: &mut [f64],
+    totals: &mut [f64],
+) {
+    let n = (rows.len() / d) as f64;
+    grads.fill(0.0);
+    totals.fill(0.0);
+    for tile in rows.chunks(d * tile_rows(d)) {
+        for ((betas, grads), totals) in betas
+            .chunks(d * GROUP)
+            .zip(grads.chunks_mut(d * GROUP))
+            .zip(totals.chunks_mut(GROUP))
+        {
+            match totals.len() {
+                4 => tile_group::<4>(tile, d, betas, grads, totals, n),
+                3 => tile_group::<3>(tile, d, betas, grads, totals, n),
+                2 => tile_group::<2>(tile, d, betas, grads, totals, n),
+                _ => tile_group::<1>(tile, d, betas, grads, totals, n),
+            }
+        }
+    }
+}
+
+/// One tile of rows (at most [`MAX_TILE_ROWS`]) for a group of `G` models (`betas`, `grads`:
+/// `G × d`; `totals`: `G`): phase 1 (margins, loss terms, slopes) then phase 2 (gradients).
+#[inline(always)]
+fn tile_group<const G: usize>(
+    tile: &[f64],
+    d: usize,
+    betas: &[f64],
+    grads: &mut [f64],
+    totals: &mut [f64],
+    n: f64,
+) {
+    let betas: [&[f64]; G] = std::array::from_fn(|g| &betas[g * d..(g + 1) * d]);
+    let mut grad_rows = grads.chunks_exact_mut(d);
+    let mut grads: [&mut [f64]; G] =
+        std::array::from_fn(|_| grad_rows.next().expect("G gradient rows"));
+    let mut slopes = [[0.0; G]; MAX_TILE_ROWS];
+    let count = tile.len() / d;
+    for (row, slope_t) in tile.chunks_exact(d).zip(slopes.iter_mut()) {
+        let u = dot_shared(row, &betas);
+        for ((total, slope), &u_k) in totals.iter_mut().zip(slope_t.iter_mut()).zip(&u) {
+            let (value, derivative) = loss_and_derivative(u_k);
+            *total += value;
+            *slope = derivative / n;
+        }
+    }
+    add_rows(tile, d, &slopes[..count], &mut grads);
+}
+
+/// `∇_k ← ∇_k + Σ_t slopes[t][k] · x̃_t` over the rows `x̃_t` of `tile`, each gradient entry
+/// receiving its terms in row order (as the one-model pass does): blocks of [`LANES`] columns
+/// kept in registers for all `G` models while the rows are added, then the tail columns.
+#[inline(always)]
+fn add_rows<const G: usize>(
+    tile: &[f64],
+    d: usize,
+    slopes: &[[f64; G]],
+    grads: &mut [&mut [f64]; G],
+) {
+    let full = d - d % LANES;
+    for start in (0..full).step_by(LANES) {
+        let mut block: [[f64; LANES]; G] = std::array::from_fn(|g| {
+            grads[g][start..start + LANES]
+                .try_into()
+                .expect("block of LANES")
+        });
+        for (row, slope_t) in tile.chunks_exact(d).zip(slopes) {
+            let x: &[f64; LANES] = row[start..start + LANES]
+                .try_into()
+                .expect("block of LANES");
+            for (acc, &alpha) in block.iter_mut().zip(slope_t) {
+                for (a, &x_i) in acc.iter_mut().zip(x) {
+                    *a += alpha * x_i;
+                }
+            }
+        }
+        for (grad, acc) in grads.iter_mut().zip(&block) {
+            grad[start..start + LANES].copy_from_slice(acc);
+        }
+    }
+    for j in full..d {
+        for (g, grad) in grads.iter_mut().enumerate() {
+            let mut value = grad[j];
+            for (row, slope_t) in tile.chunks_exact(d).zip(slopes) {
+                value += slope_t[g] * row[j];
+            }
+            grad[j] = value;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fused::fused_pass;
+    use crate::fused::tests::{scalar_reference, test_data};
+
+    /// The dispatched batch pass equals, for every model, the scalar reference and the
+    /// one-model pass bit for bit: `K = 1 … 6` (one group, a full group plus a partial one),
+    /// widths with and without a column tail, row counts giving one tile, several tiles and a
+    /// partial last tile (64 rows per tile at `d ≤ 256`, 16 at `d = 1003`).
+    #[test]
+    fn batch_pass_matches_single_passes_bitwise() {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for (n, d) in [(9, 21), (8, 16), (40, 1003), (3, 5), (150, 7), (129, 8)] {
+            for k in 1..=6 {
+                let (rows, betas) = test_data(n, d, k);
+                let mut grads = vec![0.0; k * d];
+                let mut totals = vec![0.0; k];
+                batch_pass(&rows, d, &betas, &mut grads, &mut totals);
+                for m in 0..k {
+                    let beta = &betas[m * d..(m + 1) * d];
+                    let mut expected = vec![0.0; d];
+                    let expected_total = scalar_reference(&rows, d, beta, &mut expected);
+                    let mut single = vec![0.0; d];
+                    let single_total = fused_pass(&rows, d, beta, &mut single, None);
+                    let grad = &grads[m * d..(m + 1) * d];
+                    assert_eq!(totals[m].to_bits(), expected_total.to_bits(), "n {n} d {d}");
+                    assert_eq!(bits(grad), bits(&expected), "n {n} d {d} k {k} model {m}");
+                    assert_eq!(single_total.to_bits(), totals[m].to_bits());
+                    assert_eq!(bits(&single), bits(grad));
+                }
+            }
+        }
+    }
+
+    /// Tiles hold about 128 KiB of rows, between 1 and 64 rows.
+    #[test]
+    fn tile_rows_follow_the_byte_budget() {
+        assert_eq!(tile_rows(1000), 16);
+        assert_eq!(tile_rows(7), MAX_TILE_ROWS);
+        assert_eq!(tile_rows(1 << 20), 1);
+    }
+}
