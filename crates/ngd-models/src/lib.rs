@@ -27,6 +27,7 @@ pub mod logistic;
 pub mod logistic_loss;
 pub mod observed;
 pub mod partial_products;
+mod sparse_kernels;
 pub mod squared_loss;
 
 pub use completion_gradient::CompletionGradient;

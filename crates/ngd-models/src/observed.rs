@@ -15,12 +15,10 @@
 //! while it sits in L1, four source rows per pass ([`crate::kernels::axpy_rows`]), and the sampled
 //! dot products share the read of `P[r, :]` four at a time ([`crate::kernels::dot_rows`]).
 //! Results are deterministic: the summation order depends only on the pattern. The kernels
-//! are compiled for AVX2+FMA and AVX with runtime dispatch (as in `crate::fused`); Rust does
-//! not contract `a * b + c` into FMAs, so every clone gives the same bits.
+//! (`crate::sparse_kernels`) are compiled for AVX2+FMA and AVX with runtime dispatch.
 
 use crate::ModelError;
-use crate::kernels::{axpy, axpy_rows, dot_rows};
-use multiversion::multiversion;
+use crate::sparse_kernels::{sampled_dots, scatter};
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 /// The observed entries of a `rows × cols` completion problem: positions in row-major order,
@@ -245,92 +243,6 @@ impl ObservedEntries {
             });
         }
         Ok(())
-    }
-}
-
-/// `out[dest_k, :] += values_k · C[src_k, :]` over all `k`, from `out = 0` (`out_rows × n`).
-fn scatter(
-    values: &[f64],
-    dest: &[usize],
-    src: &[usize],
-    out_rows: usize,
-    c: ArrayView2<'_, f64>,
-    out: &mut Array2<f64>,
-) {
-    let width = c.ncols();
-    if out.dim() != (out_rows, width) || !out.is_standard_layout() {
-        *out = Array2::zeros((out_rows, width));
-    }
-    let c = c.as_standard_layout();
-    let c = c.as_slice().expect("standard layout");
-    let out = out.as_slice_mut().expect("standard layout");
-    scatter_rows(values, dest, src, width, c, out);
-}
-
-/// The kernel of [`scatter`] on contiguous rows of length `width`: four consecutive entries with
-/// the same `dest` are accumulated in one pass (bit for bit the sequential updates); `dest` need
-/// not be sorted.
-#[multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]
-fn scatter_rows(
-    values: &[f64],
-    dest: &[usize],
-    src: &[usize],
-    width: usize,
-    c: &[f64],
-    out: &mut [f64],
-) {
-    out.fill(0.0);
-    let row = |i: usize| &c[i * width..(i + 1) * width];
-    let mut k = 0;
-    while k < dest.len() {
-        let d = dest[k];
-        let y = &mut out[d * width..(d + 1) * width];
-        if k + 4 <= dest.len() && dest[k + 1..k + 4].iter().all(|&e| e == d) {
-            let alphas = [values[k], values[k + 1], values[k + 2], values[k + 3]];
-            let rows = [
-                row(src[k]),
-                row(src[k + 1]),
-                row(src[k + 2]),
-                row(src[k + 3]),
-            ];
-            axpy_rows(&alphas, &rows, y);
-            k += 4;
-        } else {
-            axpy(values[k], row(src[k]), y);
-            k += 1;
-        }
-    }
-}
-
-/// `out_k = P[left_k, :] · Q[right_k, :]`, four consecutive entries with the same `left_k` in
-/// one pass (each bit for bit [`crate::kernels::dot`]).
-#[multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]
-fn sampled_dots(
-    p: &[f64],
-    q: &[f64],
-    width: usize,
-    left: &[usize],
-    right: &[usize],
-    out: &mut [f64],
-) {
-    let q_row = |i: usize| &q[i * width..(i + 1) * width];
-    let mut k = 0;
-    while k < left.len() {
-        let l = left[k];
-        let p_row = &p[l * width..(l + 1) * width];
-        if k + 4 <= left.len() && left[k + 1..k + 4].iter().all(|&e| e == l) {
-            let rows = [
-                q_row(right[k]),
-                q_row(right[k + 1]),
-                q_row(right[k + 2]),
-                q_row(right[k + 3]),
-            ];
-            out[k..k + 4].copy_from_slice(&dot_rows(&rows, p_row));
-            k += 4;
-        } else {
-            out[k] = dot_rows(&[q_row(right[k])], p_row)[0];
-            k += 1;
-        }
     }
 }
 
