@@ -17,6 +17,7 @@
 //! allocated once the buffers have their shapes.
 
 use crate::ModelError;
+use crate::kernels::dot;
 use crate::observed::ObservedEntries;
 use crate::partial_products::PartialProducts;
 use ndarray::linalg::general_mat_mul;
@@ -139,7 +140,10 @@ impl CompletionGradient {
     pub fn gradient_norm(&self) -> f64 {
         self.gradients
             .iter()
-            .map(|g| g.iter().map(|x| x * x).sum::<f64>())
+            .map(|g| match g.as_slice() {
+                Some(x) => dot(x, x),
+                None => g.iter().map(|x| x * x).sum::<f64>(),
+            })
             .sum::<f64>()
             .sqrt()
     }

@@ -32,6 +32,13 @@ pub struct ObservedEntries {
     weights: Vec<f64>,
     targets: Vec<f64>,
     residuals: Vec<f64>,
+    /// `0, 1, …, m − 1`: the row-major order of the entries.
+    row_order: Vec<usize>,
+    /// The entries sorted by column, then row (the order of [`ObservedEntries::transpose_times`]).
+    column_order: Vec<usize>,
+    /// The mask and target of the last [`ObservedEntries::load`], to skip an unchanged reload.
+    loaded_mask: Array2<f64>,
+    loaded_target: Array2<f64>,
 }
 
 impl ObservedEntries {
@@ -40,9 +47,9 @@ impl ObservedEntries {
         Self::default()
     }
 
-    /// Loads the entries with a non-zero `mask` value (row-major order), reusing the buffers:
-    /// after the first call with a given number of entries this does not allocate. Residuals
-    /// are reset to zero.
+    /// Loads the entries with a non-zero `mask` value (row-major order) and resets the residuals
+    /// to zero. When `target` and `mask` equal those of the previous call (compared entry by
+    /// entry, `2·rows·cols` comparisons), the pattern is kept and nothing is allocated.
     ///
     /// Errors if `target` and `mask` differ in shape, or an observed target is not finite.
     pub fn load(
@@ -61,27 +68,52 @@ impl ObservedEntries {
                 found: format!("{} × {}", mask.nrows(), mask.ncols()),
             });
         }
-        self.shape = mask.dim();
+        if self.shape == mask.dim() && self.loaded_mask == mask && self.loaded_target == target {
+            self.residuals.fill(0.0);
+            return Ok(());
+        }
+        self.shape = (0, 0);
         self.rows.clear();
         self.cols.clear();
         self.weights.clear();
         self.targets.clear();
-        for ((r, c), &w) in mask.indexed_iter() {
-            if w != 0.0 {
-                let t = target[[r, c]];
-                if !(t.is_finite() && w.is_finite()) {
-                    return Err(ModelError::NonFinite {
-                        what: "observed target or mask entry",
-                    });
+        for (r, (mask_row, target_row)) in mask.rows().into_iter().zip(target.rows()).enumerate() {
+            for (c, (&w, &t)) in mask_row.iter().zip(target_row.iter()).enumerate() {
+                if w != 0.0 {
+                    if !(t.is_finite() && w.is_finite()) {
+                        return Err(ModelError::NonFinite {
+                            what: "observed target or mask entry",
+                        });
+                    }
+                    self.rows.push(r);
+                    self.cols.push(c);
+                    self.weights.push(w);
+                    self.targets.push(t);
                 }
-                self.rows.push(r);
-                self.cols.push(c);
-                self.weights.push(w);
-                self.targets.push(t);
             }
         }
+        let m = self.rows.len();
         self.residuals.clear();
-        self.residuals.resize(self.rows.len(), 0.0);
+        self.residuals.resize(m, 0.0);
+        self.row_order.clear();
+        self.row_order.extend(0..m);
+        // Counting sort by column; within a column the row-major order keeps rows increasing.
+        let mut starts = vec![0; mask.ncols() + 1];
+        for &c in &self.cols {
+            starts[c + 1] += 1;
+        }
+        for c in 0..mask.ncols() {
+            starts[c + 1] += starts[c];
+        }
+        self.column_order.clear();
+        self.column_order.resize(m, 0);
+        for (k, &c) in self.cols.iter().enumerate() {
+            self.column_order[starts[c]] = k;
+            starts[c] += 1;
+        }
+        self.loaded_mask = mask.to_owned();
+        self.loaded_target = target.to_owned();
+        self.shape = mask.dim();
         Ok(())
     }
 
@@ -169,7 +201,15 @@ impl ObservedEntries {
     ) -> Result<(), ModelError> {
         self.check_values(values)?;
         self.check_out("right factor `c` of S C", (c.nrows(), 0), (self.shape.1, 0))?;
-        scatter(values, &self.rows, &self.cols, self.shape.0, c, out);
+        scatter(
+            values,
+            &self.rows,
+            &self.cols,
+            &self.row_order,
+            self.shape.0,
+            c,
+            out,
+        );
         Ok(())
     }
 
@@ -187,7 +227,15 @@ impl ObservedEntries {
             (c.nrows(), 0),
             (self.shape.0, 0),
         )?;
-        scatter(values, &self.cols, &self.rows, self.shape.1, c, out);
+        scatter(
+            values,
+            &self.cols,
+            &self.rows,
+            &self.column_order,
+            self.shape.1,
+            c,
+            out,
+        );
         Ok(())
     }
 
@@ -309,5 +357,31 @@ mod tests {
         obs.residual_dense_into(g.view_mut()).unwrap();
         assert_eq!(g, grad);
         assert!(obs.set_residuals(&[f64::INFINITY, 0.0, 0.0]).is_err());
+    }
+
+    #[test]
+    fn reload_detects_changed_mask_and_target() {
+        let mut obs = ObservedEntries::new();
+        let target = array![[1.0, 2.0], [3.0, 4.0]];
+        obs.load(target.view(), array![[1.0, 0.0], [0.0, 1.0]].view())
+            .unwrap();
+        assert_eq!((obs.rows(), obs.cols()), (&[0, 1][..], &[0, 1][..]));
+        obs.load(target.view(), array![[0.0, 1.0], [1.0, 1.0]].view())
+            .unwrap();
+        assert_eq!((obs.rows(), obs.cols()), (&[0, 1, 1][..], &[1, 0, 1][..]));
+        // The same mask with a new target: the targets are reloaded.
+        let moved = &target + 1.0;
+        obs.load(moved.view(), array![[0.0, 1.0], [1.0, 1.0]].view())
+            .unwrap();
+        assert_eq!(obs.set_residuals(&[3.0, 4.0, 5.0]).unwrap(), 0.0);
+        // A non-finite observed target is an error, and the next load rebuilds.
+        let bad = array![[f64::NAN, 2.0], [3.0, 4.0]];
+        assert!(
+            obs.load(bad.view(), array![[1.0, 0.0], [0.0, 0.0]].view())
+                .is_err()
+        );
+        obs.load(moved.view(), array![[0.0, 1.0], [1.0, 1.0]].view())
+            .unwrap();
+        assert_eq!(obs.len(), 3);
     }
 }

@@ -11,11 +11,13 @@ use crate::kernels::{axpy, axpy_rows, dot_rows};
 use multiversion::multiversion;
 use ndarray::{Array2, ArrayView2};
 
-/// `out[dest_k, :] += values_k · C[src_k, :]` over all `k`, from `out = 0` (`out_rows × n`).
+/// `out[dest_k, :] += values_k · C[src_k, :]` for `k` in `order`, from `out = 0`
+/// (`out_rows × n`).
 pub(crate) fn scatter(
     values: &[f64],
     dest: &[usize],
     src: &[usize],
+    order: &[usize],
     out_rows: usize,
     c: ArrayView2<'_, f64>,
     out: &mut Array2<f64>,
@@ -27,40 +29,39 @@ pub(crate) fn scatter(
     let c = c.as_standard_layout();
     let c = c.as_slice().expect("standard layout");
     let out = out.as_slice_mut().expect("standard layout");
-    scatter_rows(values, dest, src, width, c, out);
+    scatter_rows(values, dest, src, order, width, c, out);
 }
 
-/// The kernel of [`scatter`] on contiguous rows of length `width`: four consecutive entries with
-/// the same `dest` are accumulated in one pass (bit for bit the sequential updates); `dest` need
-/// not be sorted.
+/// The kernel of [`scatter`] on contiguous rows of length `width`, taking the entries in
+/// `order`: four consecutive entries with the same `dest` are accumulated in one pass (bit for
+/// bit the sequential updates), so an order grouped by `dest` reads and writes each output row
+/// once per four entries.
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]
 fn scatter_rows(
     values: &[f64],
     dest: &[usize],
     src: &[usize],
+    order: &[usize],
     width: usize,
     c: &[f64],
     out: &mut [f64],
 ) {
     out.fill(0.0);
     let row = |i: usize| &c[i * width..(i + 1) * width];
-    let mut k = 0;
-    while k < dest.len() {
+    let mut j = 0;
+    while j < order.len() {
+        let k = order[j];
         let d = dest[k];
         let y = &mut out[d * width..(d + 1) * width];
-        if k + 4 <= dest.len() && dest[k + 1..k + 4].iter().all(|&e| e == d) {
-            let alphas = [values[k], values[k + 1], values[k + 2], values[k + 3]];
-            let rows = [
-                row(src[k]),
-                row(src[k + 1]),
-                row(src[k + 2]),
-                row(src[k + 3]),
-            ];
+        if j + 4 <= order.len() && order[j + 1..j + 4].iter().all(|&e| dest[e] == d) {
+            let ks = [k, order[j + 1], order[j + 2], order[j + 3]];
+            let alphas = ks.map(|e| values[e]);
+            let rows = ks.map(|e| row(src[e]));
             axpy_rows(&alphas, &rows, y);
-            k += 4;
+            j += 4;
         } else {
             axpy(values[k], row(src[k]), y);
-            k += 1;
+            j += 1;
         }
     }
 }

@@ -56,14 +56,12 @@ fn check(factors: &[Array2<f64>], target: &Array2<f64>, mask: &Array2<f64>) -> f
     let g_abs: f64 = g.iter().map(|x| x.abs()).sum();
     let loss_bound = rounding * all * (g_abs + 1.0) + 4.0 * eps * dense_loss;
     let mut worst = (loss - dense_loss).abs() / loss_bound;
+    // Π_{j≠i} ‖W_j‖_F, the scale of layer i's gradient per unit ‖G‖_F.
+    let others: Vec<f64> = (0..l)
+        .map(|i| (0..l).filter(|&j| j != i).map(|j| norms[j]).product())
+        .collect();
     for (i, reference) in dense.iter().enumerate() {
-        let others: f64 = norms
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, n)| n)
-            .product();
-        let bound = rounding * others * frobenius(&g) + f64::MIN_POSITIVE;
+        let bound = rounding * others[i] * frobenius(&g) + f64::MIN_POSITIVE;
         let err = (&ws.gradient(i) - reference)
             .iter()
             .fold(0.0_f64, |m, x| m.max(x.abs()));
@@ -74,7 +72,8 @@ fn check(factors: &[Array2<f64>], target: &Array2<f64>, mask: &Array2<f64>) -> f
         .map(|x| frobenius(x).powi(2))
         .sum::<f64>()
         .sqrt();
-    let norm_bound = rounding * all * frobenius(&g) * l as f64 + f64::MIN_POSITIVE;
+    let scale: f64 = others.iter().sum::<f64>() * frobenius(&g) * d as f64;
+    let norm_bound = rounding * scale + f64::MIN_POSITIVE;
     worst.max((ws.gradient_norm() - norm).abs() / norm_bound)
 }
 

@@ -24,7 +24,8 @@
 //! pivot (`getrf` info > 0), a non-finite `X` or a failed test falls back to [`pinv`]
 //! (`rcond = max(m, n) ε` by default), whose result and rank are returned.
 //!
-//! The `n²` norms are negligible next to the `n³` factorization.
+//! The `n²` norms are negligible next to the `n³` factorization (the product `‖M‖₁ ‖M‖_∞` is
+//! symmetric under transposition, so a column-major view is summed in its memory order).
 
 use crate::FisherError;
 use crate::linalg::{Cutoff, pinv};
@@ -85,7 +86,7 @@ pub fn pinv_square_into(
         .factorize_into()
         .and_then(|f| f.inv_into());
     if let Ok(x) = lu {
-        let bound = (norm_1(a) * norm_inf(a) * norm_1(x.view()) * norm_inf(x.view())).sqrt();
+        let bound = (norm_1_times_inf(a) * norm_1_times_inf(x.view())).sqrt();
         let keep = bound.is_finite() && LU_SAFETY * bound * cutoff.rcond(n, n) <= 1.0;
         *out = x;
         if keep {
@@ -103,20 +104,25 @@ pub fn pinv_square_into(
     })
 }
 
-/// `‖A‖₁`, the largest column sum of `|a_ij|`.
-fn norm_1(a: ArrayView2<'_, f64>) -> f64 {
-    a.columns()
-        .into_iter()
-        .map(|c| c.iter().map(|x| x.abs()).sum::<f64>())
-        .fold(0.0, f64::max)
-}
-
-/// `‖A‖_∞`, the largest row sum of `|a_ij|`.
-fn norm_inf(a: ArrayView2<'_, f64>) -> f64 {
-    a.rows()
-        .into_iter()
-        .map(|r| r.iter().map(|x| x.abs()).sum::<f64>())
-        .fold(0.0, f64::max)
+/// `‖A‖₁ ‖A‖_∞`: the largest column and row sums of `|a_ij|`, in one pass over the memory
+/// order (rows of a row-major `a`, columns of a column-major one).
+fn norm_1_times_inf(a: ArrayView2<'_, f64>) -> f64 {
+    let a = if a.t().is_standard_layout() && !a.is_standard_layout() {
+        a.reversed_axes()
+    } else {
+        a
+    };
+    let mut column_sums = vec![0.0; a.ncols()];
+    let mut row_max = 0.0_f64;
+    for row in a.rows() {
+        let mut row_sum = 0.0;
+        for (s, x) in column_sums.iter_mut().zip(row.iter()) {
+            *s += x.abs();
+            row_sum += x.abs();
+        }
+        row_max = row_max.max(row_sum);
+    }
+    row_max * column_sums.iter().copied().fold(0.0, f64::max)
 }
 
 #[cfg(test)]
