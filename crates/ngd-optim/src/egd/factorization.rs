@@ -85,7 +85,8 @@ pub struct NormalizedState {
 pub struct FactorizationEgd {
     step: FactorizationStep,
     state: NormalizedState,
-    workspace: CompletionGradient,
+    /// Boxed: the buffers make the rule large, and rules are moved around in enums.
+    workspace: Box<CompletionGradient>,
 }
 
 impl FactorizationEgd {
@@ -98,7 +99,7 @@ impl FactorizationEgd {
                 second_moment: 0.0,
                 decay_power: 1.0,
             },
-            workspace: CompletionGradient::new(),
+            workspace: Box::new(CompletionGradient::new()),
         })
     }
 
