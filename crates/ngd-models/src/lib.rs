@@ -7,11 +7,16 @@
 //! - [`logistic_loss`]: the mean logistic loss of a linear score and its gradient, fused in one
 //!   pass over the data (the hot kernel of gradient descent), also for `K` models at once;
 //! - [`squared_loss`]: the squared loss of matrix completion on observed entries;
+//! - [`observed`]: the observed entries in coordinate form and the sparse products with the
+//!   residual; [`partial_products`]: reusable prefix / suffix products of a factorization;
+//!   [`completion_gradient`]: the completion loss and factor gradients from the observed
+//!   entries only (the fast path of the factorization steps);
 //! - [`kernels`]: the vectorizable dot product and `axpy` those kernels use.
 //!
 //! Every model exposes `β`, the structured gradient pull-back `∇_w = Jᵀ ∇_β`, and the pieces the
 //! Fisher solvers of `ngd-fisher` need (cofactors `c_l`; partial products `A_i`, `B_i`).
 
+pub mod completion_gradient;
 pub mod diagonal;
 mod error;
 pub mod factorization;
@@ -21,8 +26,12 @@ pub mod init;
 pub mod kernels;
 pub mod logistic;
 pub mod logistic_loss;
+pub mod observed;
+pub mod partial_products;
+mod sparse_kernels;
 pub mod squared_loss;
 
+pub use completion_gradient::CompletionGradient;
 pub use diagonal::DiagonalNet;
 pub use error::ModelError;
 pub use factorization::MatrixFactorization;

@@ -6,9 +6,9 @@
 //! moving the model) and the [`Executor`](crate::Executor) reports as
 //! [`Stop::Diverged`](crate::Stop::Diverged). Every other model error stays an error.
 
-use crate::{CompletionProblem, OptimError};
-use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
-use ngd_models::{MatrixFactorization, ModelError, logistic_loss, squared_loss};
+use crate::OptimError;
+use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
+use ngd_models::{ModelError, logistic_loss, squared_loss};
 
 /// `Ok(value)`, `Ok(NaN)` for a non-finite loss, or the error.
 fn nan_if_non_finite(result: Result<f64, ModelError>) -> Result<f64, OptimError> {
@@ -64,23 +64,4 @@ pub(crate) fn squared_value_and_gradient(
     grad: ArrayViewMut2<'_, f64>,
 ) -> Result<f64, OptimError> {
     nan_if_non_finite(squared_loss::value_and_gradient(beta, target, mask, grad))
-}
-
-/// [`squared_value_and_gradient`] at the product `β = W_1 ⋯ W_L` of `model`, with the gradient
-/// into `grad` (reallocated when its shape is not β's).
-pub(crate) fn completion_value_and_gradient(
-    model: &MatrixFactorization,
-    problem: &CompletionProblem,
-    grad: &mut Array2<f64>,
-) -> Result<f64, OptimError> {
-    let beta = model.product();
-    if grad.dim() != beta.dim() {
-        *grad = Array2::zeros(beta.raw_dim());
-    }
-    squared_value_and_gradient(
-        beta.view(),
-        problem.target(),
-        problem.mask(),
-        grad.view_mut(),
-    )
 }

@@ -5,7 +5,8 @@
 //! `(G_1, …, G_L)` with `Σ_i A_i G_i B_i = G`; optimizers step `W_i ← W_i − η G_i`.
 //!
 //! - [`layer_split`]: `G_i = (1/L) A_i⁺ G B_i⁺` (the paper's eq. 51 with the factor order
-//!   corrected; the printed `(1/L) B_iᵀ⁺ G A_i⁺` does not solve eq. 50);
+//!   corrected; the printed `(1/L) B_iᵀ⁺ G A_i⁺` does not solve eq. 50); [`LayerSplit`]
+//!   computes it from the observed entries of a completion residual, LU inverses when safe;
 //! - [`moore_penrose`]: the minimum-norm solution `G_i = A_iᵀ Y B_iᵀ`,
 //!   `Σ_i A_i A_iᵀ Y B_iᵀ B_i = G` (direct for L = 1, Sylvester for L = 2, CG for L ≥ 3);
 //! - [`dense_natural_gradient`]: the brute-force reference `pinv(JᵀJ) Jᵀ vec(G)`.
@@ -16,7 +17,7 @@ mod layer_split;
 mod moore_penrose;
 
 pub use dense::{dense_natural_gradient, jacobian_dense, kron, unvec, vec};
-pub use layer_split::layer_split;
+pub use layer_split::{LayerSplit, layer_split};
 pub use moore_penrose::{MpOptions, moore_penrose};
 
 use crate::FisherError;

@@ -1,5 +1,6 @@
 //! Dense linear algebra shared by the natural-gradient solvers: the single singular-value
-//! cut-off policy ([`Cutoff`]), SVD-based pseudo-inverse and minimum-norm least squares,
+//! cut-off policy ([`Cutoff`]), SVD-based pseudo-inverse and minimum-norm least squares, the
+//! square pseudo-inverse by LU when safely inside the cut-off ([`pinv_square_into`]),
 //! Cholesky solves of SPD systems and QR least squares, all returning errors (never NaN) on
 //! singular systems.
 //!
@@ -9,11 +10,13 @@
 //! instead (small problems usually run fastest with 1).
 
 mod cutoff;
+mod inverse;
 mod qr;
 mod spd;
 mod svd;
 
 pub use cutoff::Cutoff;
+pub use inverse::{InverseReport, InverseRoute, LU_SAFETY, pinv_square_into};
 pub use qr::lstsq_full_column_rank;
 pub use spd::spd_solve;
 pub use svd::{LeastSquares, PseudoInverse, ThinSvd, lstsq_min_norm, pinv, thin_svd};

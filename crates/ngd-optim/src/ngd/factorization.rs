@@ -10,16 +10,24 @@
 //! largest step (up to the maximum) that still decreases the loss as the first-order model
 //! predicts, and grows it again as the factors grow. Note `⟨∇_w L, g⟩ = ⟨G, Σ_i A_i G_i B_i⟩ =
 //! ‖G‖²_F` for every natural gradient.
+//!
+//! **Cost.** The loss, `G` and the Euclidean gradient (for the reported norm and the slope) come
+//! from the observed entries only ([`CompletionGradient`]: `β` sampled on `Ω`, sparse products
+//! with `G`); the layer split takes the same sparse `G` and partial products
+//! ([`LayerSplit`]: LU inverses when safely inside the cut-off, else SVD pseudo-inverses, the
+//! route reported as `"layer-split (lu)"` or `"layer-split (svd fallback)"` in
+//! [`StepReport::info`] and per factor by [`FactorizationNgd::last_inverse_routes`]). The
+//! Moore–Penrose directions get the dense `G`. All buffers live in the rule.
 
-use crate::losses;
+use super::factorization_step::{Directions, step_size};
 use crate::{CompletionProblem, OptimError, StepReport, StepRule};
 use ndarray::Array2;
 use ngd_fisher::FisherError;
 use ngd_fisher::factorization::{
-    FactorMethod, FactorNaturalGradient, NaturalDirection, natural_direction,
+    FactorMethod, FactorNaturalGradient, LayerSplit, NaturalDirection, natural_direction,
 };
-use ngd_models::MatrixFactorization;
-use ngd_models::factorization::{product, pull_back};
+use ngd_fisher::linalg::InverseRoute;
+use ngd_models::{CompletionGradient, MatrixFactorization, ModelError};
 
 /// How the NGD step size of a factorization is chosen.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,16 +65,13 @@ impl NgdStepSize {
     }
 }
 
-/// Armijo constant of the sufficient-decrease condition.
-const SUFFICIENT_DECREASE: f64 = 1e-4;
-/// The most halvings of one backtracking search.
-const MAX_HALVINGS: u32 = 60;
-
 /// Full-batch NGD for a deep matrix factorization.
 #[derive(Debug, Clone)]
 pub struct FactorizationNgd {
     step: NgdStepSize,
     direction: NaturalDirection,
+    gradient: CompletionGradient,
+    split: LayerSplit,
     grad_beta: Array2<f64>,
     previous_step: Option<f64>,
     last: Option<FactorNaturalGradient>,
@@ -105,6 +110,8 @@ impl FactorizationNgd {
         Ok(Self {
             step,
             direction,
+            gradient: CompletionGradient::new(),
+            split: LayerSplit::new(),
             grad_beta: Array2::zeros((0, 0)),
             previous_step: None,
             last: None,
@@ -117,6 +124,15 @@ impl FactorizationNgd {
     /// directions' values.
     pub fn last_solve(&self) -> Option<&FactorNaturalGradient> {
         self.last.as_ref()
+    }
+
+    /// Layer split: `[route of A_i⁺, route of B_i⁺]` per layer of the last step (LU, SVD
+    /// fallback, or identity); empty for Moore–Penrose or before the first step.
+    pub fn last_inverse_routes(&self) -> &[[InverseRoute; 2]] {
+        match (&self.direction, &self.last) {
+            (NaturalDirection::LayerSplit(_), Some(_)) => self.split.routes(),
+            _ => &[],
+        }
     }
 
     /// Whether the last step's size was cut by [`NgdStepSize::RelativeCap`] (`η_t < max`);
@@ -142,70 +158,6 @@ impl FactorizationNgd {
     pub fn set_previous_step(&mut self, step: Option<f64>) {
         self.previous_step = step;
     }
-
-    /// The step size for this iterate: fixed, capped, or found by backtracking.
-    fn step_size(
-        &mut self,
-        model: &MatrixFactorization,
-        problem: &CompletionProblem,
-        directions: &[Array2<f64>],
-        loss: f64,
-        slope: f64,
-    ) -> Result<f64, OptimError> {
-        let max = match self.step {
-            NgdStepSize::Fixed(eta) => return Ok(eta),
-            NgdStepSize::RelativeCap { max, cap } => {
-                return Ok(self.capped_step(model, directions, max, cap));
-            }
-            NgdStepSize::Backtracking { max } => max,
-        };
-        let mut eta = self.previous_step.map_or(max, |p| (2.0 * p).min(max));
-        let mut scratch = Array2::zeros(self.grad_beta.raw_dim());
-        for _ in 0..=MAX_HALVINGS {
-            let trial: Vec<Array2<f64>> = model
-                .factors()
-                .iter()
-                .zip(directions)
-                .map(|(w, g)| w - &(g * eta))
-                .collect();
-            let beta = product(&trial);
-            let trial_loss = losses::squared_value_and_gradient(
-                beta.view(),
-                problem.target(),
-                problem.mask(),
-                scratch.view_mut(),
-            )?;
-            if trial_loss.is_finite() && trial_loss <= loss - SUFFICIENT_DECREASE * eta * slope {
-                self.previous_step = Some(eta);
-                return Ok(eta);
-            }
-            eta *= 0.5;
-        }
-        Err(OptimError::NotConverged {
-            what: "NGD backtracking (sufficient decrease)",
-            iterations: MAX_HALVINGS as usize,
-            residual: loss,
-        })
-    }
-
-    /// `min(max, cap · min_i ‖W_i‖_F / ‖G_i‖_F)` (a NaN ratio leaves `max`), recording whether
-    /// the cap was binding.
-    fn capped_step(
-        &mut self,
-        model: &MatrixFactorization,
-        directions: &[Array2<f64>],
-        max: f64,
-        cap: f64,
-    ) -> f64 {
-        let limit = model
-            .factors()
-            .iter()
-            .zip(directions)
-            .map(|(w, g)| cap * squared_norm(w).sqrt() / squared_norm(g).sqrt())
-            .fold(f64::INFINITY, f64::min);
-        self.last_capped = limit < max;
-        if self.last_capped { limit } else { max }
-    }
 }
 
 fn method_label(method: FactorMethod) -> &'static str {
@@ -217,10 +169,6 @@ fn method_label(method: FactorMethod) -> &'static str {
     }
 }
 
-fn squared_norm(a: &Array2<f64>) -> f64 {
-    a.iter().map(|x| x * x).sum()
-}
-
 impl StepRule<MatrixFactorization, CompletionProblem> for FactorizationNgd {
     fn step(
         &mut self,
@@ -230,7 +178,15 @@ impl StepRule<MatrixFactorization, CompletionProblem> for FactorizationNgd {
         self.last_capped = false;
         self.failure = None;
         self.last = None;
-        let loss = losses::completion_value_and_gradient(model, problem, &mut self.grad_beta)?;
+        let factors = model.factors();
+        let loss = match self
+            .gradient
+            .evaluate(factors, problem.target(), problem.mask())
+        {
+            Ok(loss) => loss,
+            Err(ModelError::NonFinite { .. }) => f64::NAN,
+            Err(other) => return Err(other.into()),
+        };
         let non_finite = StepReport {
             loss,
             gradient_norm: f64::NAN,
@@ -241,46 +197,78 @@ impl StepRule<MatrixFactorization, CompletionProblem> for FactorizationNgd {
             self.failure = Some("non-finite squared loss".into());
             return Ok(non_finite);
         }
-        let mut natural =
-            match natural_direction(model.factors(), self.grad_beta.view(), &self.direction) {
-                Ok(natural) => natural,
-                Err(FisherError::NonFinite { what }) => {
-                    self.failure = Some(format!("non-finite {what}"));
-                    return Ok(non_finite);
+        let solved = match self.direction {
+            NaturalDirection::LayerSplit(cutoff) => self
+                .split
+                .compute(factors, &self.gradient, cutoff)
+                .map(|()| self.split.report()),
+            NaturalDirection::MoorePenrose(_) => {
+                if self.grad_beta.dim() != problem.target().dim() {
+                    self.grad_beta = Array2::zeros(problem.target().raw_dim());
                 }
-                Err(other) => return Err(other.into()),
-            };
+                self.gradient
+                    .observed()
+                    .residual_dense_into(self.grad_beta.view_mut())?;
+                natural_direction(factors, self.grad_beta.view(), &self.direction)
+            }
+        };
+        let mut natural = match solved {
+            Ok(natural) => natural,
+            Err(FisherError::NonFinite { what }) => {
+                self.failure = Some(format!("non-finite {what}"));
+                return Ok(non_finite);
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let (directions, info) = match self.direction {
+            NaturalDirection::LayerSplit(_) => (
+                Directions::Split(&self.split),
+                if self.split.used_svd() {
+                    "layer-split (svd fallback)"
+                } else {
+                    "layer-split (lu)"
+                },
+            ),
+            NaturalDirection::MoorePenrose(_) => (
+                Directions::Dense(&natural.directions),
+                method_label(natural.method),
+            ),
+        };
         // The Euclidean gradient (the report's norm) and the slope ⟨∇_w L, g⟩.
-        let euclidean = pull_back(model.factors(), self.grad_beta.view());
-        let gradient_norm = euclidean.iter().map(squared_norm).sum::<f64>().sqrt();
-        let slope: f64 = euclidean
-            .iter()
-            .zip(&natural.directions)
-            .map(|(e, g)| (e * g).sum())
-            .sum();
+        self.gradient.compute_gradients(factors)?;
+        let gradient_norm = self.gradient.gradient_norm();
+        let slope = self.gradient.inner_product(|i| directions.get(i));
         if !(gradient_norm.is_finite() && slope.is_finite()) {
             self.failure = Some(format!(
                 "non-finite gradient: ‖∇_w‖ = {gradient_norm}, ⟨∇_w L, g⟩ = {slope}"
             ));
             return Ok(non_finite);
         }
-        let eta = self.step_size(model, problem, &natural.directions, loss, slope)?;
+        let eta = step_size(
+            self.step,
+            &mut self.previous_step,
+            &mut self.last_capped,
+            model,
+            problem,
+            directions,
+            loss,
+            slope,
+        )?;
         if !eta.is_finite() {
             self.failure = Some(format!("non-finite step: η_t = {eta}"));
             self.last_capped = false;
             return Ok(non_finite);
         }
-        for (w, g) in model.factors_mut().iter_mut().zip(&natural.directions) {
-            w.scaled_add(-eta, g);
+        for (i, w) in model.factors_mut().iter_mut().enumerate() {
+            w.scaled_add(-eta, &directions.get(i));
         }
-        let info = Some(method_label(natural.method));
         natural.directions.clear();
         self.last = Some(natural);
         Ok(StepReport {
             loss,
             gradient_norm,
             step_size: eta,
-            info,
+            info: Some(info),
         })
     }
 }

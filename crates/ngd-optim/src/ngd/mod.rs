@@ -16,6 +16,7 @@
 
 mod diagonal;
 mod factorization;
+mod factorization_step;
 mod flow_field;
 
 pub use diagonal::{DiagonalNgd, FisherChoice, route_label};
