@@ -2,9 +2,12 @@
 //! (N ≥ D) and the always-valid minimum-norm least squares (see `docs/math.md` for derivations).
 
 use super::logistic::{ScaledWeights, cofactor_square_sum, spread_over_layers};
+use super::workspace::DiagWorkspace;
 use crate::FisherError;
-use crate::linalg::{Cutoff, lstsq_full_column_rank, lstsq_min_norm, spd_solve};
-use ndarray::{Array2, ArrayView1, ArrayView2, Axis, Slice};
+use crate::linalg::lower_product::lower_product_into;
+use crate::linalg::spd_lower::spd_solve_lower_in_place;
+use crate::linalg::{Cutoff, lstsq_full_column_rank, lstsq_min_norm};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Slice, Zip};
 use ngd_models::logistic::natural_target;
 
 /// Kernel route: `K a = t` with `K = X̃ diag(s) X̃ᵀ` (the empirical NTK), `g_l = c_l ⊙ X̃ᵀ a`.
@@ -12,24 +15,48 @@ use ngd_models::logistic::natural_target;
 /// `M = diag(d)^{1/2} X̃ J` has `M Mᵀ = diag(d)^{1/2} K diag(d)^{1/2}`; when `K` is invertible,
 /// `M⁺ = Mᵀ (M Mᵀ)⁻¹` and the weights cancel: `g = Jᵀ X̃ᵀ K⁻¹ t`. Only `t = −(1 + e^{−u})`
 /// enters, so the route is stable for any positive margins.
+///
+/// Work per call (N ≤ D): `Z = X̃ diag(s)` into the workspace (`ND`); the lower triangle of
+/// `K = X̃ Zᵀ` ([`lower_product_into`], about `N²D/2` multiply-adds instead of `N²D`); Cholesky
+/// in place in the column-major workspace (`N³/3`, no transposes or copies); two triangular
+/// solves (`N²`); `X̃ᵀ a` as a sum of rows (`ND`, contiguous). The entries of `K`, `a` and `g`
+/// are bit-identical to forming the full `X̃ (X̃ diag(s))ᵀ` and solving it with
+/// [`crate::linalg::spd_solve`].
 pub(crate) fn kernel(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
     cofactors: ArrayView2<'_, f64>,
     cutoff: Cutoff,
+    workspace: &mut DiagWorkspace,
 ) -> Result<(Array2<f64>, usize), FisherError> {
-    let n = x_signed.nrows();
+    let (n, d) = x_signed.dim();
     let s = cofactor_square_sum(cofactors);
-    let k = x_signed.dot(&(&x_signed * &s.view().insert_axis(Axis(0))).t());
+    let (scaled, k) = workspace.kernel_buffers(n, d);
+    Zip::from(&mut *scaled)
+        .and(x_signed)
+        .and_broadcast(&s)
+        .for_each(|z, &x, &si| *z = x * si);
+    lower_product_into(x_signed, scaled.view(), k.view_mut());
     let t = margins.mapv(natural_target);
     if t.iter().any(|x| !x.is_finite()) {
         return Err(FisherError::NonFinite {
             what: "natural target t = −(1 + e^{−u}) (a margin is below about −709)",
         });
     }
-    let a = spd_solve(k.view(), t.view(), cutoff, "empirical NTK X̃ diag(s) X̃ᵀ")?;
-    let v = x_signed.t().dot(&a);
+    let a = spd_solve_lower_in_place(k, t.view(), cutoff, "empirical NTK X̃ diag(s) X̃ᵀ")?;
+    let v = transpose_times(x_signed, a.view());
     Ok((spread_over_layers(cofactors, v.view()), n))
+}
+
+/// `X̃ᵀ a` accumulated row by row, `v ← v + a_n x̃_n` for `n = 1, …, N`: contiguous reads of
+/// the row-major `X̃` (a column-wise dot product would stride through memory). Each `v_i` sums
+/// the terms in the same order as ndarray's `X̃.t().dot(&a)`, so the result is bit-identical.
+fn transpose_times(x: ArrayView2<'_, f64>, a: ArrayView1<'_, f64>) -> Array1<f64> {
+    let mut v = Array1::zeros(x.ncols());
+    for (row, &coefficient) in x.rows().into_iter().zip(a) {
+        v.zip_mut_with(&row, |acc, &value| *acc += value * coefficient);
+    }
+    v
 }
 
 /// Weighted route: `v = argmin ‖d^{1/2} ⊙ (X̃ v − t)‖` by QR, `g_l = c_l ⊙ v / s`.

@@ -9,8 +9,11 @@
 //! instead (small problems usually run fastest with 1).
 
 mod cutoff;
+pub(crate) mod finite;
+pub(crate) mod lower_product;
 mod qr;
 mod spd;
+pub(crate) mod spd_lower;
 mod svd;
 
 pub use cutoff::Cutoff;
