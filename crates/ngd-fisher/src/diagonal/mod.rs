@@ -12,6 +12,10 @@
 //! `PaperLayerwise` (App. B.2, a different valid natural gradient), `DenseBeta` (dense
 //! comparison), and `Population` ([`population_natural_gradient`]). [`dense_natural_gradient`]
 //! is the slow brute-force reference `pinv(F(w)) ∇_w`.
+//!
+//! Repeated callers pass a [`DiagWorkspace`] to [`diag_natural_gradient_with`]; the kernel
+//! route then forms only the lower triangle of `K` with packed register tiles
+//! (`crate::linalg::syrk`, `N²D/2` multiply-adds) and factors it in place (see `routes.rs`).
 
 mod dense;
 mod logistic;
@@ -110,7 +114,7 @@ pub fn diag_natural_gradient(
     )
 }
 
-/// [`diag_natural_gradient`] with caller-owned scratch buffers, reused across calls (same
+/// [`diag_natural_gradient`] with caller-owned scratch buffers, reused across calls (the same
 /// results, bit for bit; no `N × D` or `N × N` allocation once the workspace has its size).
 pub fn diag_natural_gradient_with(
     x_signed: ArrayView2<'_, f64>,

@@ -4,10 +4,10 @@
 use super::logistic::{ScaledWeights, cofactor_square_sum, spread_over_layers};
 use super::workspace::DiagWorkspace;
 use crate::FisherError;
-use crate::linalg::lower_product::lower_product_into;
 use crate::linalg::spd_lower::spd_solve_lower_in_place;
+use crate::linalg::syrk::lower_gram_into;
 use crate::linalg::{Cutoff, lstsq_full_column_rank, lstsq_min_norm};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Slice, Zip};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Slice};
 use ngd_models::logistic::natural_target;
 
 /// Kernel route: `K a = t` with `K = X̃ diag(s) X̃ᵀ` (the empirical NTK), `g_l = c_l ⊙ X̃ᵀ a`.
@@ -16,12 +16,16 @@ use ngd_models::logistic::natural_target;
 /// `M⁺ = Mᵀ (M Mᵀ)⁻¹` and the weights cancel: `g = Jᵀ X̃ᵀ K⁻¹ t`. Only `t = −(1 + e^{−u})`
 /// enters, so the route is stable for any positive margins.
 ///
-/// Work per call (N ≤ D): `Z = X̃ diag(s)` into the workspace (`ND`); the lower triangle of
-/// `K = X̃ Zᵀ` ([`lower_product_into`], about `N²D/2` multiply-adds instead of `N²D`); Cholesky
-/// in place in the column-major workspace (`N³/3`, no transposes or copies); two triangular
-/// solves (`N²`); `X̃ᵀ a` as a sum of rows (`ND`, contiguous). The entries of `K`, `a` and `g`
-/// are bit-identical to forming the full `X̃ (X̃ diag(s))ᵀ` and solving it with
-/// [`crate::linalg::spd_solve`].
+/// Work per call (N ≤ D), with `Y = X̃ diag(√s)` so that `K = Y Yᵀ`:
+/// - the lower triangle of `K` ([`lower_gram_into`]: about `N²D/2` multiply-adds instead of
+///   the full product's `N²D`; `Y` is formed slab by slab while packing, never stored);
+/// - Cholesky in place in the column-major workspace and one `potrs` (`N³/3 + 2N²`, no copies);
+/// - `X̃ᵀ a` as a sum of rows (`ND`, contiguous reads).
+///
+/// Against forming the full `X̃ (X̃ diag(s))ᵀ` with `matrixmultiply` and solving with
+/// [`crate::linalg::spd_solve`], the result differs only by round-off (`K_ij` sums
+/// `(x̃_ik √s_k)(x̃_jk √s_k)` in slabs instead of `x̃_ik (x̃_jk s_k)`, and `potrs` orders one
+/// triangular solve differently).
 pub(crate) fn kernel(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
@@ -29,14 +33,19 @@ pub(crate) fn kernel(
     cutoff: Cutoff,
     workspace: &mut DiagWorkspace,
 ) -> Result<(Array2<f64>, usize), FisherError> {
-    let (n, d) = x_signed.dim();
-    let s = cofactor_square_sum(cofactors);
-    let (scaled, k) = workspace.kernel_buffers(n, d);
-    Zip::from(&mut *scaled)
-        .and(x_signed)
-        .and_broadcast(&s)
-        .for_each(|z, &x, &si| *z = x * si);
-    lower_product_into(x_signed, scaled.view(), k.view_mut());
+    let n = x_signed.nrows();
+    let sqrt_s = cofactor_square_sum(cofactors).mapv_into(f64::sqrt);
+    let (k, packing) = workspace.kernel_buffers(n);
+    let lower = k.as_slice_memory_order_mut().ok_or_else(not_contiguous)?;
+    let scale = sqrt_s.as_slice().ok_or_else(not_contiguous)?;
+    match x_signed.as_slice() {
+        Some(rows) => lower_gram_into(rows, scale, n, lower, packing),
+        None => {
+            let rows = x_signed.as_standard_layout();
+            let rows = rows.as_slice().ok_or_else(not_contiguous)?;
+            lower_gram_into(rows, scale, n, lower, packing);
+        }
+    }
     let t = margins.mapv(natural_target);
     if t.iter().any(|x| !x.is_finite()) {
         return Err(FisherError::NonFinite {
@@ -48,9 +57,20 @@ pub(crate) fn kernel(
     Ok((spread_over_layers(cofactors, v.view()), n))
 }
 
+/// The error for a buffer that is not one contiguous block (never expected: the workspace
+/// allocates them, and `X̃` is copied to standard layout first if it is strided).
+fn not_contiguous() -> FisherError {
+    FisherError::Shape {
+        what: "kernel-route buffers",
+        expected: "contiguous buffers".into(),
+        found: "a strided buffer".into(),
+    }
+}
+
 /// `X̃ᵀ a` accumulated row by row, `v ← v + a_n x̃_n` for `n = 1, …, N`: contiguous reads of
-/// the row-major `X̃` (a column-wise dot product would stride through memory). Each `v_i` sums
-/// the terms in the same order as ndarray's `X̃.t().dot(&a)`, so the result is bit-identical.
+/// the row-major `X̃` (ndarray's `X̃.t().dot(&a)` runs strided dot products down the columns, 4×
+/// slower at N = 500, D = 1000). Each `v_i` sums the terms in the same order as that dot
+/// product, so the result is bit-identical to it.
 fn transpose_times(x: ArrayView2<'_, f64>, a: ArrayView1<'_, f64>) -> Array1<f64> {
     let mut v = Array1::zeros(x.ncols());
     for (row, &coefficient) in x.rows().into_iter().zip(a) {

@@ -1,7 +1,7 @@
 //! A fast finiteness test for large arrays (the input checks run on every optimizer step).
 //!
-//! `v − v` is `0` for a finite `v` and NaN for ±∞ or NaN, and a sum of zeros stays exactly
-//! zero, so `Σ (v − v) = 0` exactly when every `v` is finite. Summing into eight independent
+//! `v · 0` is `±0` for a finite `v` and NaN for ±∞ or NaN, and a sum of zeros stays exactly
+//! zero, so `Σ v · 0 = 0` exactly when every `v` is finite. Summing into eight independent
 //! lanes lets the compiler vectorize the loop (about one cycle per four values instead of a
 //! branch per value).
 
@@ -17,7 +17,7 @@ pub(crate) fn all_finite(values: &[f64]) -> bool {
     let mut lanes = [0.0_f64; LANES];
     for chunk in chunks {
         for (lane, &v) in lanes.iter_mut().zip(chunk) {
-            *lane += v - v;
+            *lane += v * 0.0;
         }
     }
     lanes.iter().all(|&lane| lane == 0.0) && rest.iter().all(|v| v.is_finite())

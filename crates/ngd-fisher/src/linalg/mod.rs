@@ -10,11 +10,11 @@
 
 mod cutoff;
 pub(crate) mod finite;
-pub(crate) mod lower_product;
 mod qr;
 mod spd;
 pub(crate) mod spd_lower;
 mod svd;
+pub(crate) mod syrk;
 
 pub use cutoff::Cutoff;
 pub use qr::lstsq_full_column_rank;

@@ -2,9 +2,10 @@
 //!
 //! One step: margins `u = X̃β`, the loss and `∇_β L` in one fused pass, the cofactors `c_l`,
 //! then the natural gradient `g` (`L × D`) from [`ngd_fisher::diag_natural_gradient`] (sample
-//! Fisher, with a [`DiagWorkspace`] kept across steps) or [`ngd_fisher::diagonal::population_natural_gradient`] (population Fisher), and
-//! `w ← w − η g`. For `L = 1` and `N ≤ D` the Moore–Penrose step moves every margin exactly as
-//! `u ← u + η (1 + e^{−u})` (see `docs/math.md`).
+//! Fisher; the rule keeps a [`DiagWorkspace`] across steps, so the kernel route allocates no
+//! `N × N` matrix per step) or [`ngd_fisher::diagonal::population_natural_gradient`]
+//! (population Fisher), and `w ← w − η g`. For `L = 1` and `N ≤ D` the Moore–Penrose step
+//! moves every margin exactly as `u ← u + η (1 + e^{−u})` (see `docs/math.md`).
 
 use crate::rule::check_dim;
 use crate::{ClassificationProblem, OptimError, StepReport, StepRule};
