@@ -11,6 +11,7 @@
 mod cutoff;
 pub(crate) mod finite;
 mod qr;
+pub(crate) mod qr_augmented;
 mod spd;
 pub(crate) mod spd_lower;
 mod svd;
