@@ -12,19 +12,26 @@
 //! `PaperLayerwise` (App. B.2, a different valid natural gradient), `DenseBeta` (dense
 //! comparison), and `Population` ([`population_natural_gradient`]). [`dense_natural_gradient`]
 //! is the slow brute-force reference `pinv(F(w)) ∇_w`.
+//!
+//! Repeated callers pass a [`DiagWorkspace`] to [`diag_natural_gradient_with`]; the kernel
+//! route then forms only the lower triangle of `K` with packed register tiles
+//! (`crate::linalg::syrk`, `N²D/2` multiply-adds) and factors it in place (see `routes.rs`).
 
 mod dense;
 mod logistic;
 mod paper;
 mod population;
 mod routes;
+mod workspace;
 
 pub use dense::{dense_natural_gradient, dense_population_natural_gradient};
 pub use logistic::{jacobian_from_cofactors, logistic_gradient, sample_fisher};
 pub use population::{population_fisher, population_natural_gradient};
+pub use workspace::DiagWorkspace;
 
 use crate::FisherError;
 use crate::linalg::Cutoff;
+use crate::linalg::finite::array_all_finite;
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
 /// Which computation produced a diagonal-network natural gradient.
@@ -90,19 +97,38 @@ pub struct DiagNaturalGradient {
 ///
 /// `x_signed` is `X̃` (`N × D`), `margins` is `u = X̃ β` (length N), `cofactors` is `L × D`.
 /// Errors on inconsistent shapes, non-finite inputs, a forced route whose preconditions fail,
-/// or a non-finite result.
+/// or a non-finite result. Allocates its scratch memory; repeated callers (optimizers) use
+/// [`diag_natural_gradient_with`] and keep a [`DiagWorkspace`].
 pub fn diag_natural_gradient(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
     cofactors: ArrayView2<'_, f64>,
     options: &DiagOptions,
 ) -> Result<DiagNaturalGradient, FisherError> {
+    diag_natural_gradient_with(
+        x_signed,
+        margins,
+        cofactors,
+        options,
+        &mut DiagWorkspace::new(),
+    )
+}
+
+/// [`diag_natural_gradient`] with caller-owned scratch buffers, reused across calls (the same
+/// results, bit for bit; no `N × D` or `N × N` allocation once the workspace has its size).
+pub fn diag_natural_gradient_with(
+    x_signed: ArrayView2<'_, f64>,
+    margins: ArrayView1<'_, f64>,
+    cofactors: ArrayView2<'_, f64>,
+    options: &DiagOptions,
+    workspace: &mut DiagWorkspace,
+) -> Result<DiagNaturalGradient, FisherError> {
     validate_inputs(x_signed, margins, cofactors)?;
     let cutoff = options.cutoff;
     let (n, d) = x_signed.dim();
-    let run = |route: Route| -> Result<(Array2<f64>, usize), FisherError> {
+    let mut run = |route: Route| -> Result<(Array2<f64>, usize), FisherError> {
         match route {
-            Route::Kernel => routes::kernel(x_signed, margins, cofactors, cutoff),
+            Route::Kernel => routes::kernel(x_signed, margins, cofactors, cutoff, workspace),
             Route::Weighted => routes::weighted(x_signed, margins, cofactors, cutoff),
             Route::MinNorm => routes::min_norm(x_signed, margins, cofactors, cutoff),
             Route::PaperLayerwise => paper::layerwise(x_signed, margins, cofactors, cutoff),
@@ -176,15 +202,12 @@ pub(crate) fn validate_inputs(
             found: format!("{} × {}", cofactors.nrows(), cofactors.ncols()),
         });
     }
-    for (what, mut values) in [
-        (
-            "signed data X̃",
-            Box::new(x_signed.iter()) as Box<dyn Iterator<Item = &f64>>,
-        ),
-        ("margins u", Box::new(margins.iter())),
-        ("cofactors", Box::new(cofactors.iter())),
+    for (what, finite) in [
+        ("signed data X̃", array_all_finite(&x_signed)),
+        ("margins u", array_all_finite(&margins)),
+        ("cofactors", array_all_finite(&cofactors)),
     ] {
-        if values.any(|x| !x.is_finite()) {
+        if !finite {
             return Err(FisherError::NonFinite { what });
         }
     }

@@ -6,14 +6,18 @@
 //!
 //! **BLAS threads.** OpenBLAS's thread count cannot be set from this crate: declaring
 //! `openblas_set_num_threads` needs an `unsafe extern` block, which the workspace forbids
-//! (`unsafe_code = "forbid"`). Set `OPENBLAS_NUM_THREADS` in the environment of the process
+//! (`unsafe_code = "deny"`). Set `OPENBLAS_NUM_THREADS` in the environment of the process
 //! instead (small problems usually run fastest with 1).
 
 mod cutoff;
+pub(crate) mod finite;
 mod inverse;
 mod qr;
+pub(crate) mod qr_augmented;
 mod spd;
+pub(crate) mod spd_lower;
 mod svd;
+pub(crate) mod syrk;
 
 pub use cutoff::Cutoff;
 pub use inverse::{InverseReport, InverseRoute, LU_SAFETY, pinv_square_into};

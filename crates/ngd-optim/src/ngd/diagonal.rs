@@ -2,17 +2,18 @@
 //!
 //! One step: margins `u = X̃β`, the loss and `∇_β L` in one fused pass, the cofactors `c_l`,
 //! then the natural gradient `g` (`L × D`) from [`ngd_fisher::diag_natural_gradient`] (sample
-//! Fisher) or [`ngd_fisher::diagonal::population_natural_gradient`] (population Fisher), and
-//! `w ← w − η g`. For `L = 1` and `N ≤ D` the Moore–Penrose step moves every margin exactly as
-//! `u ← u + η (1 + e^{−u})` (see `docs/math.md`).
+//! Fisher; the rule keeps a [`DiagWorkspace`] across steps, so the kernel route allocates no
+//! `N × N` matrix per step) or [`ngd_fisher::diagonal::population_natural_gradient`]
+//! (population Fisher), and `w ← w − η g`. For `L = 1` and `N ≤ D` the Moore–Penrose step
+//! moves every margin exactly as `u ← u + η (1 + e^{−u})` (see `docs/math.md`).
 
 use crate::rule::check_dim;
 use crate::{ClassificationProblem, OptimError, StepReport, StepRule};
 use ndarray::{Array1, Array2};
-use ngd_fisher::diagonal::population_natural_gradient;
-use ngd_fisher::{
-    Cutoff, DiagNaturalGradient, DiagOptions, FisherError, Route, diag_natural_gradient,
+use ngd_fisher::diagonal::{
+    DiagWorkspace, diag_natural_gradient_with, population_natural_gradient,
 };
+use ngd_fisher::{Cutoff, DiagNaturalGradient, DiagOptions, FisherError, Route};
 use ngd_models::{DiagonalNet, ModelError, logistic_loss};
 
 /// Which Fisher information the natural gradient uses.
@@ -37,6 +38,8 @@ pub struct DiagonalNgd {
     beta: Array1<f64>,
     grad_beta: Array1<f64>,
     margins: Array1<f64>,
+    /// Scratch buffers of the sample-Fisher routes, kept across steps.
+    workspace: DiagWorkspace,
     last: Option<(Route, Option<Route>, usize)>,
 }
 
@@ -56,6 +59,7 @@ impl DiagonalNgd {
             beta: Array1::zeros(0),
             grad_beta: Array1::zeros(0),
             margins: Array1::zeros(0),
+            workspace: DiagWorkspace::new(),
             last: None,
         })
     }
@@ -67,15 +71,19 @@ impl DiagonalNgd {
     }
 
     fn direction(
-        &self,
+        &mut self,
         model: &DiagonalNet,
         problem: &ClassificationProblem,
     ) -> Result<DiagNaturalGradient, FisherError> {
         let cofactors = model.cofactors();
         match &self.fisher {
-            FisherChoice::Sample(options) => {
-                diag_natural_gradient(problem.xt(), self.margins.view(), cofactors.view(), options)
-            }
+            FisherChoice::Sample(options) => diag_natural_gradient_with(
+                problem.xt(),
+                self.margins.view(),
+                cofactors.view(),
+                options,
+                &mut self.workspace,
+            ),
             FisherChoice::Population { inputs, cutoff } => population_natural_gradient(
                 problem.xt(),
                 self.margins.view(),
