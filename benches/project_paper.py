@@ -2,11 +2,13 @@
 """Projects the wall time of `cargo xtask reproduce --preset paper` from two short calibration
 runs of every experiment.
 
-Each experiment is run twice at the paper's sizes with its step budgets cut to a fraction f1 (per
-experiment, below; `--scale` multiplies them) and f2 = 2·f1 of the paper's (one draw / seed only, `--jobs 1`, no checkpoints). A run's measured
-wall time (from the `manifest.json` that `ngd run` writes) is modelled as t = a + b·steps, so the
-full run is projected as t1 + (t2 − t1)·(S − s1)/(s2 − s1), with S the paper's step budget and
-s1, s2 the calibration budgets of that run. Every paper run takes the projection of its
+Each experiment is run twice at the paper's sizes with every step budget S cut to
+s1 = max(2, round(f·S)) and then s2 = 2·s1 (f per experiment, below; `--scale` multiplies it),
+one draw / seed only, `--jobs 1` with one BLAS thread (what each run of a parallel
+`ngd reproduce` gets) and no checkpoints. A run's measured wall time (from the `manifest.json`
+that `ngd run` writes) is modelled as t = a + b·steps, so the full run is projected as
+t1 + (t2 − t1)·(S − s1)/(s2 − s1), with S the paper's step budget and s1, s2 the calibration
+budgets of that run. Every paper run takes the projection of its
 calibration twin (same run id with draw / seed 0). Runs that stop early at a loss threshold
 (fig2, fig5) are projected at their full budget, so those rows are upper bounds.
 
@@ -23,7 +25,7 @@ run kind, runs, steps per run, projected seconds per run, CPU hours) and the tot
 
 import argparse
 import json
-import math
+import os
 import re
 import subprocess
 import sys
@@ -112,10 +114,12 @@ def draw_zero(rid):
     return re.sub(r"-(r|s)\d+$", r"-\g<1>0", rid)
 
 
-def scaled(value, factor):
+def scaled(value, factor, level):
+    """The calibration budget of one step key: `level` × max(MIN_STEPS, round(value·factor)), so
+    that the second level always runs exactly twice the steps of the first."""
     if isinstance(value, list):
-        return [max(MIN_STEPS, round(v * factor)) for v in value]
-    return max(MIN_STEPS, round(value * factor))
+        return [level * max(MIN_STEPS, round(v * factor)) for v in value]
+    return level * max(MIN_STEPS, round(value * factor))
 
 
 def budget_of(config, key, index):
@@ -129,17 +133,19 @@ def budget_of(config, key, index):
     return value
 
 
-def calibrate(ngd, exp, spec, paper_config, factor, out):
+def calibrate(ngd, exp, spec, paper_config, factor, level, out):
     overrides = dict(spec["one_draw"])
     for key in spec["scale"]:
-        overrides[key] = scaled(paper_config[key], factor)
+        overrides[key] = scaled(paper_config[key], factor, level)
     args = [ngd, "run", exp, "--preset", "paper", "--out", str(out), "--jobs", "1",
             "--checkpoint-every", "never"]
     for key, value in overrides.items():
         args += ["--set", f"{key}={json.dumps(value)}"]
-    print(f"# calibrating {exp} at {factor:g} of the paper's steps: {' '.join(args[2:])}",
+    print(f"# calibrating {exp}, level {level}: {' '.join(args[2:])}",
           file=sys.stderr, flush=True)
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    # One BLAS thread, as each of the parallel runs of `ngd reproduce --jobs C` (C > 1) has.
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
     manifest = json.loads((out / exp / "manifest.json").read_text())
     config = manifest["config"]
     return config, {r["run_id"]: r["wall_seconds"] for r in manifest["runs"]}
@@ -166,8 +172,8 @@ def main():
             spec = EXPERIMENTS[exp]
             paper_config = plan["configs"][exp]
             factor = spec["factor"] * a.scale
-            c1, t1 = calibrate(a.ngd, exp, spec, paper_config, factor, tmp / "f1")
-            c2, t2 = calibrate(a.ngd, exp, spec, paper_config, 2 * factor, tmp / "f2")
+            c1, t1 = calibrate(a.ngd, exp, spec, paper_config, factor, 1, tmp / "f1")
+            c2, t2 = calibrate(a.ngd, exp, spec, paper_config, factor, 2, tmp / "f2")
             for run in (r for r in plan["runs"] if r["experiment"] == exp):
                 rid = run["run_id"]
                 twin = draw_zero(rid)
