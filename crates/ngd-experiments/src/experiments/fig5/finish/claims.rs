@@ -74,10 +74,14 @@ pub(super) fn claims(c: &Fig5Config, done: &Done, summary: &mut ExperimentSummar
         verdict: grade(ok, worst.len()),
         reason: "pass per curve: within 5% of the trivial level at every m (deviations come from the \
                  finite NGD steps; NGF would sit on it exactly). A curve far *above* the trivial level \
-                 (error ≈ 1) is NGD that never left β ≈ 0: from Arora's tiny init the layer split's \
-                 pseudo-inverses A_i⁺, B_i⁺ are huge, so the relative step cap (needed to keep the \
-                 higher-order terms of a finite step small) makes every step tiny. No NGD curve \
-                 generalizes below the trivial level."
+                 (error ≈ 1) is NGD that never left β ≈ 0 — the layer split at even depth: with 1 × 1 \
+                 factors a layer-split step multiplies every factor by the same 1 − u \
+                 (u = ηg/(Lw)), so the product becomes w(1 − u)^L, whose sign cannot change when L is \
+                 even (an exact check in ngd-optim's tests/layer_split_scalar.rs); a product of the \
+                 wrong sign can only shrink towards 0, and the relative step cap (needed to keep the \
+                 higher-order terms of a finite step small) shrinks the steps with it. Odd L can cross \
+                 0, and the matrix runs show the same split: L = 1, 3 reach the trivial level, \
+                 L = 2, 4 stay near β ≈ 0. No NGD curve generalizes below the trivial level."
             .into(),
     });
     // 3. Collapsed initialization.
