@@ -17,6 +17,7 @@
 //! allocated once the buffers have their shapes.
 
 use crate::ModelError;
+use crate::factorization::check_factor_shapes;
 use crate::kernels::dot;
 use crate::observed::ObservedEntries;
 use crate::partial_products::PartialProducts;
@@ -53,7 +54,7 @@ impl CompletionGradient {
         target: ArrayView2<'_, f64>,
         mask: ArrayView2<'_, f64>,
     ) -> Result<f64, ModelError> {
-        let d = check_factors(factors)?;
+        let d = check_factor_shapes(factors)?;
         if target.dim() != (d, d) {
             return Err(ModelError::Shape {
                 what: "target `target`",
@@ -88,7 +89,7 @@ impl CompletionGradient {
     /// (the same `factors` must be passed).
     pub fn compute_gradients(&mut self, factors: &[Array2<f64>]) -> Result<(), ModelError> {
         let l = factors.len();
-        let d = check_factors(factors)?;
+        let d = check_factor_shapes(factors)?;
         if self.observed.shape() != (d, d) {
             return Err(ModelError::Shape {
                 what: "factors passed to compute_gradients",
@@ -170,24 +171,4 @@ impl CompletionGradient {
     pub fn products(&self) -> &PartialProducts {
         &self.products
     }
-}
-
-/// The size `D` of non-empty, square, equal factors.
-fn check_factors(factors: &[Array2<f64>]) -> Result<usize, ModelError> {
-    let Some(first) = factors.first() else {
-        return Err(ModelError::Invalid {
-            what: "factorization depth",
-            value: "0".into(),
-            allowed: "at least one factor",
-        });
-    };
-    let d = first.nrows();
-    if let Some(w) = factors.iter().find(|w| w.dim() != (d, d) || d == 0) {
-        return Err(ModelError::Shape {
-            what: "factorization factor",
-            expected: format!("{d} × {d} (non-empty, square, all equal)"),
-            found: format!("{} × {}", w.nrows(), w.ncols()),
-        });
-    }
-    Ok(d)
 }

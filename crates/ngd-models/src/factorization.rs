@@ -8,6 +8,27 @@
 use crate::ModelError;
 use ndarray::{Array2, ArrayView2};
 
+/// The size `D` of factors that are at least one, non-empty, square and all equal; an error
+/// naming the first factor that is not.
+pub(crate) fn check_factor_shapes(factors: &[Array2<f64>]) -> Result<usize, ModelError> {
+    let Some(first) = factors.first() else {
+        return Err(ModelError::Invalid {
+            what: "factorization depth",
+            value: "0".into(),
+            allowed: "at least one factor",
+        });
+    };
+    let d = first.nrows();
+    if let Some(w) = factors.iter().find(|w| w.dim() != (d, d) || d == 0) {
+        return Err(ModelError::Shape {
+            what: "factorization factor",
+            expected: format!("{d} × {d} (non-empty, square, all equal)"),
+            found: format!("{} × {}", w.nrows(), w.ncols()),
+        });
+    }
+    Ok(d)
+}
+
 /// A deep matrix factorization with `L` square `D × D` factors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatrixFactorization {
@@ -20,27 +41,11 @@ impl MatrixFactorization {
     /// Errors if there are no factors, a factor is not square, the sizes differ, or a value is
     /// not finite.
     pub fn new(factors: Vec<Array2<f64>>) -> Result<Self, ModelError> {
-        let Some(first) = factors.first() else {
-            return Err(ModelError::Invalid {
-                what: "factorization depth",
-                value: "0".into(),
-                allowed: "at least one factor",
+        check_factor_shapes(&factors)?;
+        if factors.iter().flatten().any(|x| !x.is_finite()) {
+            return Err(ModelError::NonFinite {
+                what: "factorization factor",
             });
-        };
-        let d = first.nrows();
-        for w in &factors {
-            if w.dim() != (d, d) || d == 0 {
-                return Err(ModelError::Shape {
-                    what: "factorization factor",
-                    expected: format!("{d} × {d} (non-empty, square, all equal)"),
-                    found: format!("{} × {}", w.nrows(), w.ncols()),
-                });
-            }
-            if w.iter().any(|x| !x.is_finite()) {
-                return Err(ModelError::NonFinite {
-                    what: "factorization factor",
-                });
-            }
         }
         Ok(Self { factors })
     }

@@ -6,32 +6,14 @@
 //! at most `(L + 1) D` roundings each; the loss differs through `β` on `Ω`, whose entries have
 //! the same kind of bound with `Π_j ‖W_j‖_F`.
 
+mod common;
+
+use common::completion_problem;
 use ndarray::{Array2, ShapeBuilder};
 use ngd_models::CompletionGradient;
 use ngd_models::factorization::{product, pull_back};
 use ngd_models::squared_loss::value_and_gradient;
-use proptest::collection::vec;
 use proptest::prelude::*;
-
-/// `(factors, target, mask)` with L 1–4 and D 1–6.
-fn completion_problem() -> impl Strategy<Value = (Vec<Array2<f64>>, Array2<f64>, Array2<f64>)> {
-    (1..=4usize, 1..=6usize).prop_flat_map(|(l, d)| {
-        (
-            vec(vec(-1.2..1.2f64, d * d), l),
-            vec(-2.0..2.0f64, d * d),
-            vec(prop_oneof![Just(0.0), Just(1.0)], d * d),
-        )
-            .prop_map(move |(ws, m, mask)| {
-                let factors = ws
-                    .into_iter()
-                    .map(|w| Array2::from_shape_vec((d, d), w).unwrap())
-                    .collect();
-                let target = Array2::from_shape_vec((d, d), m).unwrap();
-                let mask = Array2::from_shape_vec((d, d), mask).unwrap();
-                (factors, target, mask)
-            })
-    })
-}
 
 fn frobenius(a: &Array2<f64>) -> f64 {
     a.iter().map(|x| x * x).sum::<f64>().sqrt()
@@ -79,7 +61,7 @@ fn check(factors: &[Array2<f64>], target: &Array2<f64>, mask: &Array2<f64>) -> f
 
 proptest! {
     #[test]
-    fn observed_path_matches_dense((factors, target, mask) in completion_problem()) {
+    fn observed_path_matches_dense((factors, target, mask) in completion_problem(6)) {
         let worst = check(&factors, &target, &mask);
         prop_assert!(worst <= 1.0, "error / bound = {worst:e}");
     }

@@ -1,35 +1,17 @@
 //! Deep matrix factorizations: the squared-loss gradient through the factors against finite
 //! differences, partial products, and initializations.
 
+mod common;
+
+use common::completion_problem;
 use ndarray::{Array2, Zip};
 use ngd_models::factorization::{prefix_products, product, pull_back, suffix_products};
 use ngd_models::init::{collapsed_factorization, gaussian_factorization};
 use ngd_models::squared_loss::{observed_mse, value_and_gradient};
 use ngd_models::{MatrixFactorization, ModelError};
-use proptest::collection::vec;
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
-
-/// `(factors, target, mask)` with L 1–4 and D 1–5.
-fn completion_problem() -> impl Strategy<Value = (Vec<Array2<f64>>, Array2<f64>, Array2<f64>)> {
-    (1..=4usize, 1..=5usize).prop_flat_map(|(l, d)| {
-        (
-            vec(vec(-1.2..1.2f64, d * d), l),
-            vec(-2.0..2.0f64, d * d),
-            vec(prop_oneof![Just(0.0), Just(1.0)], d * d),
-        )
-            .prop_map(move |(ws, m, mask)| {
-                let factors = ws
-                    .into_iter()
-                    .map(|w| Array2::from_shape_vec((d, d), w).unwrap())
-                    .collect();
-                let target = Array2::from_shape_vec((d, d), m).unwrap();
-                let mask = Array2::from_shape_vec((d, d), mask).unwrap();
-                (factors, target, mask)
-            })
-    })
-}
 
 fn loss_of(factors: &[Array2<f64>], target: &Array2<f64>, mask: &Array2<f64>) -> f64 {
     let beta = product(factors);
@@ -42,7 +24,7 @@ proptest! {
 
     /// ∇_{W_i} L = A_iᵀ G B_iᵀ with G = mask ⊙ (β − M), against central differences (step 1e-5).
     #[test]
-    fn factor_gradients_match_finite_differences((factors, target, mask) in completion_problem()) {
+    fn factor_gradients_match_finite_differences((factors, target, mask) in completion_problem(5)) {
         let beta = product(&factors);
         let mut g = Array2::zeros(beta.raw_dim());
         value_and_gradient(beta.view(), target.view(), mask.view(), g.view_mut()).unwrap();
@@ -64,7 +46,7 @@ proptest! {
 
     /// A_i W_i B_i = β for every layer i.
     #[test]
-    fn partial_products_rebuild_the_product((factors, _target, _mask) in completion_problem()) {
+    fn partial_products_rebuild_the_product((factors, _target, _mask) in completion_problem(5)) {
         let beta = product(&factors);
         let a = prefix_products(&factors);
         let b = suffix_products(&factors);

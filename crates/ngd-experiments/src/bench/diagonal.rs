@@ -1,15 +1,14 @@
 //! Diagonal-network cases: EGD on one net, EGD on a batch of nets sharing `X̃`, and one NGD
 //! step by a forced solver route.
 
-use super::{SEED, Sizes, Workload};
+use super::{SEED, Sizes, Workload, check};
 use crate::error::RunError;
 use ngd_data::{Classification, SparseGaussianSpec, sparse_gaussian};
 use ngd_fisher::{Cutoff, DiagOptions, Route, RouteChoice};
 use ngd_models::DiagonalNet;
 use ngd_models::init::gaussian_diagonal;
 use ngd_optim::{
-    BatchEgd, ClassificationProblem, DiagonalEgd, DiagonalNgd, DiagonalStep, FisherChoice,
-    StepReport, StepRule,
+    BatchEgd, ClassificationProblem, DiagonalEgd, DiagonalNgd, DiagonalStep, FisherChoice, StepRule,
 };
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -50,18 +49,6 @@ fn problem(n: usize, d: usize, keep_test: bool) -> Result<Drawn, RunError> {
     let problem = ClassificationProblem::new(signed).map_err(RunError::failed)?;
     let test = keep_test.then_some(task.test);
     Ok((problem, test, rng, n * d * 8 + test_bytes))
-}
-
-/// Turns a step report into an error if the step saw a non-finite loss.
-fn check(report: StepReport) -> Result<(), RunError> {
-    if report.loss.is_finite() {
-        Ok(())
-    } else {
-        Err(RunError::Diverged {
-            step: 0,
-            cause: format!("loss {}", report.loss),
-        })
-    }
 }
 
 fn net(depth: usize, d: usize, rng: &mut Xoshiro256PlusPlus) -> Result<DiagonalNet, RunError> {

@@ -1,7 +1,7 @@
 //! Deep matrix factorization cases: one normalized-step EGD step and one layer-split NGD step
 //! on rank-5 completion with Gaussian factors of per-entry scale `D^{−1/2}`.
 
-use super::{SEED, Sizes, Workload};
+use super::{SEED, Sizes, Workload, check};
 use crate::error::RunError;
 use ngd_data::completion_task;
 use ngd_fisher::Cutoff;
@@ -9,7 +9,7 @@ use ngd_fisher::factorization::NaturalDirection;
 use ngd_models::MatrixFactorization;
 use ngd_models::init::gaussian_factorization;
 use ngd_optim::{
-    CompletionProblem, FactorizationEgd, FactorizationNgd, FactorizationStep, StepReport, StepRule,
+    CompletionProblem, FactorizationEgd, FactorizationNgd, FactorizationStep, StepRule,
 };
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -31,17 +31,6 @@ fn setup(s: Sizes) -> Result<(CompletionProblem, MatrixFactorization, usize), Ru
     let bytes = 2 * s.d * s.d * 8;
     let problem = CompletionProblem::new(task.truth, task.mask).map_err(RunError::failed)?;
     Ok((problem, model, bytes))
-}
-
-fn check(report: StepReport) -> Result<(), RunError> {
-    if report.loss.is_finite() {
-        Ok(())
-    } else {
-        Err(RunError::Diverged {
-            step: 0,
-            cause: format!("loss {}", report.loss),
-        })
-    }
 }
 
 /// `egd-mf`: one [`FactorizationEgd`] step with Arora et al.'s normalized step.

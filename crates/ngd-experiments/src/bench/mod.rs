@@ -78,6 +78,18 @@ pub fn prepare(case: BenchCase, sizes: Sizes) -> Result<Workload, RunError> {
     }
 }
 
+/// Turns a step report into an error if the step saw a non-finite loss.
+fn check(report: ngd_optim::StepReport) -> Result<(), RunError> {
+    if report.loss.is_finite() {
+        Ok(())
+    } else {
+        Err(RunError::Diverged {
+            step: 0,
+            cause: format!("loss {}", report.loss),
+        })
+    }
+}
+
 /// The peak resident set size of this process in bytes (`VmHWM` of `/proc/self/status`), if
 /// the platform reports it.
 pub fn peak_rss_bytes() -> Option<u64> {

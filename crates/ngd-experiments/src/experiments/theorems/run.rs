@@ -7,7 +7,7 @@ use super::two_layer::TwoLayerNet;
 use super::{TheoremCheck, TheoremOutput, TheoremsConfig, Transform};
 use crate::context::RunContext;
 use crate::error::RunError;
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use ngd_data::{diagonal_rescaling, gaussian_matrix, well_conditioned_matrix};
 use ngd_optim::LogSchedule;
 use rand::SeedableRng;
@@ -52,6 +52,45 @@ fn init(ctx: &RunContext, label: &str, d: usize, scale: f64) -> Result<Array1<f6
         .to_owned())
 }
 
+/// Runs the NGD invariance check on `(X, y, A)` from `β₀` ([`invariance`]), notes its solver
+/// routes, and records its two maxima as `{prefix}max_logit_rel_diff` and
+/// `{prefix}max_beta_rel_diff` and its trace in `out`.
+fn record_invariance(
+    c: &TheoremsConfig,
+    ctx: &mut RunContext,
+    schedule: LogSchedule,
+    (x, y, a): (
+        ArrayView2<'_, f64>,
+        ArrayView1<'_, f64>,
+        ArrayView2<'_, f64>,
+    ),
+    beta0: Array1<f64>,
+    prefix: &str,
+    out: &mut TheoremOutput,
+) -> Result<(), RunError> {
+    let inv = invariance(
+        x,
+        y,
+        a,
+        beta0,
+        c.invariance_step,
+        c.invariance_steps,
+        schedule,
+        &mut |done, total| ctx.progress(done, total),
+    )?;
+    inv.routes.iter().for_each(|r| ctx.note_route(r));
+    out.scalars.insert(
+        format!("{prefix}max_logit_rel_diff"),
+        inv.max_logit_difference,
+    );
+    out.scalars.insert(
+        format!("{prefix}max_beta_rel_diff"),
+        inv.max_beta_difference,
+    );
+    out.trace = inv.trace;
+    Ok(())
+}
+
 pub(super) fn run(
     c: &TheoremsConfig,
     check: &TheoremCheck,
@@ -70,22 +109,8 @@ pub(super) fn run(
             let (x, y) = data(ctx, label, n, d)?;
             let a = transform(ctx, t, d)?;
             let beta0 = init(ctx, label, d, c.init_scale)?;
-            let inv = invariance(
-                x.view(),
-                y.view(),
-                a.view(),
-                beta0,
-                c.invariance_step,
-                c.invariance_steps,
-                schedule,
-                &mut |done, total| ctx.progress(done, total),
-            )?;
-            inv.routes.iter().for_each(|r| ctx.note_route(r));
-            out.scalars
-                .insert("max_logit_rel_diff".into(), inv.max_logit_difference);
-            out.scalars
-                .insert("max_beta_rel_diff".into(), inv.max_beta_difference);
-            out.trace = inv.trace;
+            let problem = (x.view(), y.view(), a.view());
+            record_invariance(c, ctx, schedule, problem, beta0, "", &mut out)?;
         }
         TheoremCheck::Thm3 => {
             let (x, y) = data(ctx, "wide", c.wide_n, c.wide_d)?;
@@ -139,22 +164,16 @@ pub(super) fn run(
             }
             // NGD on the same toy data from β₀ = β'₀ = 0 (equivalent initial conditions).
             let (a, x, y) = app_d_problem();
-            let inv = invariance(
-                x.view(),
-                y.view(),
-                a.view(),
-                Array1::zeros(2),
-                c.invariance_step,
-                c.invariance_steps,
+            let problem = (x.view(), y.view(), a.view());
+            record_invariance(
+                c,
+                ctx,
                 schedule,
-                &mut |done, total| ctx.progress(done, total),
+                problem,
+                Array1::zeros(2),
+                "ngd_",
+                &mut out,
             )?;
-            inv.routes.iter().for_each(|r| ctx.note_route(r));
-            out.scalars
-                .insert("ngd_max_logit_rel_diff".into(), inv.max_logit_difference);
-            out.scalars
-                .insert("ngd_max_beta_rel_diff".into(), inv.max_beta_difference);
-            out.trace = inv.trace;
         }
         TheoremCheck::AppG { transform: t } => {
             let (x, y) = data(ctx, "wide", c.wide_n, c.wide_d)?;
