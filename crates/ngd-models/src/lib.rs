@@ -11,6 +11,10 @@
 //!   residual; [`partial_products`]: reusable prefix / suffix products of a factorization;
 //!   [`completion_gradient`]: the completion loss and factor gradients from the observed
 //!   entries only (the fast path of the factorization steps);
+//! - [`model`]: the open model abstraction — [`Parametrization`] (`w ↦ β`, models linear in
+//!   the input) and [`Network`] (`s = f(x; w)`), with Jacobian–vector products;
+//! - [`output_loss`]: logistic and squared losses on a model's outputs ([`OutputLoss`]), with
+//!   the output-space gradient and Fisher weights;
 //! - [`kernels`]: the vectorizable dot product and `axpy` those kernels use.
 //!
 //! Every model exposes `β`, the structured gradient pull-back `∇_w = Jᵀ ∇_β`, and the pieces the
@@ -26,7 +30,9 @@ pub mod init;
 pub mod kernels;
 pub mod logistic;
 pub mod logistic_loss;
+pub mod model;
 pub mod observed;
+pub mod output_loss;
 pub mod partial_products;
 mod sparse_kernels;
 pub mod squared_loss;
@@ -38,3 +44,5 @@ pub use factorization::MatrixFactorization;
 pub use init::{
     collapsed_factorization, constant_diagonal, gaussian_diagonal, gaussian_factorization,
 };
+pub use model::{LinearInInput, Network, Parametrization};
+pub use output_loss::OutputLoss;
