@@ -212,7 +212,10 @@ pub fn check_len(what: &'static str, expected: usize, found: usize) -> Result<()
 }
 
 /// Errors unless the data has `d` columns.
-fn check_columns(x: ArrayView2<'_, f64>, d: usize) -> Result<(), ModelError> {
+///
+/// # Errors
+/// [`ModelError::Shape`] naming the data `X`, the expected and the found shape.
+pub fn check_columns(x: ArrayView2<'_, f64>, d: usize) -> Result<(), ModelError> {
     if x.ncols() == d {
         Ok(())
     } else {
