@@ -19,12 +19,12 @@
 //! **K-FAC pieces.** On a sample `x` the layer input is `a_{l−1}(x) = A_{l−1} x`
 //! ([`DeepLinearNet::input_activations`]) and the gradient of the scalar output with respect to
 //! the layer output `W_l a_{l−1}` is `b_l` ([`DeepLinearNet::output_gradients`]), the same for
-//! every sample; so `∂s/∂W_l = b_l a_{l−1}(x)ᵀ` and the per-layer Fisher block is exactly
-//! `(Σ_n S_n a_{l−1}(x_n) a_{l−1}(x_n)ᵀ) ⊗ b_l b_lᵀ` in row-major `vec` order — a Kronecker
-//! product whose output-side factor has rank one.
+//! every sample; so `∂s/∂W_l = b_l a_{l−1}(x)ᵀ`, whose row-major `vec` is `b_l ⊗ a_{l−1}(x)`, and
+//! the per-layer Fisher block is exactly `(b_l b_lᵀ) ⊗ (Σ_n S_n a_{l−1}(x_n) a_{l−1}(x_n)ᵀ)` (`S_n`
+//! the output Fisher weights) — a Kronecker product whose output-side factor has rank one.
 
 use crate::ModelError;
-use crate::model::{Parametrization, check_columns, check_len};
+use crate::model::{Parametrization, check_columns, check_len, check_size};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use std::ops::Range;
 
@@ -41,19 +41,9 @@ impl DeepLinearNet {
     /// # Errors
     /// [`ModelError::Invalid`] when `dim = 0` or a hidden width is 0.
     pub fn new(dim: usize, hidden: &[usize]) -> Result<Self, ModelError> {
-        if dim == 0 {
-            return Err(ModelError::Invalid {
-                what: "deep-linear input dimension D",
-                value: "0".into(),
-                allowed: "at least 1",
-            });
-        }
-        if hidden.contains(&0) {
-            return Err(ModelError::Invalid {
-                what: "deep-linear hidden width",
-                value: "0".into(),
-                allowed: "every hidden width at least 1",
-            });
+        check_size("deep-linear input dimension D", dim)?;
+        for &width in hidden {
+            check_size("deep-linear hidden width", width)?;
         }
         let widths = std::iter::once(dim)
             .chain(hidden.iter().copied())

@@ -11,7 +11,7 @@
 
 use crate::ModelError;
 use crate::diagonal::cofactors_into;
-use crate::model::{Parametrization, check_len};
+use crate::model::{Parametrization, check_len, check_size};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use std::ops::Range;
 
@@ -28,15 +28,8 @@ impl DiagonalParametrization {
     /// # Errors
     /// [`ModelError::Invalid`] when `depth = 0` or `dim = 0`.
     pub fn new(depth: usize, dim: usize) -> Result<Self, ModelError> {
-        for (what, value) in [("diagonal depth L", depth), ("diagonal dimension D", dim)] {
-            if value == 0 {
-                return Err(ModelError::Invalid {
-                    what,
-                    value: "0".into(),
-                    allowed: "at least 1",
-                });
-            }
-        }
+        check_size("diagonal depth L", depth)?;
+        check_size("diagonal dimension D", dim)?;
         Ok(Self { depth, dim })
     }
 

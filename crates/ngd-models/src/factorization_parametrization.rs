@@ -10,7 +10,7 @@
 
 use crate::ModelError;
 use crate::factorization::{self, prefix_products, suffix_products};
-use crate::model::{Parametrization, check_len};
+use crate::model::{Parametrization, check_len, check_size};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ShapeBuilder};
 use std::ops::Range;
 
@@ -27,18 +27,8 @@ impl FactorizationParametrization {
     /// # Errors
     /// [`ModelError::Invalid`] when `depth = 0` or `dim = 0`.
     pub fn new(depth: usize, dim: usize) -> Result<Self, ModelError> {
-        for (what, value) in [
-            ("factorization depth L", depth),
-            ("factorization dimension D", dim),
-        ] {
-            if value == 0 {
-                return Err(ModelError::Invalid {
-                    what,
-                    value: "0".into(),
-                    allowed: "at least 1",
-                });
-            }
-        }
+        check_size("factorization depth L", depth)?;
+        check_size("factorization dimension D", dim)?;
         Ok(Self { depth, dim })
     }
 

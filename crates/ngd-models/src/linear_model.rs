@@ -2,7 +2,7 @@
 //! deep parametrization is compared with (the paper's depth-1 case).
 
 use crate::ModelError;
-use crate::model::{Parametrization, check_len};
+use crate::model::{Parametrization, check_len, check_size};
 use ndarray::{Array1, Array2, ArrayView1};
 
 /// The linear model `β = w ∈ ℝ^D`.
@@ -17,13 +17,7 @@ impl LinearModel {
     /// # Errors
     /// [`ModelError::Invalid`] when `dim = 0`.
     pub fn new(dim: usize) -> Result<Self, ModelError> {
-        if dim == 0 {
-            return Err(ModelError::Invalid {
-                what: "linear-model dimension D",
-                value: "0".into(),
-                allowed: "at least 1",
-            });
-        }
+        check_size("linear-model dimension D", dim)?;
         Ok(Self { dim })
     }
 

@@ -13,7 +13,7 @@
 //! `J [V; dv] = A dv + (Σ' ⊙ (X Vᵀ)) v` and `Jᵀ u = [((u vᵀ) ⊙ Σ')ᵀ X; Aᵀ u]`.
 
 use crate::ModelError;
-use crate::model::{Network, check_columns, check_len};
+use crate::model::{Network, check_columns, check_len, check_size};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
 use std::marker::PhantomData;
 use std::ops::Range;
@@ -76,18 +76,8 @@ impl<A: Activation> TwoLayerNet<A> {
     /// # Errors
     /// [`ModelError::Invalid`] when `dim = 0` or `hidden = 0`.
     pub fn new(dim: usize, hidden: usize) -> Result<Self, ModelError> {
-        for (what, value) in [
-            ("two-layer input dimension D", dim),
-            ("two-layer hidden width H", hidden),
-        ] {
-            if value == 0 {
-                return Err(ModelError::Invalid {
-                    what,
-                    value: "0".into(),
-                    allowed: "at least 1",
-                });
-            }
-        }
+        check_size("two-layer input dimension D", dim)?;
+        check_size("two-layer hidden width H", hidden)?;
         Ok(Self {
             dim,
             hidden,

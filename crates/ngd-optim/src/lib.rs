@@ -16,8 +16,10 @@
 //! Problems: [`ClassificationProblem`] (mean logistic loss on `X̃ = diag(y) X`) and
 //! [`CompletionProblem`] (squared loss on observed entries), and for any model of
 //! `ngd_models::{Network, Parametrization}` over its flat parameters, [`NetworkProblem`] (data,
-//! targets and an `OutputLoss`) with [`NetworkEgd`] and [`flow::euclidean_field`]. Modules [`egd`], [`ngd`], [`flow`] and
-//! [`baselines`] hold the rules, integrators and reference solvers.
+//! targets and an `OutputLoss`) with [`NetworkEgd`] and [`flow::euclidean_field`]. Modules
+//! [`egd`], [`ngd`], [`flow`] and [`baselines`] hold the rules, integrators and reference
+//! solvers. [`Executor::cancel_when`] stops a run between steps from outside
+//! ([`Stop::Cancelled`]).
 
 pub mod baselines;
 pub mod egd;

@@ -68,6 +68,35 @@ fn assert_products_agree(a: &Array1<f64>, b: &Array1<f64>, terms: usize, scale: 
     assert!(error <= bound, "{what}: {error:e} > {bound:e}");
 }
 
+/// Asserts the adjoint identity `uᵀ(Jv) = (Jᵀu)ᵀv` and that the dense `jacobian` reproduces
+/// `jv = J v` and `jtu = Jᵀ u`, each to `4 · terms · ε` times its scale `‖J‖_F ‖·‖₂`.
+fn assert_products_consistent(
+    jacobian: &Array2<f64>,
+    u: &Array1<f64>,
+    v: &Array1<f64>,
+    jv: &Array1<f64>,
+    jtu: &Array1<f64>,
+    terms: usize,
+) {
+    let j_norm = jacobian.iter().map(|x| x * x).sum::<f64>().sqrt();
+    let (scale_u, scale_v) = (j_norm * norm(u.view()), j_norm * norm(v.view()));
+    assert_products_agree(
+        &Array1::from(vec![u.dot(jv)]),
+        &Array1::from(vec![jtu.dot(v)]),
+        terms,
+        scale_u * norm(v.view()),
+        "adjoint identity uᵀ(Jv) = (Jᵀu)ᵀv",
+    );
+    assert_products_agree(&jacobian.dot(v), jv, terms, scale_v, "dense J v vs jvp");
+    assert_products_agree(
+        &jacobian.t().dot(u),
+        jtu,
+        terms,
+        scale_u,
+        "dense Jᵀu vs vjp",
+    );
+}
+
 /// Asserts that `result` is a [`ModelError::Shape`] naming `what`.
 pub fn assert_shape_error<T: std::fmt::Debug>(result: Result<T, ModelError>, what: &str) {
     match result {
@@ -93,26 +122,7 @@ where
     assert_jvp_matches_differences(|w| model.beta(w.view()).unwrap(), w, &v, &jv);
     let jacobian = model.jacobian(w.view()).unwrap();
     assert_eq!(jacobian.dim(), (d, p));
-    let j_norm = jacobian.iter().map(|x| x * x).sum::<f64>().sqrt();
-    let terms = p + d;
-    let adjoint = (u.dot(&jv), jtu.dot(&v));
-    assert_products_agree(
-        &Array1::from(vec![adjoint.0]),
-        &Array1::from(vec![adjoint.1]),
-        terms,
-        j_norm * norm(u.view()) * norm(v.view()),
-        "adjoint identity uᵀ(Jv) = (Jᵀu)ᵀv",
-    );
-    let scale_v = j_norm * norm(v.view());
-    let scale_u = j_norm * norm(u.view());
-    assert_products_agree(&jacobian.dot(&v), &jv, terms, scale_v, "dense J v vs jvp");
-    assert_products_agree(
-        &jacobian.t().dot(&u),
-        &jtu,
-        terms,
-        scale_u,
-        "dense Jᵀu vs vjp",
-    );
+    assert_products_consistent(&jacobian, &u, &v, &jv, &jtu, p + d);
     let long_w = Array1::zeros(p + 1);
     assert_shape_error(model.beta(long_w.view()), "parameters w");
     assert_shape_error(model.jvp(long_w.view(), v.view()), "parameters w");
@@ -160,25 +170,7 @@ where
     assert_jvp_matches_differences(forward, w, &v, &jv);
     let jacobian = net.jacobian(w.view(), x.view()).unwrap();
     assert_eq!(jacobian.dim(), (n, p));
-    let j_norm = jacobian.iter().map(|x| x * x).sum::<f64>().sqrt();
-    let terms = p + n + net.input_dim();
-    assert_products_agree(
-        &Array1::from(vec![u.dot(&jv)]),
-        &Array1::from(vec![jtu.dot(&v)]),
-        terms,
-        j_norm * norm(u.view()) * norm(v.view()),
-        "adjoint identity uᵀ(Jv) = (Jᵀu)ᵀv",
-    );
-    let scale_v = j_norm * norm(v.view());
-    let scale_u = j_norm * norm(u.view());
-    assert_products_agree(&jacobian.dot(&v), &jv, terms, scale_v, "dense J v vs jvp");
-    assert_products_agree(
-        &jacobian.t().dot(&u),
-        &jtu,
-        terms,
-        scale_u,
-        "dense Jᵀu vs vjp",
-    );
+    assert_products_consistent(&jacobian, &u, &v, &jv, &jtu, p + n + net.input_dim());
     let long_w = Array1::zeros(p + 1);
     assert_shape_error(net.outputs(long_w.view(), x.view()), "parameters w");
     assert_shape_error(net.jvp(long_w.view(), x.view(), v.view()), "parameters w");
