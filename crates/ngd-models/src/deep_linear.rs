@@ -171,11 +171,7 @@ impl Parametrization for DeepLinearNet {
     ) -> Result<Array1<f64>, ModelError> {
         check_len("tangent v", self.param_count(), v.len())?;
         let layers = self.layer_matrices(w)?;
-        let tangents = self.layer_matrices(v).map_err(|_| ModelError::Shape {
-            what: "tangent v",
-            expected: format!("length {}", self.param_count()),
-            found: format!("length {}", v.len()),
-        })?;
+        let tangents = self.layer_matrices(v)?; // its length is checked above
         let b = self.output_gradients(w)?;
         // Horner: r_L = V_Lᵀ b_L, r_l = V_lᵀ b_l + W_lᵀ r_{l+1}.
         let depth = self.depth();
