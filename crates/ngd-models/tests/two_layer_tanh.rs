@@ -1,5 +1,5 @@
-//! The two-layer tanh network `s(x) = vᵀ tanh(W x)`: the shared model checks with `P < N`,
-//! `P = N` and `P > N`, and the outputs against the formula written out.
+//! The two-layer tanh network `s(x) = vᵀ tanh(W x)`: the shared model checks on random shapes
+//! with `P` below and above `N`, and the outputs against the formula written out.
 
 mod common;
 
