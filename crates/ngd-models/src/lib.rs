@@ -15,19 +15,27 @@
 //!   the input) and [`Network`] (`s = f(x; w)`), with Jacobian–vector products;
 //! - [`output_loss`]: logistic and squared losses on a model's outputs ([`OutputLoss`]), with
 //!   the output-space gradient and Fisher weights;
+//! - model implementations of the abstraction, one file each: [`linear_model`] (`β = w`),
+//!   [`diagonal_parametrization`], [`factorization_parametrization`] (flat-parameter twins of
+//!   [`DiagonalNet`] and [`MatrixFactorization`]), [`deep_linear`] (full-matrix deep linear
+//!   network `β = W_1ᵀ ⋯ W_Lᵀ`) and [`two_layer`] (two-layer tanh / ReLU networks);
 //! - [`kernels`]: the vectorizable dot product and `axpy` those kernels use.
 //!
 //! Every model exposes `β`, the structured gradient pull-back `∇_w = Jᵀ ∇_β`, and the pieces the
 //! Fisher solvers of `ngd-fisher` need (cofactors `c_l`; partial products `A_i`, `B_i`).
 
 pub mod completion_gradient;
+pub mod deep_linear;
 pub mod diagonal;
+pub mod diagonal_parametrization;
 mod error;
 pub mod factorization;
+pub mod factorization_parametrization;
 mod fused;
 mod fused_batch;
 pub mod init;
 pub mod kernels;
+pub mod linear_model;
 pub mod logistic;
 pub mod logistic_loss;
 pub mod model;
@@ -36,13 +44,19 @@ pub mod output_loss;
 pub mod partial_products;
 mod sparse_kernels;
 pub mod squared_loss;
+pub mod two_layer;
 
 pub use completion_gradient::CompletionGradient;
+pub use deep_linear::DeepLinearNet;
 pub use diagonal::DiagonalNet;
+pub use diagonal_parametrization::DiagonalParametrization;
 pub use error::ModelError;
 pub use factorization::MatrixFactorization;
+pub use factorization_parametrization::FactorizationParametrization;
 pub use init::{
     collapsed_factorization, constant_diagonal, gaussian_diagonal, gaussian_factorization,
 };
+pub use linear_model::LinearModel;
 pub use model::{LinearInInput, Network, Parametrization};
 pub use output_loss::OutputLoss;
+pub use two_layer::{Activation, Relu, Tanh, TwoLayerNet, TwoLayerRelu, TwoLayerTanh};

@@ -55,6 +55,28 @@ pub fn loss_and_derivative(u: f64) -> (f64, f64) {
     }
 }
 
+/// The loss and its derivative rescaled by `e^c`, `(e^c ℓ(u), e^c ℓ'(u))`, for a shift
+/// `0 ≤ c ≤ u` (typically the smallest margin), so that ratios such as `ℓ'(u_n) / Σ_m ℓ(u_m)`
+/// stay representable after `ℓ` itself underflows (margins beyond ≈ 745).
+///
+/// With `x = e^{−u}`: `e^c ℓ(u) = (log(1 + x)/x) · e^{c−u}` and `e^c ℓ'(u) = −e^{c−u}/(1 + x)`;
+/// `log(1 + x)/x` is `1 − x/2` (to `x²/3 < 4·10⁻²¹` relative) below `x = 10⁻¹⁰`. With `c = 0`
+/// this is [`loss_and_derivative`] (any `u`). A shift above `u` is clamped to `u`.
+#[inline]
+pub fn shifted_loss_and_derivative(u: f64, shift: f64) -> (f64, f64) {
+    if shift <= 0.0 || u.is_nan() {
+        return loss_and_derivative(u);
+    }
+    let x = (-u).exp();
+    let ratio = if x < 1e-10 {
+        1.0 - 0.5 * x
+    } else {
+        x.ln_1p() / x
+    };
+    let factor = (shift.min(u) - u).exp();
+    (ratio * factor, -factor / (1.0 + x))
+}
+
 /// The Fisher weight of one sample, `d(u) = φ(u) φ(−u) = e^{−|u|} / (1 + e^{−|u|})²`.
 ///
 /// This is also `ℓ''(u)`. It underflows to zero for `|u| ≳ 745`; solvers that need the ratio
@@ -88,6 +110,36 @@ pub fn natural_target(u: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shifted loss and derivative equal `e^c` times the plain ones where those are
+    /// representable (to a few ulps), and stay finite and positive far beyond their underflow:
+    /// at `u = c + 1` with `c = 2000` they are `e^{−1}` and `−e^{−1}` (to `e^{−2001}`).
+    #[test]
+    fn shifted_loss_rescales_without_underflow() {
+        for (u, c) in [
+            (0.3, 0.1),
+            (5.0, 4.0),
+            (40.0, 39.5),
+            (700.0, 690.0),
+            (-3.0, 0.0),
+        ] {
+            let (l, d) = shifted_loss_and_derivative(u, c);
+            let (l0, d0) = loss_and_derivative(u);
+            let scale = c.exp();
+            assert!(
+                (l - scale * l0).abs() <= 8.0 * f64::EPSILON * l,
+                "{u} {c}: {l} {l0}"
+            );
+            assert!(
+                (d - scale * d0).abs() <= 8.0 * f64::EPSILON * d.abs(),
+                "{u} {c}"
+            );
+        }
+        let (l, d) = shifted_loss_and_derivative(2001.0, 2000.0);
+        let expected = (-1.0_f64).exp();
+        assert!((l - expected).abs() <= 2.0 * f64::EPSILON * expected);
+        assert!((d + expected).abs() <= 2.0 * f64::EPSILON * expected);
+    }
 
     /// Reference values computed with 50-digit arithmetic (Python `mpmath`, mp.dps = 50) and
     /// rounded to f64.

@@ -211,8 +211,27 @@ pub fn check_len(what: &'static str, expected: usize, found: usize) -> Result<()
     }
 }
 
+/// Errors unless a size of a model description (depth, width, dimension) is at least 1.
+///
+/// # Errors
+/// [`ModelError::Invalid`] naming `what` when `value = 0`.
+pub fn check_size(what: &'static str, value: usize) -> Result<(), ModelError> {
+    if value == 0 {
+        Err(ModelError::Invalid {
+            what,
+            value: "0".into(),
+            allowed: "at least 1",
+        })
+    } else {
+        Ok(())
+    }
+}
+
 /// Errors unless the data has `d` columns.
-fn check_columns(x: ArrayView2<'_, f64>, d: usize) -> Result<(), ModelError> {
+///
+/// # Errors
+/// [`ModelError::Shape`] naming the data `X`, the expected and the found shape.
+pub fn check_columns(x: ArrayView2<'_, f64>, d: usize) -> Result<(), ModelError> {
     if x.ncols() == d {
         Ok(())
     } else {

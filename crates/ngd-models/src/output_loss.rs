@@ -98,6 +98,54 @@ impl OutputLoss {
         })
     }
 
+    /// The loss and its gradient divided by the loss, `(L, ∇_s L / L)` — the direction of the
+    /// loss-normalized step `η_t = η / L(w_t)` — representable after `L` underflows.
+    ///
+    /// Logistic: `(∇_s L / L)_n = y_n e^c ℓ'(u_n) / Σ_m e^c ℓ(u_m)` with the shift
+    /// `c = max(0, min_n u_n)` ([`logistic::shifted_loss_and_derivative`]), finite for any finite
+    /// margins; `L` itself is returned as computed (0 once it underflows). Non-finite outputs
+    /// give a NaN loss and direction. Squared: `(s − t) / L`.
+    ///
+    /// # Errors
+    /// As [`Self::value`]; [`ModelError::Invalid`] for the squared loss when `L` is below the
+    /// smallest normal number (an exact fit has no loss-normalized direction).
+    pub fn normalized_gradient(
+        self,
+        outputs: ArrayView1<'_, f64>,
+        targets: ArrayView1<'_, f64>,
+    ) -> Result<(f64, Array1<f64>), ModelError> {
+        let value = self.value(outputs, targets)?;
+        match self {
+            Self::Logistic => {
+                let margins = &outputs * &targets;
+                let shift = margins
+                    .iter()
+                    .fold(f64::INFINITY, |m, &u| m.min(u))
+                    .max(0.0);
+                let (mut total, mut direction) = (0.0, Array1::zeros(outputs.len()));
+                Zip::from(&mut direction)
+                    .and(&margins)
+                    .and(&targets)
+                    .for_each(|g, &u, &y| {
+                        let (l, d) = logistic::shifted_loss_and_derivative(u, shift);
+                        total += l;
+                        *g = y * d;
+                    });
+                Ok((value, direction / total))
+            }
+            Self::Squared => {
+                if value.is_nan() || value < f64::MIN_POSITIVE {
+                    return Err(ModelError::Invalid {
+                        what: "squared loss for the loss-normalized gradient",
+                        value: format!("{value:e}"),
+                        allowed: "at least the smallest normal number (no direction at an exact fit)",
+                    });
+                }
+                Ok((value, (&outputs - &targets) / value))
+            }
+        }
+    }
+
     /// The diagonal of the output Fisher `S` (length `N`): `φ(u)φ(−u)/N` (logistic), `1`
     /// (squared). Underflows to 0 for logistic margins `|u| ≳ 745`; routes that need the
     /// weights' ratios use [`logistic::log_fisher_weight`] instead.

@@ -13,6 +13,10 @@
 //! 3. [`Stop::Observer`] — an observer returned `ControlFlow::Break` at a scheduled step.
 //! 4. [`Stop::Budget`] — the step count reached `max_steps` (an absolute count: a run resumed
 //!    at step `k` with the same budget ends where the uninterrupted run would have).
+//! 5. [`Stop::Cancelled`] — the cancellation flag ([`Executor::cancel_when`]) was set. It is
+//!    read between steps, before step `t`'s observation and step (never at the budget's last
+//!    step, which ends the run anyway): the model is `w_t`, unobserved at `t`, and a run resumed
+//!    from [`Outcome::resume`] observes and steps from `t` exactly as the uninterrupted run.
 //!
 //! Resuming: pass the model and rule state saved at step `k` and
 //! [`Resume`] `{ step: k, initial_loss }` (from [`Outcome::resume`]); every decision of the
@@ -22,6 +26,8 @@ use crate::{
     LogSchedule, Objective, Observation, Observer, OptimError, Parameters, StepReport, StepRule,
 };
 use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Where a run starts.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -72,6 +78,8 @@ pub enum Stop {
     },
     /// An observer asked to stop.
     Observer,
+    /// The cancellation flag was set (see [`Executor::cancel_when`]).
+    Cancelled,
     /// The run diverged.
     Diverged {
         /// The step at which the divergence was detected.
@@ -104,13 +112,31 @@ impl Outcome {
     }
 }
 
-/// The run loop's configuration: budget, stopping thresholds and observation schedule.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The run loop's configuration: budget, stopping thresholds, observation schedule and an
+/// optional cancellation flag.
+#[derive(Debug, Clone)]
 pub struct Executor {
     max_steps: usize,
     loss_below: Option<f64>,
     divergence_factor: Option<f64>,
     schedule: LogSchedule,
+    cancel: Option<Arc<AtomicBool>>,
+}
+
+impl PartialEq for Executor {
+    /// Equal settings and the same cancellation flag (the same `Arc`, or none).
+    fn eq(&self, other: &Self) -> bool {
+        let same_flag = match (&self.cancel, &other.cancel) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        same_flag
+            && self.max_steps == other.max_steps
+            && self.loss_below == other.loss_below
+            && self.divergence_factor == other.divergence_factor
+            && self.schedule == other.schedule
+    }
 }
 
 impl Executor {
@@ -125,7 +151,21 @@ impl Executor {
             loss_below: None,
             divergence_factor: Some(Self::DEFAULT_DIVERGENCE_FACTOR),
             schedule: LogSchedule::default(),
+            cancel: None,
         }
+    }
+
+    /// Stop with [`Stop::Cancelled`] once `flag` is set (from another thread, a signal handler,
+    /// a Python binding…); it is read (relaxed) between steps.
+    pub fn cancel_when(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(flag);
+        self
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
     }
 
     /// Also stop once `L(w_t) ≤ threshold`.
@@ -204,6 +244,11 @@ impl Executor {
         };
         loop {
             let is_last = step == self.max_steps;
+            if !is_last && self.cancelled() {
+                let loss = problem.loss(model)?;
+                let final_loss = loss.is_finite().then_some(loss);
+                return Ok(outcome(Stop::Cancelled, step, final_loss, initial_loss));
+            }
             if is_last || self.schedule.contains(step) {
                 let loss = problem.loss(model)?;
                 if !loss.is_finite() {

@@ -14,8 +14,12 @@
 //! - [`Objective`] and [`Parameters`] — what the executor needs to know about a model.
 //!
 //! Problems: [`ClassificationProblem`] (mean logistic loss on `X̃ = diag(y) X`) and
-//! [`CompletionProblem`] (squared loss on observed entries). Modules [`egd`], [`ngd`], [`flow`] and
-//! [`baselines`] hold the rules, integrators and reference solvers.
+//! [`CompletionProblem`] (squared loss on observed entries), and for any model of
+//! `ngd_models::{Network, Parametrization}` over its flat parameters, [`NetworkProblem`] (data,
+//! targets and an `OutputLoss`) with [`NetworkEgd`] and [`flow::euclidean_field`]. Modules
+//! [`egd`], [`ngd`], [`flow`] and [`baselines`] hold the rules, integrators and reference
+//! solvers. [`Executor::cancel_when`] stops a run between steps from outside
+//! ([`Stop::Cancelled`]).
 
 pub mod baselines;
 pub mod egd;
@@ -23,15 +27,19 @@ mod error;
 mod executor;
 pub mod flow;
 mod losses;
+mod network_problem;
 pub mod ngd;
 mod observer;
 mod problem;
 mod rule;
 mod schedule;
 
-pub use egd::{BatchEgd, DiagonalEgd, DiagonalStep, FactorizationEgd, FactorizationStep};
+pub use egd::{
+    BatchEgd, DiagonalEgd, DiagonalStep, EgdStep, FactorizationEgd, FactorizationStep, NetworkEgd,
+};
 pub use error::OptimError;
 pub use executor::{DivergenceCause, Executor, Outcome, Resume, Stop};
+pub use network_problem::NetworkProblem;
 pub use ngd::{DiagonalNgd, FactorizationNgd, FisherChoice, NgdStepSize};
 pub use observer::{NoObserver, Observation, Observer};
 pub use problem::{ClassificationProblem, CompletionProblem};

@@ -64,6 +64,13 @@ impl Parameters for MatrixFactorization {
     }
 }
 
+impl Parameters for ndarray::Array1<f64> {
+    /// The flat parameters of the generic rules.
+    fn all_finite(&self) -> bool {
+        self.iter().all(|w| w.is_finite())
+    }
+}
+
 impl Parameters for Vec<DiagonalNet> {
     fn all_finite(&self) -> bool {
         self.iter().all(Parameters::all_finite)

@@ -1,4 +1,9 @@
-//! Shared proptest strategies of the `ngd-models` integration tests.
+//! Shared helpers of the `ngd-models` integration tests: proptest strategies and
+//! ([`model_checks`]) the checks every model of the open abstraction runs.
+// Each test crate uses a subset of these helpers.
+#![allow(dead_code)]
+
+pub mod model_checks;
 
 use ndarray::Array2;
 use proptest::collection::vec;

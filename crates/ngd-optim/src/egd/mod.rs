@@ -6,12 +6,16 @@
 //! - [`BatchEgd`]: `K` diagonal networks (any depths) on the same data, stepped together with one
 //!   pass over `X̃` per step;
 //! - [`FactorizationEgd`]: deep matrix factorizations, squared loss; a fixed step or Arora et
-//!   al.'s normalized step `lr / RMS(‖∇‖)` ([`FactorizationStep`]).
+//!   al.'s normalized step `lr / RMS(‖∇‖)` ([`FactorizationStep`]);
+//! - [`NetworkEgd`]: any network or parametrization on a [`NetworkProblem`](crate::NetworkProblem),
+//!   over its flat parameters, with the diagonal rule's step sizes ([`EgdStep`]).
 
 mod batch;
 mod diagonal;
 mod factorization;
+mod network;
 
 pub use batch::BatchEgd;
 pub use diagonal::{DiagonalEgd, DiagonalStep};
 pub use factorization::{FactorizationEgd, FactorizationStep, NormalizedState};
+pub use network::{EgdStep, NetworkEgd};

@@ -142,7 +142,7 @@ pub(super) fn run(
                     cause: format!("{cause:?}"),
                 });
             }
-            Stop::Observer | Stop::LossBelow { .. } => {
+            Stop::Observer | Stop::LossBelow { .. } | Stop::Cancelled => {
                 return Err(failure
                     .unwrap_or_else(|| RunError::Failed(format!("stopped: {:?}", outcome.stop))));
             }
