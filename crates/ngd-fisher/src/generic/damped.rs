@@ -1,0 +1,155 @@
+//! Tikhonov-damped natural gradients `g = (F + λI)⁻¹ ∇_w L`, λ > 0 (absolute, on the mean
+//! Fisher), or relative damping `λ = ρ · tr(F)/P`.
+//!
+//! With `F = c ÃᵀÃ` and `∇ = c Ãᵀ b̃` (the reduced system of [`super::system`], `Ã`: `m × P`),
+//! `g = (ÃᵀÃ + λ' I)⁻¹ Ãᵀ b̃` with `λ' = λ / c`; when the output space is smaller (`m ≤ P`)
+//! the push-through identity `(ÃᵀÃ + λ'I)⁻¹Ãᵀ = Ãᵀ(ÃÃᵀ + λ'I)⁻¹` turns it into an `m × m`
+//! solve ("damped output space", when `m < P`), otherwise a `P × P` one ("damped parameter space"); both are
+//! Cholesky solves of matrices with eigenvalues `≥ λ'`. Relative damping: `tr(F) = c ‖Ã‖_F²`,
+//! so `λ' = ρ ‖Ã‖_F² / P` needs no scale at all. As `λ → 0⁺`, `g → F⁺∇`; as `λ → ∞`,
+//! `λ g → ∇`.
+
+use super::spectrum::gram_eigenvalues;
+use super::system::{OutputJacobian, network_system, parametrization_system};
+use super::weights::OutputWeights;
+use super::{Curvature, GenericNaturalGradient, Samples};
+use crate::FisherError;
+use crate::linalg::{Cutoff, spd_solve};
+use ndarray::{Array1, ArrayView1};
+use ngd_models::{Network, Parametrization};
+
+/// How much Tikhonov damping to add to the curvature.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Damping {
+    /// `F + λ I` with this absolute `λ > 0` (on the mean Fisher's scale).
+    Absolute(f64),
+    /// `F + ρ (tr(F)/P) I` with this `ρ > 0`: scale-free, so it does not turn NGD into
+    /// `EGD / λ` when `F → 0` on separable data.
+    Relative(f64),
+}
+
+impl Damping {
+    /// Checks that the parameter is finite and positive.
+    ///
+    /// # Errors
+    /// [`FisherError::Invalid`] naming `damping λ` or `relative damping ρ`.
+    pub fn validate(self) -> Result<(), FisherError> {
+        let (what, value) = match self {
+            Self::Absolute(l) => ("damping λ", l),
+            Self::Relative(r) => ("relative damping ρ", r),
+        };
+        if value.is_finite() && value > 0.0 {
+            Ok(())
+        } else {
+            Err(FisherError::Invalid {
+                what,
+                value: value.to_string(),
+                allowed: "finite and positive",
+            })
+        }
+    }
+}
+
+/// The damped natural gradient `(C + λI)⁻¹ ∇_w L` of a network, `C` the chosen curvature
+/// (Fisher or empirical Fisher).
+///
+/// Defaults and edges: the output-space route when `N < P`; a Fisher that underflows
+/// (`c λ'` not representable) gives `∇/λ` exactly as the limit says.
+///
+/// # Errors
+/// [`FisherError::Invalid`] for a bad damping; [`FisherError::Model`] when the network rejects
+/// its input; [`FisherError::Singular`] when `λ'` is below the round-off of the damped matrix
+/// (relative to its largest diagonal entry, the cut-off `max(m, P) ε` of
+/// [`Cutoff::numpy_default`]); [`FisherError::NonFinite`].
+pub fn damped_natural_gradient<N: Network + ?Sized>(
+    network: &N,
+    w: ArrayView1<'_, f64>,
+    samples: &Samples<'_>,
+    damping: Damping,
+    curvature: Curvature,
+) -> Result<GenericNaturalGradient, FisherError> {
+    damping.validate()?;
+    let (outputs, jacobian) = network_system(network, w, samples)?;
+    let weights = OutputWeights::new(outputs.view(), samples, curvature)?;
+    solve_damped(&jacobian, &weights, damping)
+}
+
+/// The damped natural gradient of a parametrization `s = X P(w)`: as
+/// [`damped_natural_gradient`], with the output space reduced to `min(N, D)` by a QR of
+/// `Ŵ^{1/2} X` when `D < N`.
+///
+/// # Errors
+/// As [`damped_natural_gradient`]; [`FisherError::Shape`] when `X` has not `D` columns.
+pub fn damped_natural_gradient_parametrization<M: Parametrization + ?Sized>(
+    model: &M,
+    w: ArrayView1<'_, f64>,
+    samples: &Samples<'_>,
+    damping: Damping,
+    curvature: Curvature,
+) -> Result<GenericNaturalGradient, FisherError> {
+    damping.validate()?;
+    let (outputs, jacobian) = parametrization_system(model, w, samples)?;
+    let weights = OutputWeights::new(outputs.view(), samples, curvature)?;
+    solve_damped(&jacobian, &weights, damping)
+}
+
+/// The damped solve on the reduced system.
+pub(crate) fn solve_damped(
+    jacobian: &OutputJacobian,
+    weights: &OutputWeights,
+    damping: Damping,
+) -> Result<GenericNaturalGradient, FisherError> {
+    let reduced = jacobian.reduced(weights)?;
+    let (a, b) = (&reduced.a, &reduced.b);
+    let (m, p) = a.dim();
+    let scale = weights.log_scale().exp();
+    let scaled_lambda = match damping {
+        Damping::Absolute(lambda) => lambda * (-weights.log_scale()).exp(),
+        Damping::Relative(rho) => rho * a.iter().map(|x| x * x).sum::<f64>() / p as f64,
+    };
+    let lambda = match damping {
+        Damping::Absolute(lambda) => lambda,
+        Damping::Relative(_) => scaled_lambda * scale,
+    };
+    // ÃÃᵀ in output space (m < P), ÃᵀÃ in parameter space.
+    let gram = if m < p { a.dot(&a.t()) } else { a.t().dot(a) };
+    let spectrum = gram_eigenvalues(gram.view())?;
+    let largest = spectrum.iter().copied().fold(0.0_f64, f64::max);
+    let smallest = if m < p {
+        0.0
+    } else {
+        spectrum.iter().copied().fold(f64::INFINITY, f64::min)
+    };
+    let result = |direction: Array1<f64>, route| -> Result<GenericNaturalGradient, FisherError> {
+        if direction.iter().any(|x| !x.is_finite()) {
+            return Err(FisherError::NonFinite {
+                what: "damped natural-gradient direction",
+            });
+        }
+        Ok(GenericNaturalGradient {
+            direction,
+            route,
+            rank: p,
+            condition: (largest + scaled_lambda) / (smallest + scaled_lambda),
+            largest_eigenvalue: largest * scale,
+            damping: lambda,
+            fallback_from: None,
+        })
+    };
+    if !scaled_lambda.is_finite() {
+        // λ/c overflows (c underflows): (ÃᵀÃ + λ'I)⁻¹ = I/λ' to working precision, g = ∇/λ.
+        let gradient = jacobian.transpose_times(weights.weighted_targets()?.view()) * scale;
+        return result(gradient / lambda, "damped (gradient / λ)");
+    }
+    let mut damped = gram;
+    damped.diag_mut().mapv_inplace(|x| x + scaled_lambda);
+    let cutoff = Cutoff::numpy_default();
+    if m < p {
+        let coefficients = spd_solve(damped.view(), b.view(), cutoff, "damped kernel ÃÃᵀ + λI")?;
+        result(a.t().dot(&coefficients), "damped output space")
+    } else {
+        let rhs = a.t().dot(b);
+        let g = spd_solve(damped.view(), rhs.view(), cutoff, "damped Fisher ÃᵀÃ + λI")?;
+        result(g, "damped parameter space")
+    }
+}
