@@ -43,16 +43,24 @@
 //! reports the route, the effective rank and the condition number `κ = λ_max / λ_min` of the
 //! kept spectrum.
 
+mod approximate;
 mod damped;
 mod dense;
 mod exact;
+mod kfac;
+mod ntk;
 mod spectrum;
 mod system;
 mod weights;
 
+pub use approximate::{Inversion, block_natural_gradient, diagonal_fisher_gradient};
 pub use damped::{Damping, damped_natural_gradient, damped_natural_gradient_parametrization};
 pub use dense::{dense_curvature, dense_damped_natural_gradient, dense_natural_gradient_generic};
 pub use exact::{natural_gradient, natural_gradient_parametrization};
+pub use kfac::{
+    Kfac, KfacDamping, KroneckerFactors, flatten_weights, kfac_deep_linear, unflatten_weights,
+};
+pub use ntk::{natural_tangent_kernel, tangent_kernel};
 
 use crate::FisherError;
 use crate::linalg::Cutoff;

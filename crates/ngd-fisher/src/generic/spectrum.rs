@@ -15,8 +15,10 @@ pub(crate) struct Kept {
     pub rank: usize,
     /// `λ_max / λ_min` over the kept eigenvalues (1 for rank 0).
     pub condition: f64,
-    /// `λ_max` (in the units of the spectrum given).
+    /// `λ_max` (in the units of the spectrum given; the reference when one was given).
     pub largest: f64,
+    /// The smallest kept eigenvalue (`∞` for rank 0).
+    pub smallest: f64,
 }
 
 /// The relative cut-off on eigenvalues of a `P × P` curvature matrix.
@@ -45,6 +47,7 @@ pub(crate) fn keep(values: &[f64], rcond: f64, reference: Option<f64>) -> Kept {
             kept_max / smallest
         },
         largest,
+        smallest,
     }
 }
 

@@ -134,6 +134,20 @@ fn thin_qr(m: Array2<f64>) -> Result<(Array2<f64>, Array2<f64>), FisherError> {
     m.qr().map_err(|e| FisherError::lapack("QR", e))
 }
 
+impl OutputJacobian {
+    /// The columns `range` of the Jacobian (the parameters of one block).
+    pub(crate) fn columns(&self, range: std::ops::Range<usize>) -> Self {
+        use ndarray::s;
+        match self {
+            Self::Dense(j) => Self::Dense(j.slice(s![.., range]).to_owned()),
+            Self::Factored { x, j_beta } => Self::Factored {
+                x: x.clone(),
+                j_beta: j_beta.slice(s![.., range]).to_owned(),
+            },
+        }
+    }
+}
+
 /// The outputs `s = f(X; w)` and the dense output Jacobian of a network.
 ///
 /// # Errors

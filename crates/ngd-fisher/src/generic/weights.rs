@@ -103,6 +103,11 @@ impl OutputWeights {
             .mapv(|lw| (0.5 * (lw - self.log_scale)).exp())
     }
 
+    /// `log S_n` (`−∞` for a zero weight).
+    pub(crate) fn log_weights(&self) -> &Array1<f64> {
+        &self.log_weight
+    }
+
     /// `b̂ = ŵ^{1/2} ⊙ r` (zero where the weight is zero).
     ///
     /// # Errors
