@@ -32,7 +32,9 @@ mod schedule;
 pub use egd::{BatchEgd, DiagonalEgd, DiagonalStep, FactorizationEgd, FactorizationStep};
 pub use error::OptimError;
 pub use executor::{DivergenceCause, Executor, Outcome, Resume, Stop};
-pub use ngd::{DiagonalNgd, FactorizationNgd, FisherChoice, NgdStepSize};
+pub use ngd::{
+    DiagonalNgd, FactorizationNgd, FisherChoice, GenericDirection, GenericNgd, NgdStepSize,
+};
 pub use observer::{NoObserver, Observation, Observer};
 pub use problem::{ClassificationProblem, CompletionProblem};
 pub use rule::{Objective, Parameters, StepReport, StepRule};
