@@ -9,15 +9,17 @@
 //!   spread of the weights. Its precondition under the cut-off policy is that every eigenvalue of
 //!   `ÂÂᵀ = Ŵ^{1/2} J Jᵀ Ŵ^{1/2}` (the nonzero spectrum of `F/c`) is kept; it is checked with
 //!   a symmetric eigensolver (the spectrum also gives `κ`);
-//! - [`ExactRoute::LeastSquares`] otherwise: QR reduction to `Ã` (`min(N, D)` or `P` rows),
-//!   then the cut minimum-norm solution `Ã⁺ b̃` by SVD;
-//! - [`ExactRoute::MinNorm`] as the fallback when the kernel's precondition fails (a singular
+//! - [`ExactRoute::LeastSquares`] otherwise: QR reduction to `Ã` (`min(N, D)` or `P` rows,
+//!   `ÃᵀÃ = ÂᵀÂ`), then `g = V_k Σ_k⁻² V_kᵀ (∇/c)` from the SVD `Ã = UΣVᵀ` — `pinv(F)∇` with
+//!   the cut, applied to the gradient `∇/c = Jᵀ(ŵ ⊙ r)` rather than to `b̂` (whose entries
+//!   `ŵ^{1/2} r` are huge on misclassified low-weight rows, where `Uᵀ b̂` loses accuracy);
+//! - [`ExactRoute::MinNorm`] (the same on `Â` itself) as the fallback when the kernel's precondition fails (a singular
 //!   kernel, a cut eigenvalue, or a target `r_n` that overflows).
 //!
 //! The cut-off is the one policy of [`crate::generic`]: eigenvalues of the curvature below
 //! `rcond · λ_max`, `rcond = cutoff.rcond(P, P)` (default `P ε`), are zero.
 
-use super::spectrum::{Kept, eigenvalue_rcond, gram_eigenvalues, keep, min_norm_solve};
+use super::spectrum::{Kept, curvature_pinv_apply, eigenvalue_rcond, gram_eigenvalues, keep};
 use super::system::{OutputJacobian, network_system, parametrization_system};
 use super::weights::{OutputWeights, scale_rows};
 use super::{ExactRoute, GenericNaturalGradient, GenericOptions, Samples};
@@ -117,16 +119,21 @@ pub(crate) fn solve_weighted(
         ExactRoute::LeastSquares
     };
     let first = force.unwrap_or(automatic);
+    // ∇/c = Jᵀ (ŵ ⊙ r), the right-hand side of the SVD routes.
+    let scaled_gradient = || -> Result<Array1<f64>, FisherError> {
+        Ok(jacobian.transpose_times(weights.weighted_targets()?.view()))
+    };
     let run = |route| match route {
         ExactRoute::Kernel => kernel(jacobian, weights, rcond, reference),
         ExactRoute::LeastSquares => {
             let reduced = jacobian.reduced(weights)?;
-            min_norm_solve(reduced.a.view(), reduced.b.view(), rcond, reference).map(Some)
+            let z = scaled_gradient()?;
+            curvature_pinv_apply(reduced.a.view(), z.view(), rcond, reference).map(Some)
         }
         ExactRoute::MinNorm => {
             let a_hat = jacobian.weighted(weights);
-            let b_hat = weights.scaled_targets()?;
-            min_norm_solve(a_hat.view(), b_hat.view(), rcond, reference).map(Some)
+            let z = scaled_gradient()?;
+            curvature_pinv_apply(a_hat.view(), z.view(), rcond, reference).map(Some)
         }
     };
     match (run(first)?, force) {

@@ -66,33 +66,31 @@ pub(crate) fn gram_eigenvalues(gram: ArrayView2<'_, f64>) -> Result<Vec<f64>, Fi
     Ok(values.iter().map(|&v| v.max(0.0)).collect())
 }
 
-/// A minimum-norm solution of `A g = b` by SVD, singular values cut where their squares (the
-/// curvature's eigenvalues) fall below `rcond · reference` (`reference`: the largest eigenvalue
-/// of the whole curvature; `None`: `σ_max²`).
+/// The cut pseudo-inverse of the curvature `AᵀA` applied to `z = Aᵀ b` (the gradient over the
+/// scale `c`): `g = V_k diag(1/σ_k²) V_kᵀ z` from an SVD `A = UΣVᵀ`, keeping the `σ_i²` (the
+/// curvature's eigenvalues) not below `rcond · reference` (`reference`: the largest eigenvalue
+/// of the whole curvature; `None`: `σ_max²`). This is `pinv(AᵀA) z`, the minimum-norm solution
+/// of `A g ≈ b` when `z = Aᵀb`; taking `z` instead of `b` keeps the error at about `κ(AᵀA) ε`
+/// even when `b` is large on rows where `A` is tiny (low-weight samples with huge natural
+/// targets), where `Uᵀ b` would amplify the residual.
 ///
 /// # Errors
 /// Errors of [`thin_svd`].
-pub(crate) fn min_norm_solve(
+pub(crate) fn curvature_pinv_apply(
     a: ArrayView2<'_, f64>,
-    b: ArrayView1<'_, f64>,
+    z: ArrayView1<'_, f64>,
     rcond: f64,
     reference: Option<f64>,
 ) -> Result<(Array1<f64>, Kept), FisherError> {
     let svd = thin_svd(a)?;
     let squares: Vec<f64> = svd.sigma.iter().map(|s| s * s).collect();
     let kept = keep(&squares, rcond, reference);
-    let rank = kept.rank;
-    let mut coefficients = svd.u.slice_axis(Axis(1), Slice::from(..rank)).t().dot(&b);
-    coefficients.zip_mut_with(
-        &svd.sigma.slice_axis(Axis(0), Slice::from(..rank)),
-        |c, &s| *c /= s,
-    );
-    let g = svd
-        .vt
-        .slice_axis(Axis(0), Slice::from(..rank))
-        .t()
-        .dot(&coefficients);
-    Ok((g, kept))
+    let v = svd.vt.slice_axis(Axis(0), Slice::from(..kept.rank));
+    let mut coefficients = v.dot(&z);
+    for (c, s) in coefficients.iter_mut().zip(&squares) {
+        *c /= s;
+    }
+    Ok((v.t().dot(&coefficients), kept))
 }
 
 #[cfg(test)]
@@ -113,13 +111,15 @@ mod tests {
     }
 
     #[test]
-    fn min_norm_solve_cuts_on_squares() {
-        // A = diag(1, 1e-5): A ᵀA has eigenvalues 1 and 1e-10; with rcond 1e-9 the second is cut.
+    fn curvature_pinv_cuts_on_squares() {
+        // A = diag(1, 1e-5), b = (2, 3), z = Aᵀb = (2, 3e-5): AᵀA has eigenvalues 1 and 1e-10;
+        // with rcond 1e-9 the second is cut, with 1e-11 g = (2, 3e-5 / 1e-10) = (2, 3e5).
         let a = array![[1.0, 0.0], [0.0, 1e-5]];
-        let (g, kept) = min_norm_solve(a.view(), array![2.0, 3.0].view(), 1e-9, None).unwrap();
+        let z = array![2.0, 3e-5];
+        let (g, kept) = curvature_pinv_apply(a.view(), z.view(), 1e-9, None).unwrap();
         assert_eq!(kept.rank, 1);
         assert_eq!(g, array![2.0, 0.0]);
-        let (g, kept) = min_norm_solve(a.view(), array![2.0, 3.0].view(), 1e-11, None).unwrap();
+        let (g, kept) = curvature_pinv_apply(a.view(), z.view(), 1e-11, None).unwrap();
         assert_eq!(kept.rank, 2);
         assert!((g[1] - 3e5).abs() < 1e-9);
     }

@@ -296,3 +296,22 @@ pub fn jacobian_fd_error<N: Network>(
     }
     worst
 }
+
+/// The linear model `β = w`.
+#[derive(Debug, Clone)]
+pub struct Linear(pub usize);
+
+impl DenseParametrization for Linear {
+    fn params(&self) -> usize {
+        self.0
+    }
+    fn dim(&self) -> usize {
+        self.0
+    }
+    fn beta_of(&self, w: ArrayView1<'_, f64>) -> Array1<f64> {
+        w.to_owned()
+    }
+    fn jacobian_of(&self, _w: ArrayView1<'_, f64>) -> Array2<f64> {
+        Array2::eye(self.0)
+    }
+}
