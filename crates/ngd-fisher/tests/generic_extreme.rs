@@ -176,3 +176,46 @@ fn n_above_d_is_accurate_or_flagged() {
         }
     }
 }
+
+#[test]
+fn damped_is_accurate_at_extreme_margins() {
+    use ngd_fisher::generic::{
+        Damping, damped_natural_gradient_parametrization, dense_damped_natural_gradient,
+    };
+    for (n, d) in [(8, 25), (25, 8)] {
+        for sign in [1.0, -1.0] {
+            for m in [5.0, 50.0, 150.0, 300.0, 600.0] {
+                let (x, y, w) = planted(3, n, d, sign, m, 2);
+                let model = Dense(DiagTwo(d));
+                let samples = Samples::new(x.view(), y.view(), OutputLoss::Logistic).unwrap();
+                for rho in [1e-6, 1e-2] {
+                    let g = damped_natural_gradient_parametrization(
+                        &model,
+                        w.view(),
+                        &samples,
+                        Damping::Relative(rho),
+                        Curvature::Fisher,
+                    )
+                    .unwrap();
+                    let want = dense_damped_natural_gradient(
+                        &LinearInInput(model.clone()),
+                        w.view(),
+                        &samples,
+                        Curvature::Fisher,
+                        g.damping,
+                    )
+                    .unwrap();
+                    let err = rel_err(g.direction.view(), want.view());
+                    println!(
+                        "damped N={n} s={sign} m={m} ρ={rho}: {} κ {:.1e} err {err:.1e}",
+                        g.route, g.condition
+                    );
+                    assert!(
+                        err <= 10.0 * g.condition * f64::EPSILON,
+                        "N={n} s={sign} m={m} ρ={rho}: {err:e}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,21 +1,20 @@
 //! Tikhonov-damped natural gradients `g = (F + λI)⁻¹ ∇_w L`, λ > 0 (absolute, on the mean
 //! Fisher), or relative damping `λ = ρ · tr(F)/P`.
 //!
-//! With `F = c ÃᵀÃ` and `∇ = c Ãᵀ b̃` (the reduced system of [`super::system`], `Ã`: `m × P`),
-//! `g = (ÃᵀÃ + λ' I)⁻¹ Ãᵀ b̃` with `λ' = λ / c`; when the output space is smaller (`m ≤ P`)
-//! the push-through identity `(ÃᵀÃ + λ'I)⁻¹Ãᵀ = Ãᵀ(ÃÃᵀ + λ'I)⁻¹` turns it into an `m × m`
-//! solve ("damped output space", when `m < P`), otherwise a `P × P` one ("damped parameter space"); both are
-//! Cholesky solves of matrices with eigenvalues `≥ λ'`. Relative damping: `tr(F) = c ‖Ã‖_F²`,
+//! With `F = c ÃᵀÃ` and `∇ = c Ãᵀ b̃ = c z` (the reduced system of [`super::system`], `Ã`: `m × P`),
+//! `g = (ÃᵀÃ + λ' I)⁻¹ z` with `λ' = λ / c`; when the output space is smaller (`m ≤ P`)
+//! the push-through identity `(ÃᵀÃ + λ'I)⁻¹Ãᵀ = Ãᵀ(ÃÃᵀ + λ'I)⁻¹` turns it into an
+//! output-space problem ("damped output space", when `m < P`: one SVD of the `m × P` matrix
+//! `Ã`, `O(m² P)`), otherwise a parameter-space one ("damped parameter space"). Relative damping: `tr(F) = c ‖Ã‖_F²`,
 //! so `λ' = ρ ‖Ã‖_F² / P` needs no scale at all. As `λ → 0⁺`, `g → F⁺∇`; as `λ → ∞`,
 //! `λ g → ∇`.
 
-use super::spectrum::gram_eigenvalues;
 use super::system::{OutputJacobian, network_system, parametrization_system};
 use super::weights::OutputWeights;
 use super::{Curvature, GenericNaturalGradient, Samples};
 use crate::FisherError;
-use crate::linalg::{Cutoff, spd_solve};
-use ndarray::{Array1, ArrayView1};
+use crate::linalg::thin_svd;
+use ndarray::ArrayView1;
 use ngd_models::{Network, Parametrization};
 
 /// How much Tikhonov damping to add to the curvature.
@@ -58,9 +57,7 @@ impl Damping {
 ///
 /// # Errors
 /// [`FisherError::Invalid`] for a bad damping; [`FisherError::Model`] when the network rejects
-/// its input; [`FisherError::Singular`] when `λ'` is below the round-off of the damped matrix
-/// (relative to its largest diagonal entry, the cut-off `max(m, P) ε` of
-/// [`Cutoff::numpy_default`]); [`FisherError::NonFinite`].
+/// its input; [`FisherError::NonFinite`] for an overflowing result; SVD failures.
 pub fn damped_natural_gradient<N: Network + ?Sized>(
     network: &N,
     w: ArrayView1<'_, f64>,
@@ -93,14 +90,19 @@ pub fn damped_natural_gradient_parametrization<M: Parametrization + ?Sized>(
     solve_damped(&jacobian, &weights, damping)
 }
 
-/// The damped solve on the reduced system.
+/// The damped solve on the reduced system: `g = V diag(1/(σ_i² + λ')) Vᵀ z` from the thin SVD
+/// `Ã = UΣVᵀ` and `z = ∇/c = Jᵀ(ŵ ⊙ r)` — the push-through form
+/// `Ãᵀ(ÃÃᵀ + λ'I)⁻¹ b̃ = VΣ(Σ² + λ')⁻¹Uᵀ b̃ = V(Σ² + λ')⁻¹Vᵀ z` when `m < P`, the
+/// parameter-space form otherwise. Taking `z` rather than `b̃` keeps the error at about
+/// `κ ε` when `b̂ = ŵ^{1/2} r` is huge on misclassified low-weight rows; the component of the
+/// computed `z` outside `range(Ãᵀ)` (round-off only: `z = Ãᵀ b̃` exactly) is dropped.
 pub(crate) fn solve_damped(
     jacobian: &OutputJacobian,
     weights: &OutputWeights,
     damping: Damping,
 ) -> Result<GenericNaturalGradient, FisherError> {
     let reduced = jacobian.reduced(weights)?;
-    let (a, b) = (&reduced.a, &reduced.b);
+    let a = &reduced.a;
     let (m, p) = a.dim();
     let scale = weights.log_scale().exp();
     let scaled_lambda = match damping {
@@ -111,45 +113,40 @@ pub(crate) fn solve_damped(
         Damping::Absolute(lambda) => lambda,
         Damping::Relative(_) => scaled_lambda * scale,
     };
-    // ÃÃᵀ in output space (m < P), ÃᵀÃ in parameter space.
-    let gram = if m < p { a.dot(&a.t()) } else { a.t().dot(a) };
-    let spectrum = gram_eigenvalues(gram.view())?;
-    let largest = spectrum.iter().copied().fold(0.0_f64, f64::max);
+    let z = jacobian.transpose_times(weights.weighted_targets()?.view());
+    let svd = thin_svd(a.view())?;
+    let squares = svd.sigma.mapv(|s| s * s);
+    let largest = squares.iter().copied().fold(0.0_f64, f64::max);
     let smallest = if m < p {
         0.0
     } else {
-        spectrum.iter().copied().fold(f64::INFINITY, f64::min)
+        squares.iter().copied().fold(f64::INFINITY, f64::min)
     };
-    let result = |direction: Array1<f64>, route| -> Result<GenericNaturalGradient, FisherError> {
-        if direction.iter().any(|x| !x.is_finite()) {
-            return Err(FisherError::NonFinite {
-                what: "damped natural-gradient direction",
-            });
-        }
-        Ok(GenericNaturalGradient {
-            direction,
-            route,
-            rank: p,
-            condition: (largest + scaled_lambda) / (smallest + scaled_lambda),
-            largest_eigenvalue: largest * scale,
-            damping: lambda,
-            fallback_from: None,
-        })
-    };
-    if !scaled_lambda.is_finite() {
-        // λ/c overflows (c underflows): (ÃᵀÃ + λ'I)⁻¹ = I/λ' to working precision, g = ∇/λ.
-        let gradient = jacobian.transpose_times(weights.weighted_targets()?.view()) * scale;
-        return result(gradient / lambda, "damped (gradient / λ)");
-    }
-    let mut damped = gram;
-    damped.diag_mut().mapv_inplace(|x| x + scaled_lambda);
-    let cutoff = Cutoff::numpy_default();
-    if m < p {
-        let coefficients = spd_solve(damped.view(), b.view(), cutoff, "damped kernel ÃÃᵀ + λI")?;
-        result(a.t().dot(&coefficients), "damped output space")
+    let (direction, route) = if scaled_lambda.is_finite() {
+        let mut coefficients = svd.vt.dot(&z);
+        coefficients.zip_mut_with(&squares, |c, &s| *c /= s + scaled_lambda);
+        let route = if m < p {
+            "damped output space"
+        } else {
+            "damped parameter space"
+        };
+        (svd.vt.t().dot(&coefficients), route)
     } else {
-        let rhs = a.t().dot(b);
-        let g = spd_solve(damped.view(), rhs.view(), cutoff, "damped Fisher ÃᵀÃ + λI")?;
-        result(g, "damped parameter space")
+        // λ/c overflows (c underflows): (ÃᵀÃ + λ'I)⁻¹ = I/λ' to working precision, g = ∇/λ.
+        (z * scale / lambda, "damped (gradient / λ)")
+    };
+    if direction.iter().any(|x| !x.is_finite()) {
+        return Err(FisherError::NonFinite {
+            what: "damped natural-gradient direction",
+        });
     }
+    Ok(GenericNaturalGradient {
+        direction,
+        route,
+        rank: p,
+        condition: (largest + scaled_lambda) / (smallest + scaled_lambda),
+        largest_eigenvalue: largest * scale,
+        damping: lambda,
+        fallback_from: None,
+    })
 }

@@ -32,9 +32,11 @@ use ngd_models::{Network, Parametrization};
 ///
 /// Defaults: the Fisher, the kernel route when `N ≤ P` (else least squares), the min-norm
 /// fallback, `rcond = P ε` on the eigenvalues of `F` (see [`crate::generic`]). At the edges:
-/// a zero Fisher gives `g = 0` with rank 0; a logistic margin below about `−709` makes the
-/// kernel target overflow, and the route falls back to min-norm (weighted targets stay finite
-/// up to margins of about `−1400`, beyond which the result is an error).
+/// weights are handled in log form, so any finite logistic margin is accepted; a margin below
+/// about `−709` makes the kernel target `r` overflow, and the route falls back to min-norm
+/// (which uses only `ŵ ⊙ r`, finite); weights spread beyond `1/rcond` are cut (reported rank
+/// below `min(N, P)`); a curvature that is identically zero (the empirical Fisher of the
+/// squared loss at zero residual) is a [`FisherError::NonFinite`] error.
 ///
 /// # Errors
 /// [`FisherError::Model`] when the network rejects `w` or the data; [`FisherError::NonFinite`]

@@ -15,8 +15,10 @@
 //!
 //! The weights are kept in log form: `S = c Ŵ` with `c = max_n S_n` and `Ŵ = diag(ŵ)`,
 //! `ŵ_n = exp(log S_n − log c) ∈ [0, 1]`, so that `F = c ÂᵀÂ`, `∇ = c Âᵀ b̂` with
-//! `Â = Ŵ^{1/2} J` and `b̂ = Ŵ^{1/2} r` formed as `sign(r) exp(½ log ŵ + log|r|)` — finite even
-//! where `S_n` or `r_n` alone would underflow or overflow.
+//! `Â = Ŵ^{1/2} J` and `b̂ = Ŵ^{1/2} r`. The routes never form `b̂` (huge on misclassified
+//! low-weight samples): they apply their inverse of `ÂᵀÂ` to `∇/c = Jᵀ(ŵ ⊙ r)`, with
+//! `ŵ_n r_n = sign(r_n) exp(log ŵ_n + log|r_n|)` — finite even where `S_n` or `r_n` alone
+//! would underflow or overflow.
 //!
 //! Operations (one file each):
 //! - [`natural_gradient`] / [`natural_gradient_parametrization`] — the exact Moore–Penrose

@@ -2,16 +2,16 @@
 //!
 //! A network gives a dense `J = ∂s/∂w` (`N × P`); a parametrization gives the factored
 //! `J = X J_β` (`X`: `N × D`, `J_β = ∂β/∂w`: `D × P`), whose rank is at most `min(N, D, P)`.
-//! With the scaled weights `Ŵ` (see [`super::weights`]), `Â = Ŵ^{1/2} J` and `b̂ = Ŵ^{1/2} r`,
-//! the reduction keeps `F ∝ ÃᵀÃ` and `∇ ∝ Ãᵀ b̃` with an `m × P` matrix `Ã`,
-//! `m = min(N, rank bound)`:
+//! With the scaled weights `Ŵ` (see [`super::weights`]) and `Â = Ŵ^{1/2} J`, the reduction
+//! keeps `F = c ÃᵀÃ` with an `m × P` matrix `Ã`, `m = min(N, rank bound)`:
 //!
-//! - factored with `D < N`: Householder QR `Ŵ^{1/2} X = Q R_X`, `Ã = R_X J_β`, `b̃ = Qᵀ b̂`;
-//! - otherwise with `P < N`: `Â = Q R`, `Ã = R`, `b̃ = Qᵀ b̂`;
-//! - otherwise `Ã = Â`, `b̃ = b̂`.
+//! - factored with `D < N`: Householder QR `Ŵ^{1/2} X = Q R_X`, `Ã = R_X J_β`;
+//! - otherwise with `P < N`: `Â = Q R`, `Ã = R`;
+//! - otherwise `Ã = Â`.
 //!
-//! Since `Q` has orthonormal columns, `(QÃ)ᵀ(QÃ) = ÃᵀÃ`, `(QÃ)ᵀ b̂ = Ãᵀ(Qᵀ b̂)` and
-//! `(QÃ)⁺ = Ã⁺ Qᵀ` hold for any rank: the reduction changes no natural gradient.
+//! Since `Q` has orthonormal columns, `(QÃ)ᵀ(QÃ) = ÃᵀÃ` for any rank, and the routes apply
+//! (cut or damped) inverses of `ÃᵀÃ` to `∇/c = Jᵀ(ŵ ⊙ r)` (never to `Qᵀ b̂`): the reduction
+//! changes no natural gradient.
 
 use super::Samples;
 use super::weights::{OutputWeights, scale_rows};
@@ -34,13 +34,11 @@ pub(crate) enum OutputJacobian {
     },
 }
 
-/// A weighted system `F ∝ ÃᵀÃ`, `∇ ∝ Ãᵀ b̃`.
+/// A weighted system `F = c ÃᵀÃ` (the gradient is taken as `∇ = c Jᵀ(ŵ ⊙ r)` directly).
 #[derive(Debug, Clone)]
 pub(crate) struct Reduced {
     /// `Ã`, `m × P`.
     pub a: Array2<f64>,
-    /// `b̃`, length `m`.
-    pub b: Array1<f64>,
 }
 
 impl OutputJacobian {
@@ -85,32 +83,24 @@ impl OutputJacobian {
         }
     }
 
-    /// The reduced system `(Ã, b̃)` (see the module docs).
+    /// The reduced matrix `Ã` (see the module docs).
     ///
     /// # Errors
-    /// [`FisherError::NonFinite`] for overflowing weighted targets; LAPACK failures of the QR.
+    /// [`FisherError::NonFinite`] for a non-finite weighted Jacobian; LAPACK failures of the QR.
     pub(crate) fn reduced(&self, weights: &OutputWeights) -> Result<Reduced, FisherError> {
-        let b_hat = weights.scaled_targets()?;
         let n = self.samples();
         match self {
             Self::Factored { x, j_beta } if x.ncols() < n => {
                 let wx = scale_rows(x.view(), weights.sqrt_scaled_weights().view());
-                let (q, r) = thin_qr(wx)?;
-                Ok(Reduced {
-                    a: r.dot(j_beta),
-                    b: q.t().dot(&b_hat),
-                })
+                let (_, r) = thin_qr(wx)?;
+                Ok(Reduced { a: r.dot(j_beta) })
             }
             _ if self.params() < n => {
-                let (q, r) = thin_qr(self.weighted(weights))?;
-                Ok(Reduced {
-                    a: r,
-                    b: q.t().dot(&b_hat),
-                })
+                let (_, r) = thin_qr(self.weighted(weights))?;
+                Ok(Reduced { a: r })
             }
             _ => Ok(Reduced {
                 a: self.weighted(weights),
-                b: b_hat,
             }),
         }
     }

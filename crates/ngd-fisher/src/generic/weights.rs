@@ -108,21 +108,27 @@ impl OutputWeights {
         &self.log_weight
     }
 
-    /// `b̂ = ŵ^{1/2} ⊙ r` (zero where the weight is zero).
+    /// `ŵ ⊙ r = sign(r) exp(log ŵ + log|r|)` (zero where the weight is zero), so that
+    /// `∇ = c Jᵀ (ŵ ⊙ r)`.
     ///
     /// # Errors
-    /// [`FisherError::NonFinite`] when a product overflows (targets beyond `e^{709}` times the
-    /// inverse square root of their weight).
-    pub(crate) fn scaled_targets(&self) -> Result<Array1<f64>, FisherError> {
-        self.weighted_target_power(0.5, "weighted natural target ŵ^{1/2} r")
-    }
-
-    /// `ŵ ⊙ r`, so that `∇ = c Jᵀ (ŵ ⊙ r)`.
-    ///
-    /// # Errors
-    /// [`FisherError::NonFinite`] when a product overflows.
+    /// [`FisherError::NonFinite`] when a product overflows (the output gradient over `c`
+    /// beyond `e^{709}`).
     pub(crate) fn weighted_targets(&self) -> Result<Array1<f64>, FisherError> {
-        self.weighted_target_power(1.0, "output gradient ŵ r")
+        let out = Array1::from_shape_fn(self.len(), |k| {
+            let lw = self.log_weight[k];
+            if lw == f64::NEG_INFINITY || self.sign[k] == 0.0 {
+                0.0
+            } else {
+                self.sign[k] * (lw - self.log_scale + self.log_abs_target[k]).exp()
+            }
+        });
+        if out.iter().any(|x| !x.is_finite()) {
+            return Err(FisherError::NonFinite {
+                what: "output gradient ŵ r",
+            });
+        }
+        Ok(out)
     }
 
     /// The weight-free targets `r` (for the kernel route), or `None` when one is not finite
@@ -136,25 +142,6 @@ impl OutputWeights {
             }
         });
         r.iter().all(|x| x.is_finite()).then_some(r)
-    }
-
-    fn weighted_target_power(
-        &self,
-        power: f64,
-        what: &'static str,
-    ) -> Result<Array1<f64>, FisherError> {
-        let out = Array1::from_shape_fn(self.len(), |k| {
-            let lw = self.log_weight[k];
-            if lw == f64::NEG_INFINITY || self.sign[k] == 0.0 {
-                0.0
-            } else {
-                self.sign[k] * (power * (lw - self.log_scale) + self.log_abs_target[k]).exp()
-            }
-        });
-        if out.iter().any(|x| !x.is_finite()) {
-            return Err(FisherError::NonFinite { what });
-        }
-        Ok(out)
     }
 }
 
