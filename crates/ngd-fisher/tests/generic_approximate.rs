@@ -2,6 +2,7 @@
 //! the dense curvature with the off-diagonal (off-block) entries zeroed, then `pinv` (same
 //! cut-off) or `(C + λI)⁻¹`; Fisher and empirical Fisher, N < P and N > P.
 
+#[macro_use]
 mod generic_common;
 
 use generic_common::*;

@@ -1,6 +1,7 @@
 //! Tikhonov-damped generic natural gradients against the dense `(F + λI)⁻¹ ∇`, their limits
 //! (`λ → 0⁺`: `F⁺∇`; `λ → ∞`: `∇/λ`), relative damping, and the empirical Fisher.
 
+#[macro_use]
 mod generic_common;
 
 use generic_common::*;
@@ -31,6 +32,17 @@ fn problem(seed: u64, n: usize, d: usize, p: usize, loss: OutputLoss, scale: f64
         OutputLoss::Squared => randn_vec(&mut r, n),
     };
     Problem { x, t, w }
+}
+
+/// The damped Fisher natural gradient of the tanh net with absolute `λ`.
+fn damped_fisher(
+    net: &TanhNet,
+    pr: &Problem,
+    samples: &Samples<'_>,
+    lambda: f64,
+) -> ngd_fisher::generic::GenericNaturalGradient {
+    let damping = Damping::Absolute(lambda);
+    damped_natural_gradient(net, pr.w.view(), samples, damping, Curvature::Fisher).unwrap()
 }
 
 #[test]
@@ -112,14 +124,7 @@ fn damped_tends_to_moore_penrose_as_lambda_vanishes() {
     let smallest = exact.largest_eigenvalue / exact.condition;
     for factor in [1e-4, 1e-6, 1e-8] {
         let lambda = factor * smallest;
-        let g = damped_natural_gradient(
-            &net,
-            pr.w.view(),
-            &samples,
-            Damping::Absolute(lambda),
-            Curvature::Fisher,
-        )
-        .unwrap();
+        let g = damped_fisher(&net, &pr, &samples, lambda);
         let err = rel_err(g.direction.view(), exact.direction.view());
         assert!(
             err <= 2.0 * factor + C * g.condition * f64::EPSILON,
@@ -139,14 +144,7 @@ fn damped_tends_to_gradient_over_lambda_as_lambda_grows() {
         let largest = f.diag().sum();
         for factor in [1e3, 1e6, 1e9] {
             let lambda = factor * largest;
-            let g = damped_natural_gradient(
-                &net,
-                pr.w.view(),
-                &samples,
-                Damping::Absolute(lambda),
-                Curvature::Fisher,
-            )
-            .unwrap();
+            let g = damped_fisher(&net, &pr, &samples, lambda);
             let scaled = &g.direction * lambda;
             let err = rel_err(scaled.view(), gradient.view());
             // (F + λI)⁻¹∇ = ∇/λ − F∇/λ² + …: relative error ≤ λ_max/λ ≤ tr(F)/λ.

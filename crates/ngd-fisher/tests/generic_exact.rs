@@ -3,6 +3,7 @@
 //! (and P < D), logistic and squared losses. Tolerance `C · κ · ε` relative, κ as reported by
 //! the solver: both the route and the brute force (which forms `F`) lose about `κ ε`.
 
+#[macro_use]
 mod generic_common;
 
 use generic_common::*;

@@ -5,6 +5,7 @@
 //! reported rank and fallback (the cut-off on `F`'s eigenvalues removed the directions of the
 //! low-weight samples, as `pinv(F)` does) — never silently wrong.
 
+#[macro_use]
 mod generic_common;
 
 use generic_common::*;

@@ -3,6 +3,7 @@
 //! `φ(u)φ(−u)` differ strongly (there K-FAC is *not* the exact block), and the known answer
 //! that with equal weights (squared loss) exact-damped K-FAC is the damped block-diagonal Fisher.
 
+#[macro_use]
 mod generic_common;
 
 use generic_common::*;
@@ -71,22 +72,7 @@ impl Network for DeepLinear {
         }
         Ok(j)
     }
-    fn jvp(
-        &self,
-        w: ArrayView1<'_, f64>,
-        x: ArrayView2<'_, f64>,
-        v: ArrayView1<'_, f64>,
-    ) -> Result<Array1<f64>, ModelError> {
-        Ok(self.jacobian(w, x)?.dot(&v))
-    }
-    fn vjp(
-        &self,
-        w: ArrayView1<'_, f64>,
-        x: ArrayView2<'_, f64>,
-        u: ArrayView1<'_, f64>,
-    ) -> Result<Array1<f64>, ModelError> {
-        Ok(self.jacobian(w, x)?.t().dot(&u))
-    }
+    products_through_jacobian!();
     fn layers(&self) -> Vec<std::ops::Range<usize>> {
         let mut start = 0;
         self.0
@@ -180,6 +166,23 @@ fn dense_kfac(
     Array1::from(out)
 }
 
+/// Exact-damped K-FAC and the damped block-diagonal Fisher, both with `λ`.
+fn kfac_and_block(
+    net: &DeepLinear,
+    w: &Array1<f64>,
+    weights: &[Array2<f64>],
+    samples: &Samples<'_>,
+    lambda: f64,
+) -> (
+    ngd_fisher::generic::Kfac,
+    ngd_fisher::generic::GenericNaturalGradient,
+) {
+    let kfac = kfac_deep_linear(weights, samples, KfacDamping::Exact(lambda)).unwrap();
+    let damped = Inversion::Damped(Damping::Absolute(lambda));
+    let block = block_natural_gradient(net, w.view(), samples, Curvature::Fisher, damped).unwrap();
+    (kfac, block)
+}
+
 #[test]
 fn deep_linear_jacobian_matches_finite_differences() {
     let widths = [4, 3, 2, 1];
@@ -231,15 +234,7 @@ fn kfac_matches_dense_kronecker_definition_with_unequal_weights() {
                 );
             }
             // Unequal weights: K-FAC is not the exact damped block (the test is not vacuous).
-            let kfac = kfac_deep_linear(&weights, &samples, KfacDamping::Exact(lambda)).unwrap();
-            let block = block_natural_gradient(
-                &net,
-                w.view(),
-                &samples,
-                Curvature::Fisher,
-                Inversion::Damped(Damping::Absolute(lambda)),
-            )
-            .unwrap();
+            let (kfac, block) = kfac_and_block(&net, &w, &weights, &samples, lambda);
             assert!(rel_err(kfac.direction.view(), block.direction.view()) > 1e-3);
         }
     }
@@ -255,15 +250,7 @@ fn kfac_with_equal_weights_is_the_damped_block_fisher() {
     let net = DeepLinear(widths.to_vec());
     let weights = unflatten_weights(w.view(), &widths).unwrap();
     for lambda in [1e-3, 1.0] {
-        let kfac = kfac_deep_linear(&weights, &samples, KfacDamping::Exact(lambda)).unwrap();
-        let block = block_natural_gradient(
-            &net,
-            w.view(),
-            &samples,
-            Curvature::Fisher,
-            Inversion::Damped(Damping::Absolute(lambda)),
-        )
-        .unwrap();
+        let (kfac, block) = kfac_and_block(&net, &w, &weights, &samples, lambda);
         let err = rel_err(kfac.direction.view(), block.direction.view());
         assert!(
             err <= 10.0 * block.condition * f64::EPSILON,

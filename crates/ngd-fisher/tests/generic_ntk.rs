@@ -2,6 +2,7 @@
 //! when `rank J = N`, and agreement with the diagonal-net kernels of `ngd_fisher::ntk`
 //! (margin space: `diag(y) Θ diag(y)`).
 
+#[macro_use]
 mod generic_common;
 
 use generic_common::*;

@@ -2,6 +2,7 @@
 //! net) equal the structured `diag_natural_gradient` (kernel and weighted routes) to round-off:
 //! the structured routes are fast specializations of the generic ones.
 
+#[macro_use]
 mod generic_common;
 
 use generic_common::*;

@@ -99,21 +99,32 @@ fn exact() -> GenericDirection {
     GenericDirection::Exact(GenericOptions::default())
 }
 
+/// Exact NGD with a fixed step on the logistic loss.
+fn exact_rule(
+    net: LinearInInput<Model>,
+    x: &Array2<f64>,
+    y: &Array1<f64>,
+    eta: f64,
+) -> GenericNgd<LinearInInput<Model>> {
+    let step = NgdStepSize::Fixed(eta);
+    GenericNgd::new(
+        net,
+        x.clone(),
+        y.clone(),
+        OutputLoss::Logistic,
+        exact(),
+        step,
+    )
+    .unwrap()
+}
+
 #[test]
 fn exact_ngd_on_the_linear_model_moves_margins_by_the_natural_target() {
     let (n, d, eta) = (5, 9, 0.3);
     let (x, y) = data(1, n, d);
     let mut w = random_vec(2, d, 0.5);
     let net = LinearInInput(Model::Linear(d));
-    let mut rule = GenericNgd::new(
-        net.clone(),
-        x.clone(),
-        y.clone(),
-        OutputLoss::Logistic,
-        exact(),
-        NgdStepSize::Fixed(eta),
-    )
-    .unwrap();
+    let mut rule = exact_rule(net.clone(), &x, &y, eta);
     let margins = |w: &Array1<f64>| &x.dot(w) * &y;
     let before = margins(&w);
     rule.step(&mut w, &()).unwrap();
@@ -137,15 +148,7 @@ fn generic_exact_step_equals_the_structured_diagonal_step() {
         let (x, y) = data(3 + n as u64, n, d);
         let w0 = random_vec(4, 2 * d, 0.8);
         let net = LinearInInput(Model::Diagonal(d));
-        let mut rule = GenericNgd::new(
-            net.clone(),
-            x.clone(),
-            y.clone(),
-            OutputLoss::Logistic,
-            exact(),
-            NgdStepSize::Fixed(0.1),
-        )
-        .unwrap();
+        let mut rule = exact_rule(net.clone(), &x, &y, 0.1);
         let mut w = w0.clone();
         rule.step(&mut w, &()).unwrap();
         let mut model =

@@ -15,8 +15,7 @@
 use super::damped::solve_damped;
 use super::exact::solve_weighted;
 use super::spectrum::{eigenvalue_rcond, keep};
-use super::system::{OutputJacobian, network_system};
-use super::weights::OutputWeights;
+use super::system::{OutputJacobian, weighted_network};
 use super::{Curvature, Damping, GenericNaturalGradient, Samples};
 use crate::FisherError;
 use crate::linalg::{Cutoff, thin_svd};
@@ -46,8 +45,7 @@ pub fn diagonal_fisher_gradient<N: Network + ?Sized>(
     curvature: Curvature,
     inversion: Inversion,
 ) -> Result<GenericNaturalGradient, FisherError> {
-    let (outputs, jacobian) = network_system(network, w, samples)?;
-    let weights = OutputWeights::new(outputs.view(), samples, curvature)?;
+    let (jacobian, weights) = weighted_network(network, w, samples, curvature)?;
     let j = jacobian.dense();
     let p = j.ncols();
     let scaled = weights.sqrt_scaled_weights();
@@ -105,8 +103,7 @@ pub fn block_natural_gradient<N: Network + ?Sized>(
     curvature: Curvature,
     inversion: Inversion,
 ) -> Result<GenericNaturalGradient, FisherError> {
-    let (outputs, jacobian) = network_system(network, w, samples)?;
-    let weights = OutputWeights::new(outputs.view(), samples, curvature)?;
+    let (jacobian, weights) = weighted_network(network, w, samples, curvature)?;
     let layers = network.layers();
     let p = jacobian.params();
     check_partition(&layers, p)?;

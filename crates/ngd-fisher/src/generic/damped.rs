@@ -9,7 +9,7 @@
 //! so `λ' = ρ ‖Ã‖_F² / P` needs no scale at all. As `λ → 0⁺`, `g → F⁺∇`; as `λ → ∞`,
 //! `λ g → ∇`.
 
-use super::system::{OutputJacobian, network_system, parametrization_system};
+use super::system::{OutputJacobian, weighted_network, weighted_parametrization};
 use super::weights::OutputWeights;
 use super::{Curvature, GenericNaturalGradient, Samples};
 use crate::FisherError;
@@ -66,8 +66,7 @@ pub fn damped_natural_gradient<N: Network + ?Sized>(
     curvature: Curvature,
 ) -> Result<GenericNaturalGradient, FisherError> {
     damping.validate()?;
-    let (outputs, jacobian) = network_system(network, w, samples)?;
-    let weights = OutputWeights::new(outputs.view(), samples, curvature)?;
+    let (jacobian, weights) = weighted_network(network, w, samples, curvature)?;
     solve_damped(&jacobian, &weights, damping)
 }
 
@@ -85,8 +84,7 @@ pub fn damped_natural_gradient_parametrization<M: Parametrization + ?Sized>(
     curvature: Curvature,
 ) -> Result<GenericNaturalGradient, FisherError> {
     damping.validate()?;
-    let (outputs, jacobian) = parametrization_system(model, w, samples)?;
-    let weights = OutputWeights::new(outputs.view(), samples, curvature)?;
+    let (jacobian, weights) = weighted_parametrization(model, w, samples, curvature)?;
     solve_damped(&jacobian, &weights, damping)
 }
 

@@ -20,7 +20,7 @@
 //! `rcond · λ_max`, `rcond = cutoff.rcond(P, P)` (default `P ε`), are zero.
 
 use super::spectrum::{Kept, curvature_pinv_apply, eigenvalue_rcond, gram_eigenvalues, keep};
-use super::system::{OutputJacobian, network_system, parametrization_system};
+use super::system::{OutputJacobian, weighted_network, weighted_parametrization};
 use super::weights::{OutputWeights, scale_rows};
 use super::{ExactRoute, GenericNaturalGradient, GenericOptions, Samples};
 use crate::FisherError;
@@ -48,8 +48,8 @@ pub fn natural_gradient<N: Network + ?Sized>(
     samples: &Samples<'_>,
     options: &GenericOptions,
 ) -> Result<GenericNaturalGradient, FisherError> {
-    let (outputs, jacobian) = network_system(network, w, samples)?;
-    solve(&jacobian, outputs.view(), samples, options)
+    let (jacobian, weights) = weighted_network(network, w, samples, options.curvature)?;
+    solve(&jacobian, &weights, options)
 }
 
 /// The exact Moore–Penrose natural gradient of a parametrization `s = X P(w)` on `samples`:
@@ -65,20 +65,18 @@ pub fn natural_gradient_parametrization<M: Parametrization + ?Sized>(
     samples: &Samples<'_>,
     options: &GenericOptions,
 ) -> Result<GenericNaturalGradient, FisherError> {
-    let (outputs, jacobian) = parametrization_system(model, w, samples)?;
-    solve(&jacobian, outputs.view(), samples, options)
+    let (jacobian, weights) = weighted_parametrization(model, w, samples, options.curvature)?;
+    solve(&jacobian, &weights, options)
 }
 
 /// Chooses and runs the route, with the fallback.
 fn solve(
     jacobian: &OutputJacobian,
-    outputs: ArrayView1<'_, f64>,
-    samples: &Samples<'_>,
+    weights: &OutputWeights,
     options: &GenericOptions,
 ) -> Result<GenericNaturalGradient, FisherError> {
-    let weights = OutputWeights::new(outputs, samples, options.curvature)?;
     let rcond = eigenvalue_rcond(options.cutoff, jacobian.params());
-    let solution = solve_weighted(jacobian, &weights, rcond, options.force, None)?;
+    let solution = solve_weighted(jacobian, weights, rcond, options.force, None)?;
     let direction = solution.direction;
     if direction.iter().any(|x| !x.is_finite()) {
         return Err(FisherError::NonFinite {

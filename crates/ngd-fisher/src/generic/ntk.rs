@@ -9,8 +9,7 @@
 //! target `r`, and is the identity when `rank J = N`.
 
 use super::spectrum::{eigenvalue_rcond, keep};
-use super::system::network_system;
-use super::weights::OutputWeights;
+use super::system::weighted_network;
 use super::{Curvature, Samples};
 use crate::FisherError;
 use crate::linalg::{Cutoff, thin_svd};
@@ -45,8 +44,7 @@ pub fn natural_tangent_kernel<N: Network + ?Sized>(
     samples: &Samples<'_>,
     cutoff: Cutoff,
 ) -> Result<Array2<f64>, FisherError> {
-    let (outputs, jacobian) = network_system(network, w, samples)?;
-    let weights = OutputWeights::new(outputs.view(), samples, Curvature::Fisher)?;
+    let (jacobian, weights) = weighted_network(network, w, samples, Curvature::Fisher)?;
     let svd = thin_svd(jacobian.weighted(&weights).view())?;
     let squares: Vec<f64> = svd.sigma.iter().map(|s| s * s).collect();
     let rank = keep(&squares, eigenvalue_rcond(cutoff, jacobian.params()), None).rank;

@@ -13,8 +13,8 @@
 //! (cut or damped) inverses of `ÃᵀÃ` to `∇/c = Jᵀ(ŵ ⊙ r)` (never to `Qᵀ b̂`): the reduction
 //! changes no natural gradient.
 
-use super::Samples;
 use super::weights::{OutputWeights, scale_rows};
+use super::{Curvature, Samples};
 use crate::FisherError;
 use ndarray::{Array1, Array2, ArrayView1};
 use ndarray_linalg::QR;
@@ -136,6 +136,36 @@ impl OutputJacobian {
             },
         }
     }
+}
+
+/// The dense output Jacobian of a network and the weights of `curvature` at its outputs.
+///
+/// # Errors
+/// As [`network_system`] and [`OutputWeights::new`].
+pub(crate) fn weighted_network<N: Network + ?Sized>(
+    network: &N,
+    w: ArrayView1<'_, f64>,
+    samples: &Samples<'_>,
+    curvature: Curvature,
+) -> Result<(OutputJacobian, OutputWeights), FisherError> {
+    let (outputs, jacobian) = network_system(network, w, samples)?;
+    let weights = OutputWeights::new(outputs.view(), samples, curvature)?;
+    Ok((jacobian, weights))
+}
+
+/// The factored output Jacobian of a parametrization and the weights of `curvature`.
+///
+/// # Errors
+/// As [`parametrization_system`] and [`OutputWeights::new`].
+pub(crate) fn weighted_parametrization<M: Parametrization + ?Sized>(
+    model: &M,
+    w: ArrayView1<'_, f64>,
+    samples: &Samples<'_>,
+    curvature: Curvature,
+) -> Result<(OutputJacobian, OutputWeights), FisherError> {
+    let (outputs, jacobian) = parametrization_system(model, w, samples)?;
+    let weights = OutputWeights::new(outputs.view(), samples, curvature)?;
+    Ok((jacobian, weights))
 }
 
 /// The outputs `s = f(X; w)` and the dense output Jacobian of a network.

@@ -40,6 +40,28 @@ fn shape(what: &'static str, expected: usize, found: usize) -> Result<(), ModelE
     ngd_models::model::check_len(what, expected, found)
 }
 
+/// `jvp` and `vjp` of a test [`Network`] through its dense `jacobian`.
+macro_rules! products_through_jacobian {
+    () => {
+        fn jvp(
+            &self,
+            w: ndarray::ArrayView1<'_, f64>,
+            x: ndarray::ArrayView2<'_, f64>,
+            v: ndarray::ArrayView1<'_, f64>,
+        ) -> Result<ndarray::Array1<f64>, ngd_models::ModelError> {
+            Ok(self.jacobian(w, x)?.dot(&v))
+        }
+        fn vjp(
+            &self,
+            w: ndarray::ArrayView1<'_, f64>,
+            x: ndarray::ArrayView2<'_, f64>,
+            u: ndarray::ArrayView1<'_, f64>,
+        ) -> Result<ndarray::Array1<f64>, ngd_models::ModelError> {
+            Ok(self.jacobian(w, x)?.t().dot(&u))
+        }
+    };
+}
+
 /// `s = Σ_k a_k tanh(v_kᵀ x)`: parameters `V` (`h × D`, row-major) then `a` (`h`).
 #[derive(Debug, Clone)]
 pub struct TanhNet {
@@ -95,22 +117,7 @@ impl Network for TanhNet {
         }
         Ok(j)
     }
-    fn jvp(
-        &self,
-        w: ArrayView1<'_, f64>,
-        x: ArrayView2<'_, f64>,
-        v: ArrayView1<'_, f64>,
-    ) -> Result<Array1<f64>, ModelError> {
-        Ok(self.jacobian(w, x)?.dot(&v))
-    }
-    fn vjp(
-        &self,
-        w: ArrayView1<'_, f64>,
-        x: ArrayView2<'_, f64>,
-        u: ArrayView1<'_, f64>,
-    ) -> Result<Array1<f64>, ModelError> {
-        Ok(self.jacobian(w, x)?.t().dot(&u))
-    }
+    products_through_jacobian!();
     fn layers(&self) -> Vec<std::ops::Range<usize>> {
         let hd = self.hidden * self.dim;
         vec![0..hd, hd..self.param_count()]
