@@ -240,3 +240,27 @@ fn empirical_moore_penrose_matches_dense() {
         }
     }
 }
+
+#[test]
+fn undamped_empirical_fisher_moves_outputs_by_its_exploding_target() {
+    // Linear model, N ≤ D: the kernel route gives J g = r with r_n = −y_n (1 + e^{u_n}), so a
+    // step moves each margin by η (1 + e^{u}) — whose flow reaches +∞ in finite time.
+    let (n, d) = (4, 7);
+    let pr = problem(110, n, d, d, OutputLoss::Logistic, 0.7);
+    let net = LinearInInput(Dense(Linear(d)));
+    let samples = Samples::new(pr.x.view(), pr.t.view(), OutputLoss::Logistic).unwrap();
+    let options = GenericOptions {
+        curvature: Curvature::Empirical,
+        ..Default::default()
+    };
+    let g = natural_gradient(&net, pr.w.view(), &samples, &options).unwrap();
+    assert_eq!(g.route, "kernel");
+    let u = &pr.x.dot(&pr.w) * &pr.t;
+    let want: Array1<f64> = u
+        .iter()
+        .zip(&pr.t)
+        .map(|(&u, &y)| -y * (1.0 + u.exp()))
+        .collect();
+    let err = rel_err(pr.x.dot(&g.direction).view(), want.view());
+    assert!(err <= C * g.condition * f64::EPSILON, "{err:e}");
+}

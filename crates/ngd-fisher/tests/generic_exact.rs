@@ -15,7 +15,7 @@ use ngd_fisher::generic::{
 use ngd_fisher::linalg::Cutoff;
 use ngd_models::{LinearInInput, OutputLoss};
 
-/// The constant of the `C · κ · ε` bound (the worst observed ratio `err / (κ ε)` was 0.41).
+/// The constant of the `C · κ · ε` bound (the worst observed ratio `err / (κ ε)` was 0.48).
 const C: f64 = 10.0;
 
 /// A cut-off that keeps the legitimate spectrum of these well-conditioned problems and cuts the
