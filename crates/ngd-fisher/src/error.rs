@@ -1,5 +1,6 @@
 //! The one error type of `ngd-fisher`.
 
+use ngd_models::ModelError;
 use thiserror::Error;
 
 /// What can go wrong when computing a Fisher matrix or a natural gradient.
@@ -58,6 +59,9 @@ pub enum FisherError {
         /// The requested tolerance.
         tolerance: f64,
     },
+    /// A model (Jacobian product, loss) of `ngd-models` rejected its input.
+    #[error(transparent)]
+    Model(#[from] ModelError),
     /// LAPACK reported a failure.
     #[error("LAPACK failure in {what}: {message}")]
     Lapack {

@@ -7,6 +7,8 @@
 //!   kernel, weighted, minimum-norm, the paper's layerwise variant, dense-β, population Fisher;
 //! - [`factorization`]: deep matrix factorization under the squared loss — the layer split
 //!   (corrected eq. 51) and the Moore–Penrose direction (Sylvester for L = 2, CG for L ≥ 3);
+//! - [`generic`]: any model through the `ngd_models::model` traits — exact Moore–Penrose,
+//!   damped and approximate (empirical, diagonal, block, K-FAC) natural gradients, NTKs;
 //! - [`ntk`]: empirical and natural neural tangent kernels (the paper's Fig. 3).
 //!
 //! Conventions (`docs/math.md`): mean loss and mean Fisher; natural gradients are *ascent*
@@ -16,6 +18,7 @@
 pub mod diagonal;
 mod error;
 pub mod factorization;
+pub mod generic;
 pub mod linalg;
 pub mod ntk;
 

@@ -40,7 +40,9 @@ pub use egd::{
 pub use error::OptimError;
 pub use executor::{DivergenceCause, Executor, Outcome, Resume, Stop};
 pub use network_problem::NetworkProblem;
-pub use ngd::{DiagonalNgd, FactorizationNgd, FisherChoice, NgdStepSize};
+pub use ngd::{
+    DiagonalNgd, FactorizationNgd, FisherChoice, GenericDirection, GenericNgd, NgdStepSize,
+};
 pub use observer::{NoObserver, Observation, Observer};
 pub use problem::{ClassificationProblem, CompletionProblem};
 pub use rule::{Objective, Parameters, StepReport, StepRule};

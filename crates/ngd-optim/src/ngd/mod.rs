@@ -8,6 +8,8 @@
 //!   ([`FisherChoice`]);
 //! - [`FactorizationNgd`]: deep matrix factorizations under the squared loss, with the layer
 //!   split or the Moore–Penrose direction ([`ngd_fisher::factorization::NaturalDirection`]);
+//! - [`GenericNgd`]: any [`Network`](ngd_models::Network) with the generic natural gradients
+//!   of [`ngd_fisher::generic`] (exact, damped, empirical, diagonal, block, K-FAC);
 //! - [`diagonal_ngf_field`]: the NGF vector field of a diagonal network, for
 //!   [`crate::flow::rk4`] / [`crate::flow::dormand_prince`].
 //!
@@ -18,7 +20,9 @@ mod diagonal;
 mod factorization;
 mod factorization_step;
 mod flow_field;
+mod generic;
 
 pub use diagonal::{DiagonalNgd, FisherChoice, route_label};
 pub use factorization::{FactorizationNgd, NgdStepSize};
 pub use flow_field::diagonal_ngf_field;
+pub use generic::{GenericDirection, GenericNgd, GenericStepInfo};
