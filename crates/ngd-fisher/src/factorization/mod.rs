@@ -15,6 +15,7 @@ mod cg;
 mod dense;
 mod layer_split;
 mod moore_penrose;
+mod preconditioner;
 
 pub use dense::{dense_natural_gradient, jacobian_dense, kron, unvec, vec};
 pub use layer_split::{LayerSplit, layer_split};
@@ -112,3 +113,5 @@ pub fn natural_direction(
         NaturalDirection::MoorePenrose(options) => moore_penrose(factors, grad, options),
     }
 }
+#[cfg(test)]
+mod small_init_tests;

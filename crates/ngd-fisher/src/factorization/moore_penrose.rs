@@ -13,7 +13,8 @@
 //!   pseudo-inverse of the operator. Cost `O(D³)`.
 //! - L ≥ 3: conjugate gradients (see `cg.rs`), `O(L D³)` per iteration.
 
-use super::cg::{CgOptions, solve_operator};
+use super::cg::{CgOptions, FactorJacobian, min_norm_solve};
+use super::preconditioner::KroneckerPreconditioner;
 use super::{FactorMethod, FactorNaturalGradient, validate_inputs};
 use crate::FisherError;
 use crate::linalg::Cutoff;
@@ -61,28 +62,33 @@ pub fn moore_penrose(
     }
     let prefixes = prefix_products(factors);
     let suffixes = suffix_products(factors);
-    let (y, method, operator_rank, iterations) = match factors.len() {
-        1 => (grad.to_owned(), FactorMethod::Direct, Some(d * d), 0),
+    let jacobian = FactorJacobian {
+        prefixes: &prefixes,
+        suffixes: &suffixes,
+    };
+    let (directions, method, operator_rank, iterations) = match factors.len() {
+        1 => (vec![grad.to_owned()], FactorMethod::Direct, Some(d * d), 0),
         2 => {
             let (y, rank) = sylvester(&factors[0], &factors[1], grad, options.cutoff)?;
-            (y, FactorMethod::Sylvester, Some(rank), 0)
+            let directions = jacobian.apply_transpose(&y);
+            (directions, FactorMethod::Sylvester, Some(rank), 0)
         }
         _ => {
-            let left: Vec<Array2<f64>> = prefixes.iter().map(|a| a.dot(&a.t())).collect();
-            let right: Vec<Array2<f64>> = suffixes.iter().map(|b| b.t().dot(b)).collect();
             let cg = CgOptions {
                 tolerance: options.cg_tolerance,
                 max_iterations: options.cg_max_iterations.unwrap_or(d * d + 100),
             };
-            let (y, iterations) = solve_operator(&left, &right, grad, &cg)?;
-            (y, FactorMethod::ConjugateGradient, None, iterations)
+            let preconditioner = KroneckerPreconditioner::new(jacobian, options.cutoff)?;
+            let (directions, iterations) =
+                min_norm_solve(jacobian, grad, &cg, Some(&preconditioner))?;
+            (
+                directions,
+                FactorMethod::ConjugateGradient,
+                None,
+                iterations,
+            )
         }
     };
-    let directions: Vec<Array2<f64>> = prefixes
-        .iter()
-        .zip(&suffixes)
-        .map(|(a, b)| a.t().dot(&y).dot(&b.t()))
-        .collect();
     if directions.iter().flatten().any(|x| !x.is_finite()) {
         return Err(FisherError::NonFinite {
             what: "Moore–Penrose factorization direction",
