@@ -3,7 +3,7 @@
 //!
 //! `J x = Σ_i A_i x_i B_i` and `Jᵀ z = (A_iᵀ z B_iᵀ)_i` act on `D × D` matrices; `T = J Jᵀ` is
 //! `Y ↦ Σ_i A_i A_iᵀ Y B_iᵀ B_i`. With a symmetric positive definite preconditioner `M`
-//! ([`KroneckerPreconditioner`]) and `q_k = Jᵀ p_k` for the search directions `p_k` of PCG on
+//! (diagonal in the rotated coordinates of [`RotatedJacobian`]) and `q_k = Jᵀ p_k` for the search directions `p_k` of PCG on
 //! `T`, one iteration is
 //!
 //! `α = ⟨r, z⟩ / ‖q‖²`, `x ← x + α q`, `r ← r − α J q`, `z = M⁻¹ r`,
@@ -26,7 +26,8 @@
 //! rank-deficient factors), stagnation, or an exhausted budget is a
 //! [`FisherError::NotConverged`] error carrying the relative residual — never an inexact answer.
 
-use super::preconditioner::KroneckerPreconditioner;
+#[cfg(doc)]
+use super::preconditioner::RotatedJacobian;
 use crate::FisherError;
 use ndarray::{Array2, ArrayView2};
 
@@ -89,14 +90,14 @@ fn squared_norm(blocks: &[Array2<f64>]) -> f64 {
     blocks.iter().map(|b| dot(b, b)).sum()
 }
 
-/// `M⁻¹(R)`, or `R` without a preconditioner.
-fn precondition(preconditioner: Option<&KroneckerPreconditioner>, r: &Array2<f64>) -> Array2<f64> {
-    preconditioner.map_or_else(|| r.clone(), |m| m.apply(r))
+/// `M⁻¹(R) = R ⊙ m` for a diagonal preconditioner `m`, or `R` without one.
+fn precondition(preconditioner: Option<&Array2<f64>>, r: &Array2<f64>) -> Array2<f64> {
+    preconditioner.map_or_else(|| r.clone(), |m| r * m)
 }
 
 /// The minimum-norm solution `x = J⁺ G` of `J x = G` (consistent systems) by CG in Craig's
-/// form, preconditioned with `preconditioner` (plain CG if `None`); returns
-/// `(x_1, …, x_L, iterations)`.
+/// form, preconditioned with the diagonal `M⁻¹ = preconditioner` (entrywise; plain CG if
+/// `None`); returns `(x_1, …, x_L, iterations)`.
 ///
 /// # Errors
 ///
@@ -106,7 +107,7 @@ pub(crate) fn min_norm_solve(
     jacobian: FactorJacobian<'_>,
     grad: ArrayView2<'_, f64>,
     options: &CgOptions,
-    preconditioner: Option<&KroneckerPreconditioner>,
+    preconditioner: Option<&Array2<f64>>,
 ) -> Result<(Vec<Array2<f64>>, usize), FisherError> {
     let g = grad.to_owned();
     let g_norm = dot(&g, &g).sqrt();

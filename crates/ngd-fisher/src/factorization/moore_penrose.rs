@@ -14,7 +14,7 @@
 //! - L ≥ 3: conjugate gradients (see `cg.rs`), `O(L D³)` per iteration.
 
 use super::cg::{CgOptions, FactorJacobian, min_norm_solve};
-use super::preconditioner::KroneckerPreconditioner;
+use super::preconditioner::RotatedJacobian;
 use super::{FactorMethod, FactorNaturalGradient, validate_inputs};
 use crate::FisherError;
 use crate::linalg::Cutoff;
@@ -78,9 +78,14 @@ pub fn moore_penrose(
                 tolerance: options.cg_tolerance,
                 max_iterations: options.cg_max_iterations.unwrap_or(d * d + 100),
             };
-            let preconditioner = KroneckerPreconditioner::new(jacobian, options.cutoff)?;
-            let (directions, iterations) =
-                min_norm_solve(jacobian, grad, &cg, Some(&preconditioner))?;
+            let rotated = RotatedJacobian::new(jacobian, options.cutoff)?;
+            let (directions, iterations) = min_norm_solve(
+                rotated.jacobian(),
+                rotated.rotate_gradient(grad).view(),
+                &cg,
+                Some(rotated.inverse_diagonal()),
+            )?;
+            let directions = rotated.unrotate(directions);
             (
                 directions,
                 FactorMethod::ConjugateGradient,
