@@ -40,12 +40,11 @@
 //! `range J` has no solution: [`FisherError::NotConverged`] with the residual.
 
 use super::cg::{CgOptions, FactorJacobian, min_norm_solve};
-use super::preconditioner::RotatedJacobian;
+use super::preconditioner::{RotatedJacobian, sylvester_eigenbases};
 use super::{FactorMethod, FactorNaturalGradient, validate_inputs};
 use crate::FisherError;
 use crate::linalg::Cutoff;
 use ndarray::{Array2, ArrayView2};
-use ndarray_linalg::{Eigh, UPLO};
 use ngd_models::factorization::{prefix_products, suffix_products};
 
 /// Options of [`moore_penrose`].
@@ -150,15 +149,7 @@ fn sylvester(
     cutoff: Cutoff,
 ) -> Result<(Array2<f64>, usize), FisherError> {
     let d = w1.nrows();
-    let (lambda, u1) = w1
-        .dot(&w1.t())
-        .eigh(UPLO::Lower)
-        .map_err(|e| FisherError::lapack("eigh of W_1 W_1ᵀ", e))?;
-    let (mu, u2) = w2
-        .t()
-        .dot(w2)
-        .eigh(UPLO::Lower)
-        .map_err(|e| FisherError::lapack("eigh of W_2ᵀ W_2", e))?;
+    let [(lambda, u1), (mu, u2)] = sylvester_eigenbases(w1, w2)?;
     let max = lambda.iter().copied().fold(f64::NEG_INFINITY, f64::max)
         + mu.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut core = u1.t().dot(&grad).dot(&u2);

@@ -46,6 +46,32 @@ fn squared_norms(m: &Array2<f64>, axis: usize) -> Array1<f64> {
     m.mapv(|x| x * x).sum_axis(Axis(axis))
 }
 
+/// A symmetric eigendecomposition: eigenvalues (ascending) and orthonormal eigenvectors.
+pub(crate) type Eigen = (Array1<f64>, Array2<f64>);
+
+/// The eigendecompositions `A Aᵀ = U diag(λ) Uᵀ` and `Bᵀ B = V diag(μ) Vᵀ` of the Sylvester
+/// operator `Y ↦ A Aᵀ Y + Y Bᵀ B` (`A = A_L`, `B = B_1`; `W_1`, `W_2` for L = 2), as
+/// `[(λ, U), (μ, V)]`.
+///
+/// # Errors
+///
+/// [`FisherError::Lapack`] if an eigendecomposition fails.
+pub(crate) fn sylvester_eigenbases(
+    left: &Array2<f64>,
+    right: &Array2<f64>,
+) -> Result<[Eigen; 2], FisherError> {
+    let left = left
+        .dot(&left.t())
+        .eigh(UPLO::Lower)
+        .map_err(|e| FisherError::lapack("eigh of A_L A_Lᵀ", e))?;
+    let right = right
+        .t()
+        .dot(right)
+        .eigh(UPLO::Lower)
+        .map_err(|e| FisherError::lapack("eigh of B_1ᵀ B_1", e))?;
+    Ok([left, right])
+}
+
 impl RotatedJacobian {
     /// Rotates the Jacobian with partial products `jacobian` (`L ≥ 2`) and builds the
     /// preconditioner, its floor from `cutoff`.
@@ -56,17 +82,8 @@ impl RotatedJacobian {
     pub(crate) fn new(jacobian: FactorJacobian<'_>, cutoff: Cutoff) -> Result<Self, FisherError> {
         let layers = jacobian.prefixes.len();
         let d = jacobian.prefixes[0].nrows();
-        let outer_left = &jacobian.prefixes[layers - 1];
-        let outer_right = &jacobian.suffixes[0];
-        let (_, left_basis) = outer_left
-            .dot(&outer_left.t())
-            .eigh(UPLO::Lower)
-            .map_err(|e| FisherError::lapack("eigh of A_L A_Lᵀ", e))?;
-        let (_, right_basis) = outer_right
-            .t()
-            .dot(outer_right)
-            .eigh(UPLO::Lower)
-            .map_err(|e| FisherError::lapack("eigh of B_1ᵀ B_1", e))?;
+        let [(_, left_basis), (_, right_basis)] =
+            sylvester_eigenbases(&jacobian.prefixes[layers - 1], &jacobian.suffixes[0])?;
         let mut prefixes = Vec::with_capacity(layers);
         let mut suffixes = Vec::with_capacity(layers);
         let mut diagonal = Array2::<f64>::zeros((d, d));

@@ -86,15 +86,28 @@ impl Problem {
     }
 
     /// Solves for the current `G` with or without the preconditioner at fig5's settings;
-    /// returns the iterations (or the error) and the seconds taken.
+    /// returns the iterations (or the error) and the CPU seconds taken.
     fn solve(&self, preconditioned: bool) -> (Result<usize, FisherError>, f64) {
         let start = thread_cpu_seconds();
+        let result = self.with_jacobian(|jacobian| self.solve_with(jacobian, preconditioned));
+        (result, thread_cpu_seconds() - start)
+    }
+
+    /// `f` of the Jacobian at the current factors.
+    fn with_jacobian<R>(&self, f: impl FnOnce(FactorJacobian<'_>) -> R) -> R {
         let prefixes = prefix_products(&self.factors);
         let suffixes = suffix_products(&self.factors);
-        let jacobian = FactorJacobian {
+        f(FactorJacobian {
             prefixes: &prefixes,
             suffixes: &suffixes,
-        };
+        })
+    }
+
+    fn solve_with(
+        &self,
+        jacobian: FactorJacobian<'_>,
+        preconditioned: bool,
+    ) -> Result<usize, FisherError> {
         let options = CgOptions {
             tolerance: FIG5_TOLERANCE,
             max_iterations: FIG5_BUDGET,
@@ -108,10 +121,7 @@ impl Problem {
         } else {
             min_norm_solve(jacobian, self.gradient().view(), &options, None)
         };
-        (
-            result.map(|(_, iterations)| iterations),
-            thread_cpu_seconds() - start,
-        )
+        result.map(|(_, iterations)| iterations)
     }
 }
 
@@ -206,13 +216,9 @@ fn measure_trajectory() {
                 break;
             }
             let start = thread_cpu_seconds();
-            let prefixes = prefix_products(&problem.factors);
-            let suffixes = suffix_products(&problem.factors);
-            let jacobian = FactorJacobian {
-                prefixes: &prefixes,
-                suffixes: &suffixes,
-            };
-            let _rotated = RotatedJacobian::new(jacobian, Cutoff::default()).unwrap();
+            problem
+                .with_jacobian(|jacobian| RotatedJacobian::new(jacobian, Cutoff::default()))
+                .expect("preconditioner");
             setup += thread_cpu_seconds() - start;
             let start = thread_cpu_seconds();
             iterations += problem.ngd_step().unwrap();
