@@ -19,18 +19,18 @@
 //!   per solve, `4(L − 1)` products of `D × D` matrices per iteration.
 //!
 //! **Measured iterations** (fig5's tolerance `1e-8`, Arora's initialization `init_scale = 1e-3`,
-//! rank-5 truth, 40 % observed; the ignored tests `measure_*` of this module, run with
-//! `OPENBLAS_NUM_THREADS=1 cargo test --release -p ngd-fisher --lib measure_ -- --ignored
-//! --nocapture --test-threads=1`). Plain CG stalls within fig5's budget of 2000 iterations from
+//! rank-5 truth, 40 % observed, EGD = plain GD with `η = 0.002`; the ignored tests `measure_*`
+//! of this module, run with `OPENBLAS_NUM_THREADS=1 cargo test --release -p ngd-fisher --lib
+//! measure_ -- --ignored --nocapture --test-threads=1`). Plain CG stalls within fig5's budget of 2000 iterations from
 //! `D = 30`, `L = 4` on (relative residual 0.033 at `D = 100`, `L = 3`; 1.7 at `L = 4`):
 //!
-//! | D | L | plain CG at init | preconditioned: init / after 10 / 30 / 60 NGD steps |
-//! |---|---|---|---|
-//! | 20 | 3 | 641 | 34 / 14 / 5 / 4 |
-//! | 20 | 4 | 1586 | 38 / 27 / 6 / 5 |
-//! | 50 | 4 | stalls (1.1) | 207 / 88 / 6 / 5 |
-//! | 100 | 3 | stalls (0.033) | 162 / 49 / 6 / 3 |
-//! | 100 | 4 | stalls (1.7) | 167 / 84 / 8 / 5 |
+//! | D | L | plain CG at init | preconditioned: init / after 10 / 30 / 60 NGD steps | after 100 / 300 / 1000 EGD steps |
+//! |---|---|---|---|---|
+//! | 20 | 3 | 641 | 34 / 14 / 5 / 4 | 34 / 31 / 26 |
+//! | 20 | 4 | 1586 | 38 / 27 / 6 / 5 | 38 / 40 / 46 |
+//! | 50 | 4 | stalls (1.1) | 207 / 88 / 6 / 5 | 171 / 121 / 105 |
+//! | 100 | 3 | stalls (0.033) | 162 / 49 / 6 / 3 | 175 / 127 / 137 |
+//! | 100 | 4 | stalls (1.7) | 167 / 84 / 8 / 5 | 155 / 167 / 460 |
 //!
 //! **Cut-off.** L = 2 truncates `λ_i + μ_j` below the cut-off (the operator's pseudo-inverse).
 //! The L ≥ 3 route does not truncate: it returns `J⁺ G` to the residual tolerance, which equals

@@ -7,7 +7,7 @@ use super::preconditioner::RotatedJacobian;
 use super::{MpOptions, moore_penrose};
 use crate::{Cutoff, FisherError};
 use ndarray::Array2;
-use ngd_models::factorization::{prefix_products, product, suffix_products};
+use ngd_models::factorization::{prefix_products, product, pull_back, suffix_products};
 use ngd_models::init::gaussian_factorization;
 use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;
@@ -83,6 +83,16 @@ impl Problem {
             w.scaled_add(-eta, g);
         }
         Ok(mp.iterations)
+    }
+
+    /// `steps` plain gradient steps `W_i ← W_i − η A_iᵀ G B_iᵀ` (EGD).
+    fn egd_steps(&mut self, steps: usize, eta: f64) {
+        for _ in 0..steps {
+            let gradients = pull_back(&self.factors, self.gradient().view());
+            for (w, g) in self.factors.iter_mut().zip(&gradients) {
+                w.scaled_add(-eta, g);
+            }
+        }
     }
 
     /// Solves for the current `G` with or without the preconditioner at fig5's settings;
@@ -174,7 +184,7 @@ fn ngd_steps_from_small_init_keep_converging() {
 
 /// The measurement behind the module docs (run with `--ignored --nocapture`): iterations and
 /// seconds of plain and preconditioned CG at fig5's budget and tolerance, from Arora's
-/// initialization and after NGD-MP steps.
+/// initialization, after NGD-MP steps and after plain EGD steps.
 #[test]
 #[ignore = "measurement; prints a table"]
 fn measure_small_init_solves() {
@@ -185,7 +195,7 @@ fn measure_small_init_solves() {
         }
         (Err(e), _) => format!("error {e}"),
     };
-    eprintln!("   D  L  NGD steps |        plain CG        | preconditioned");
+    eprintln!("   D  L      steps |        plain CG        | preconditioned");
     for d in [20, 50, 100] {
         for l in [3, 4] {
             let mut problem = Problem::arora(7, d, l);
@@ -197,7 +207,17 @@ fn measure_small_init_solves() {
                 }
                 let plain = show(problem.solve(false));
                 let preconditioned = show(problem.solve(true));
-                eprintln!("{d:>4} {l:>2} {steps:>10} | {plain:>22} | {preconditioned}");
+                eprintln!("{d:>4} {l:>2} {steps:>6} NGD | {plain:>22} | {preconditioned}");
+            }
+            // EGD (plain GD, η = 0.002, stable on these runs) from the same initialization.
+            let mut problem = Problem::arora(7, d, l);
+            let mut done = 0;
+            for steps in [100, 300, 1000] {
+                problem.egd_steps(steps - done, 0.002);
+                done = steps;
+                let plain = show(problem.solve(false));
+                let preconditioned = show(problem.solve(true));
+                eprintln!("{d:>4} {l:>2} {steps:>6} EGD | {plain:>22} | {preconditioned}");
             }
         }
     }
