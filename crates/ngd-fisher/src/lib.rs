@@ -6,7 +6,8 @@
 //! - [`diagonal`]: diagonal networks (and the linear model) under the mean logistic loss —
 //!   kernel, weighted, minimum-norm, the paper's layerwise variant, dense-β, population Fisher;
 //! - [`factorization`]: deep matrix factorization under the squared loss — the layer split
-//!   (corrected eq. 51) and the Moore–Penrose direction (Sylvester for L = 2, CG for L ≥ 3);
+//!   (corrected eq. 51) and the Moore–Penrose direction (Sylvester for L = 2, preconditioned CG
+//!   for L ≥ 3);
 //! - [`generic`]: any model through the `ngd_models::model` traits — exact Moore–Penrose,
 //!   damped and approximate (empirical, diagonal, block, K-FAC) natural gradients, NTKs;
 //! - [`ntk`]: empirical and natural neural tangent kernels (the paper's Fig. 3).

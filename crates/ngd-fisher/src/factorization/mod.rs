@@ -8,13 +8,15 @@
 //!   corrected; the printed `(1/L) B_iᵀ⁺ G A_i⁺` does not solve eq. 50); [`LayerSplit`]
 //!   computes it from the observed entries of a completion residual, LU inverses when safe;
 //! - [`moore_penrose`]: the minimum-norm solution `G_i = A_iᵀ Y B_iᵀ`,
-//!   `Σ_i A_i A_iᵀ Y B_iᵀ B_i = G` (direct for L = 1, Sylvester for L = 2, CG for L ≥ 3);
+//!   `Σ_i A_i A_iᵀ Y B_iᵀ B_i = G` (direct for L = 1, Sylvester for L = 2, for L ≥ 3 CG in
+//!   Craig's form preconditioned in the eigenbasis of the Sylvester pair of terms);
 //! - [`dense_natural_gradient`]: the brute-force reference `pinv(JᵀJ) Jᵀ vec(G)`.
 
 mod cg;
 mod dense;
 mod layer_split;
 mod moore_penrose;
+mod preconditioner;
 
 pub use dense::{dense_natural_gradient, jacobian_dense, kron, unvec, vec};
 pub use layer_split::{LayerSplit, layer_split};
@@ -32,7 +34,8 @@ pub enum FactorMethod {
     Direct,
     /// Moore–Penrose for L = 2 via the Sylvester equation and two symmetric eigendecompositions.
     Sylvester,
-    /// Moore–Penrose for L ≥ 3 via conjugate gradients on `Y ↦ Σ_i A_i A_iᵀ Y B_iᵀ B_i`.
+    /// Moore–Penrose for L ≥ 3 via preconditioned conjugate gradients (Craig's form) on
+    /// `Y ↦ Σ_i A_i A_iᵀ Y B_iᵀ B_i`.
     ConjugateGradient,
 }
 
@@ -48,7 +51,7 @@ pub struct FactorNaturalGradient {
     /// Direct and Sylvester: the effective rank of the `D² × D²` operator `J Jᵀ`
     /// (the number of kept `λ_i + μ_j`); `None` otherwise.
     pub operator_rank: Option<usize>,
-    /// Conjugate gradients only: the iterations performed; 0 otherwise.
+    /// Conjugate gradients only: the (preconditioned) iterations performed; 0 otherwise.
     pub iterations: usize,
 }
 
@@ -112,3 +115,5 @@ pub fn natural_direction(
         NaturalDirection::MoorePenrose(options) => moore_penrose(factors, grad, options),
     }
 }
+#[cfg(test)]
+mod small_init_tests;

@@ -134,7 +134,7 @@ impl Experiment for Fig5 {
             egd_max_steps: if quick { 6_000 } else { 1_000_000 },
             train_mse_threshold: 1e-6,
             ngd_layer_split_depths: vec![1, 2, 3, 4],
-            ngd_moore_penrose_depths: if quick { vec![2] } else { vec![2, 3, 4] },
+            ngd_moore_penrose_depths: vec![2, 3, 4],
             ngd_step: 0.5,
             ngd_max_relative_step: 0.1,
             ngd_max_steps: if quick { 100 } else { 2_000 },
