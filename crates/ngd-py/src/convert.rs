@@ -2,10 +2,15 @@
 //!
 //! **In.** Every array argument goes through [`float_array`]:
 //!
-//! - a `float64` array of the native byte order is borrowed as it is, whatever its memory
-//!   layout: C- or Fortran-ordered, sliced, strided, transposed or reversed views become an
-//!   `ndarray` view on the same memory — **no copy** at the boundary (a route that needs a
-//!   contiguous block copies inside the library, as it would for a Rust caller);
+//! - a `float64` array of the native byte order with non-negative strides is borrowed as it
+//!   is, whatever its memory layout: C- or Fortran-ordered, sliced, strided and transposed
+//!   views become an `ndarray` view on the same memory — **no copy** at the boundary (a route
+//!   that needs a contiguous block copies inside the library, as it would for a Rust caller);
+//! - a view with a **negative stride** (`a[::-1]`, `np.flip`) is copied to C order first:
+//!   `ngd_fisher`'s kernel route reads the margins in memory order
+//!   (`spd_lower.rs`: `t.to_owned()` keeps the reversed strides, then
+//!   `as_slice_memory_order_mut` hands LAPACK the reversed vector), so a reversed view would
+//!   give a wrong direction; the copy is the glue until that is fixed in the library;
 //! - `float32`, `float16` and integer arrays (and lists / nested sequences) are **converted**
 //!   to a new `float64` array (one copy; the widening is exact for floats and for integers up
 //!   to 2⁵³);
@@ -63,6 +68,11 @@ pub fn float_array<'py, D: Dimension>(
             "{argument}: expected a float64 array (float32, float16 and integer arrays are \
              converted), found dtype {name}"
         )));
+    };
+    let array = if array.strides().iter().any(|&s| s < 0) {
+        array.call_method0("copy")?.cast_into::<PyUntypedArray>()?
+    } else {
+        array
     };
     if array.ndim() != D::NDIM.unwrap_or(array.ndim()) {
         return Err(shape_error(argument, expected, array.shape()));
