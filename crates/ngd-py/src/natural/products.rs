@@ -222,3 +222,54 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(py_natural_ntk, m)?)?;
     m.add_function(wrap_pyfunction!(py_factorization_response, m)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+    use ngd_fisher::diagonal::jacobian_from_cofactors;
+
+    /// `F(w) v` without forming `F` equals `Jᵀ F(β) J v` with the dense matrices.
+    #[test]
+    fn diag_fisher_vector_product_matches_dense() {
+        let x = array![[1.0, -2.0, 0.5], [0.3, 0.7, -1.1]];
+        let u = array![0.4, -1.3];
+        let c = array![[0.5, -1.5, 2.0], [1.2, 0.8, -0.3]];
+        let v = array![[0.1, 0.2, -0.3], [-0.7, 0.4, 0.9]];
+        let jac = jacobian_from_cofactors(c.view());
+        let fisher = jac.t().dot(&sample_fisher(x.view(), u.view())).dot(&jac);
+        let expected = fisher.dot(&Array1::from_iter(v.iter().copied()));
+        let got = diag_fisher_vector_product(x.view(), u.view(), c.view(), v.view());
+        let scale = expected.iter().fold(0.0_f64, |m, e| m.max(e.abs()));
+        for (g, e) in got.iter().zip(&expected) {
+            assert!((g - e).abs() <= 64.0 * f64::EPSILON * scale, "{g} vs {e}");
+        }
+    }
+
+    /// `Jᵀ J V` equals the dense Jacobian's product (column-major `vec`).
+    #[test]
+    fn factorization_fisher_vector_product_matches_dense() {
+        let factors = vec![
+            array![[1.0, 0.2], [-0.3, 0.9]],
+            array![[0.5, 1.1], [0.4, -0.7]],
+        ];
+        let v = vec![
+            array![[0.3, -0.1], [0.2, 0.6]],
+            array![[-0.4, 0.8], [0.1, 0.5]],
+        ];
+        let jac = ngd_fisher::factorization::jacobian_dense(&factors);
+        let stacked: Array1<f64> = v
+            .iter()
+            .flat_map(|m| ngd_fisher::factorization::vec(m.view()))
+            .collect();
+        let expected = jac.t().dot(&jac.dot(&stacked));
+        let got: Vec<f64> = factorization_fisher_vector_product(&factors, &v)
+            .iter()
+            .flat_map(|m| ngd_fisher::factorization::vec(m.view()))
+            .collect();
+        let scale = expected.iter().fold(0.0_f64, |m, e| m.max(e.abs()));
+        for (g, e) in got.iter().zip(&expected) {
+            assert!((g - e).abs() <= 64.0 * f64::EPSILON * scale, "{g} vs {e}");
+        }
+    }
+}

@@ -12,6 +12,10 @@
 //! stop-gap until the executor's own cancellation hook lands; that hook will replace the
 //! signal check (the recording stays).
 
+mod observer;
+
+pub use observer::{RecordingObserver, SIGNAL_POINTS_PER_DECADE};
+
 use crate::convert::{check_shape, float_array};
 use crate::errors::{Kind, ToPyResult, raise};
 use crate::models::PyDiagonalNet;
@@ -22,88 +26,12 @@ use ngd_fisher::DiagOptions;
 use ngd_models::DiagonalNet;
 use ngd_optim::{
     ClassificationProblem, DiagonalEgd, DiagonalNgd, DiagonalStep, Executor, FisherChoice,
-    LogSchedule, Observation, Observer, Outcome, Resume, StepRule, Stop,
+    LogSchedule, Outcome, Resume, StepRule, Stop,
 };
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArray3, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
-use std::ops::ControlFlow;
-
-/// The least density of the observation grid on which Ctrl-C is checked.
-pub const SIGNAL_POINTS_PER_DECADE: usize = 100;
-
-/// Records a run at the user's schedule, calls the Python callback, and checks for signals.
-pub struct RecordingObserver {
-    record: LogSchedule,
-    max_steps: usize,
-    callback: Option<Py<PyAny>>,
-    steps: Vec<usize>,
-    losses: Vec<f64>,
-    weights: Vec<Array2<f64>>,
-    /// The exception (KeyboardInterrupt, or raised by the callback) that stopped the run.
-    error: Option<PyErr>,
-}
-
-impl RecordingObserver {
-    fn new(record: LogSchedule, max_steps: usize, callback: Option<Py<PyAny>>) -> Self {
-        Self {
-            record,
-            max_steps,
-            callback,
-            steps: Vec::new(),
-            losses: Vec::new(),
-            weights: Vec::new(),
-            error: None,
-        }
-    }
-
-    /// The observation grid: a multiple of the recording density, at least
-    /// [`SIGNAL_POINTS_PER_DECADE`], so that every recorded step is observed.
-    fn observation_schedule(&self) -> PyResult<LogSchedule> {
-        let k = self.record.points_per_decade();
-        LogSchedule::new(k * SIGNAL_POINTS_PER_DECADE.div_ceil(k)).py_err()
-    }
-
-    fn push(&mut self, py: Python<'_>, step: usize, loss: f64, weights: Array2<f64>) -> bool {
-        let flow = match &self.callback {
-            None => true,
-            Some(callback) => {
-                let w = weights.clone().into_pyarray(py);
-                match callback.call1(py, (step, loss, w)) {
-                    Ok(answer) => !answer.bind(py).is(pyo3::types::PyBool::new(py, false)),
-                    Err(e) => {
-                        self.error = Some(e);
-                        false
-                    }
-                }
-            }
-        };
-        self.steps.push(step);
-        self.losses.push(loss);
-        self.weights.push(weights);
-        flow
-    }
-}
-
-impl Observer<DiagonalNet> for RecordingObserver {
-    fn observe(&mut self, observation: &Observation<'_, DiagonalNet>) -> ControlFlow<()> {
-        Python::attach(|py| {
-            if let Err(e) = py.check_signals() {
-                self.error = Some(e);
-                return ControlFlow::Break(());
-            }
-            let step = observation.step;
-            if step == self.max_steps || self.record.contains(step) {
-                let weights = observation.model.weights().to_owned();
-                if !self.push(py, step, observation.loss, weights) {
-                    return ControlFlow::Break(());
-                }
-            }
-            ControlFlow::Continue(())
-        })
-    }
-}
 
 /// The recorded trajectory of a run.
 #[pyclass(name = "Trajectory", module = "ngd.runs", frozen, get_all)]
