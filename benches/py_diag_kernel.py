@@ -12,7 +12,10 @@ Each round runs, back to back on the same machine:
    - `step`: one NGD step driven from Python — margins and cofactors, the call above, the
      update `w - lr g` in NumPy — median of 20 steps;
    - `run`: `ngd.runs.ngd(..., route="kernel", steps=20)` — the same Rust step rule as the
-     bench, driven through the bindings — seconds per step.
+     bench, driven through the bindings — seconds per step;
+   - `tiny`: the whole `diag_natural_gradient` call at N = D = 2, where the computation is
+     negligible: the bindings' fixed cost per call (argument conversion, GIL release, result
+     arrays), median of 20 000 calls.
 
 The data are sparse-Gaussian-like (`x ~ N(0, 1)`, `y = sign(x[:, :20].sum(1))`), the model
 `DiagonalNet.gaussian(2, 1000, 0.1, seed=0)` (the bench's scale); the kernel route's cost does not depend on the
@@ -85,7 +88,11 @@ def python_side():
     start = time.perf_counter()
     ngd.runs.ngd(model, xt, lr=LR, steps=CALLS, route="kernel", divergence_factor=None)
     run = (time.perf_counter() - start) / CALLS
-    return call, step_time, run
+    x2, u2, c2 = np.array([[1.0, 0.5], [0.2, 1.0]]), np.array([0.1, 0.3]), np.ones((2, 2))
+    tiny = median_seconds(
+        lambda: ngd.fisher.diag_natural_gradient(x2, u2, c2, route="kernel"), 20_000
+    )
+    return call, step_time, run, tiny
 
 
 def main() -> int:
@@ -94,14 +101,14 @@ def main() -> int:
     parser.add_argument("--ngd", type=Path, default=default_ngd())
     args = parser.parse_args()
     rows = []
-    print("round  ngd bench      call        step        run    (seconds per step)")
+    print("round  ngd bench      call        step        run       tiny  (seconds per step)")
     for r in range(args.rounds):
         b = bench(args.ngd)
-        call, step, run = python_side()
-        rows.append((b, call, step, run))
-        print(f"{r:5d}  {b:.4e}  {call:.4e}  {step:.4e}  {run:.4e}")
+        call, step, run, tiny = python_side()
+        rows.append((b, call, step, run, tiny))
+        print(f"{r:5d}  {b:.4e}  {call:.4e}  {step:.4e}  {run:.4e}  {tiny:.2e}")
     med = [statistics.median(col) for col in zip(*rows)]
-    print(f"median {med[0]:.4e}  {med[1]:.4e}  {med[2]:.4e}  {med[3]:.4e}")
+    print(f"median {med[0]:.4e}  {med[1]:.4e}  {med[2]:.4e}  {med[3]:.4e}  {med[4]:.2e}")
     print(f"ratio to ngd bench: call {med[1] / med[0]:.3f}, step {med[2] / med[0]:.3f}, "
           f"run {med[3] / med[0]:.3f}")
     return 0
