@@ -25,9 +25,10 @@ Factorizations ``beta = W_1 ... W_L`` under the squared loss (``F(beta) = I``):
 :func:`factorization_natural_gradient` with ``method="moore_penrose"`` or
 ``"layer_split"``.
 
-Arrays: float64 arrays of any memory layout (C, Fortran, strided or reversed views) are read
-in place without a copy; float32 / float16 / integer arrays and sequences are converted to
-float64 (one copy); other dtypes raise ``TypeError``; wrong shapes raise
+Arrays: float64 arrays in C or Fortran order and strided or transposed views are read in
+place without a copy; views with a negative stride (``a[::-1]``) are copied to C order first;
+float32 / float16 / integer arrays and sequences are converted to float64 (one copy); other
+dtypes (bool, complex, object) raise ``TypeError``; wrong shapes raise
 :class:`ngd.ShapeError` (a ``ValueError``) naming the argument and the expected shape. Every
 computation releases the GIL (do not modify its input arrays from another thread meanwhile).
 """
