@@ -77,7 +77,8 @@ for name, t in runs.items():
 left.plot([0, 2 * np.cos(np.radians(l2))], [0, 2 * np.sin(np.radians(l2))], "k--", label="ℓ2 max margin")
 left.plot([0, 2], [0, 0], "k:", label="ℓ1 max margin")
 left.set(title="toy set and final directions of β", xlabel="x₁", ylabel="x₂", aspect="equal")
-left.legend(fontsize=7, loc="lower right")
+left.set_ylim(-3.4, 1.6)  # room for the legend below the data
+left.legend(fontsize=7, loc="lower right", ncol=2)
 for name, t in runs.items():
     right.plot(np.maximum(t.steps, 1), angle(t.betas), label=name, ls="-" if "EGD" in name else "--")
 right.axhline(l2, color="k", ls="--", lw=0.8)
