@@ -21,6 +21,13 @@ pub fn workspace_root() -> PathBuf {
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(workspace_root());
+    remove_cargo_run_env(&mut cmd);
+    cmd
+}
+
+/// Removes the variables `cargo run` sets for xtask from `cmd`'s environment (see [`cargo`]);
+/// also for tools that run cargo themselves (maturin).
+pub fn remove_cargo_run_env(cmd: &mut Command) {
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy();
         if key == "CARGO_MANIFEST_DIR"
@@ -33,7 +40,6 @@ fn cargo() -> Command {
             cmd.env_remove(key.as_ref());
         }
     }
-    cmd
 }
 
 /// Runs one step, printing its name and wall time; fails with the step's name.
@@ -103,7 +109,17 @@ pub fn build_ngd() -> Result<PathBuf, String> {
         "ngd",
     ]);
     step("cargo build --release (ngd)", build)?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
+    let ngd = target_dir().join("release").join("ngd");
+    if ngd.is_file() {
+        Ok(ngd)
+    } else {
+        Err(format!("built ngd but cannot find it at {}", ngd.display()))
+    }
+}
+
+/// `$CARGO_TARGET_DIR` (made absolute), by default `<workspace>/target`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|t| {
             if t.is_absolute() {
@@ -112,13 +128,7 @@ pub fn build_ngd() -> Result<PathBuf, String> {
                 workspace_root().join(t)
             }
         })
-        .unwrap_or_else(|| workspace_root().join("target"));
-    let ngd = target.join("release").join("ngd");
-    if ngd.is_file() {
-        Ok(ngd)
-    } else {
-        Err(format!("built ngd but cannot find it at {}", ngd.display()))
-    }
+        .unwrap_or_else(|| workspace_root().join("target"))
 }
 
 /// `cargo xtask reproduce ARGS…`: build `ngd` in release and run `ngd reproduce ARGS…`.

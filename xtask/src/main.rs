@@ -3,9 +3,10 @@
 //! - `cargo xtask reproduce [ARGS…]` — set-up check, then the release build of the `ngd` binary
 //!   and `ngd reproduce ARGS…` (every figure's data, plots and the report).
 //! - `cargo xtask test` — set-up check, then formatting, clippy with `-D warnings`, the whole
-//!   test suite in release mode, the documentation build without warnings, and the real-Slurm
-//!   test.
+//!   test suite in release mode, the documentation build without warnings, the Python
+//!   package's pytest suite in a private venv ([`python`]), and the real-Slurm test.
 //! - `cargo xtask setup` — only the set-up check (installs what is missing when it can).
+//! - `cargo xtask py-test` — only the Python step of `test`.
 //! - `cargo xtask slurm submit|status|resubmit|collect` — every run of a plan as one task of a
 //!   Slurm job array ([`slurm`], `docs/cluster.md`).
 //! - `cargo xtask slurm-test` — those commands against a real single-node Slurm (as root; the
@@ -15,6 +16,7 @@
 //! installs it when it runs as root on a Debian-like system (see [`setup`]).
 
 mod cargo;
+mod python;
 mod setup;
 mod slurm;
 mod slurm_test;
@@ -53,6 +55,8 @@ enum Command {
     },
     /// Check (and, as root on Debian/Ubuntu, install) the system libraries the build needs.
     Setup,
+    /// Only the Python step of `test`: build the `ngd` package into `<target>/py-venv`, pytest.
+    PyTest,
     /// Run the plan's runs as a Slurm job array: `submit`, `status`, `resubmit`, `collect`.
     #[command(subcommand)]
     Slurm(slurm::SlurmCommand),
@@ -74,6 +78,7 @@ fn main() -> ExitCode {
             no_slurm,
         } => setup::ensure()
             .and_then(|()| cargo::test(tests_only))
+            .and_then(|()| python::test())
             .and_then(|()| {
                 if no_slurm {
                     eprintln!("xtask: slurm-test: skipped (--no-slurm)");
@@ -83,6 +88,7 @@ fn main() -> ExitCode {
                 }
             }),
         Command::Setup => setup::ensure(),
+        Command::PyTest => setup::ensure().and_then(|()| python::test()),
         Command::Slurm(command) => slurm::run(command),
         Command::SlurmTest { only } => setup::ensure().and_then(|()| slurm_test::run(&only)),
     };

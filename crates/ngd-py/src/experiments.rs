@@ -1,0 +1,102 @@
+//! `ngd.experiments`: the registered experiments of the `ngd` tool, run in-process.
+//!
+//! The `ngd` binary re-executes itself (`current_exe()`) to set `OPENBLAS_NUM_THREADS` when
+//! `--jobs > 1`; inside Python `current_exe()` is the interpreter, so the bindings never go
+//! through the command line: they call the experiments crate's library API
+//! (`registry::find` → `resolve_config` → `execute_json`) in this process, with one worker
+//! (`jobs = 1`) and the GIL released. The results are the same files as `ngd run` writes
+//! (they do not depend on the number of workers). A run cannot be interrupted with Ctrl-C
+//! until the runner has a cancellation hook; `resume=True` picks up finished runs.
+
+use crate::errors::{Kind, ToPyResult, raise};
+use ngd_experiments::Preset;
+use ngd_experiments::registry::{find, registry};
+use ngd_experiments::runner::{JobInfo, RunnerOptions};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use std::path::PathBuf;
+
+fn preset(name: &str) -> PyResult<Preset> {
+    Preset::ALL
+        .into_iter()
+        .find(|p| p.name() == name)
+        .ok_or_else(|| {
+            raise(
+                Kind::Invalid,
+                format!("preset: unknown preset {name:?} (allowed: quick, paper)"),
+            )
+        })
+}
+
+/// Runs the experiment `name` (e.g. `"fig4"`) with `preset` and `set` overrides
+/// (`["key=value", …]`, the `--set` syntax of `ngd run`), writing `<out>/<name>/` exactly as
+/// `ngd run` does. Returns a dict: `path`, `executed`, `reused`, `diverged`, `wall_seconds`.
+#[pyfunction(name = "run")]
+#[pyo3(signature = (
+    name, *, preset = "quick", out, set = Vec::new(), seed = 0, resume = false,
+    checkpoint_every = "300s"
+))]
+#[allow(clippy::too_many_arguments)]
+fn py_run<'py>(
+    py: Python<'py>,
+    name: &str,
+    preset: &str,
+    out: PathBuf,
+    set: Vec<String>,
+    seed: u64,
+    resume: bool,
+    checkpoint_every: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let preset = self::preset(preset)?;
+    let checkpoint_every = checkpoint_every.parse().map_err(|e| {
+        raise(
+            Kind::Invalid,
+            format!("checkpoint_every: {e} (seconds as \"30s\", steps as \"1000\", or \"never\")"),
+        )
+    })?;
+    let experiment = find(name).map_err(ngd_experiments::Error::from).py_err()?;
+    let config = experiment
+        .resolve_config(preset, None, &set)
+        .map_err(ngd_experiments::Error::from)
+        .py_err()?;
+    let job = JobInfo {
+        preset: preset.name().into(),
+        seed,
+        out: out.clone(),
+    };
+    let options = RunnerOptions {
+        jobs: 1,
+        resume,
+        checkpoint_every,
+    };
+    let outcome = py
+        .detach(|| experiment.execute_json(&config, &job, &options, None))
+        .py_err()?;
+    let result = PyDict::new(py);
+    result.set_item("path", out.join(name))?;
+    result.set_item("executed", outcome.executed)?;
+    result.set_item("reused", outcome.reused)?;
+    result.set_item("diverged", outcome.diverged)?;
+    result.set_item("wall_seconds", outcome.wall_seconds)?;
+    Ok(result)
+}
+
+/// The registered experiments: `{name: description}`.
+#[pyfunction(name = "list_experiments")]
+fn py_list_experiments(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let out = PyDict::new(py);
+    for experiment in registry() {
+        out.set_item(experiment.name(), experiment.description())?;
+    }
+    Ok(out)
+}
+
+/// Adds this file's functions to the module.
+///
+/// # Errors
+///
+/// If a registration fails.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(py_run, m)?)?;
+    m.add_function(wrap_pyfunction!(py_list_experiments, m)?)
+}
