@@ -90,6 +90,7 @@ impl IntoPyErr for FisherError {
             Self::NonFinite { .. } => Kind::NonFinite,
             Self::Singular { .. } => Kind::Singular,
             Self::NotConverged { .. } | Self::Lapack { .. } => Kind::Solver,
+            Self::Model(inner) => return inner.clone().into_py_err(),
         };
         raise(kind, self.to_string())
     }

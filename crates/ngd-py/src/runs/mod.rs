@@ -79,6 +79,7 @@ fn stop_fields(stop: &Stop) -> (&'static str, Option<String>) {
             Some(format!("L(w_{step}) = {loss:e} ≤ threshold")),
         ),
         Stop::Observer => ("callback", None),
+        Stop::Cancelled => ("cancelled", None),
         Stop::Diverged { step, cause } => ("diverged", Some(format!("step {step}: {cause:?}"))),
     }
 }
