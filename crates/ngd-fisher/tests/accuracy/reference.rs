@@ -42,14 +42,15 @@ fn solve(mut a: Vec<Vec<Big>>, mut b: Vec<Big>) -> Vec<Big> {
             .expect("non-empty");
         a.swap(col, pivot);
         b.swap(col, pivot);
-        for row in col + 1..n {
-            let factor = &a[row][col] / &a[col][col];
-            for k in col..n {
-                let delta = &factor * &a[col][k];
-                a[row][k] -= delta;
+        let (pivot_rows, lower_rows) = a.split_at_mut(col + 1);
+        let pivot_row = &pivot_rows[col];
+        for (offset, row) in lower_rows.iter_mut().enumerate() {
+            let factor = &row[col] / &pivot_row[col];
+            for (entry, pivot_entry) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                *entry -= &factor * pivot_entry;
             }
             let delta = &factor * &b[col];
-            b[row] -= delta;
+            b[col + 1 + offset] -= delta;
         }
     }
     let mut x = vec![big(0.0); n];
