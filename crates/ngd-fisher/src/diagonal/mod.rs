@@ -84,7 +84,9 @@ impl Route {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RouteChoice {
     /// `Kernel` if `N ≤ D`, `Weighted` if `N > D`; `MinNorm` if that route detects rank
-    /// deficiency (singular kernel, rank-deficient `X̃`, or some `s_i = 0` for `Weighted`).
+    /// deficiency (singular kernel; for `Weighted`: `N < D`, some `s_i = 0`, a zero QR pivot,
+    /// or a pivot under the cut-off together with a failed accuracy estimate). A route whose
+    /// accuracy check fails otherwise is an error ([`FisherError::Inaccurate`]), not a fall-back.
     #[default]
     Auto,
     /// Run exactly this route; a rank-deficient problem is then an error, not a fallback.
@@ -95,7 +97,8 @@ pub enum RouteChoice {
 /// Options of [`diag_natural_gradient`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DiagOptions {
-    /// The singular-value cut-off for every solve and rank test.
+    /// The singular-value cut-off for every solve and rank test (default
+    /// [`Cutoff::numpy_default`]); see [`diag_natural_gradient`] for which matrix it sees.
     pub cutoff: Cutoff,
     /// The route to run.
     pub route: RouteChoice,

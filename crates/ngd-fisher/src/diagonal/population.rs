@@ -14,6 +14,11 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use ngd_models::logistic::fisher_weight;
 
 /// The population Fisher `F_pop(β) = (1/M) Xpᵀ diag(φ(Xp β) φ(−Xp β)) Xp` (`D × D`).
+///
+/// # Errors
+///
+/// [`FisherError::Shape`] unless `Xp` is `M × D` with `M ≥ 1` and `D = len(β)`;
+/// [`FisherError::NonFinite`] on a non-finite entry.
 pub fn population_fisher(
     x_population: ArrayView2<'_, f64>,
     beta: ArrayView1<'_, f64>,

@@ -100,3 +100,55 @@ fn issue_reproduction_n25_d8_misclassified() {
     }
     assert!(silent.is_empty(), "silently wrong: {silent:#?}");
 }
+
+/// A rank-deficient `X̃` with a known answer: the issue's problem with its first column
+/// duplicated (`D = 9`, rank 8, `L = 1`). `F(w)` is singular, and its Moore–Penrose natural
+/// gradient splits the reduced problem's first coordinate equally between the two copies
+/// (the minimum-norm way to keep `X̃ g` unchanged). `Auto` must fall back to the min-norm route
+/// and be accurate at ordinary margins; at every margin it is accurate or an error.
+#[test]
+fn duplicated_column_falls_back_accurately_or_errs() {
+    for pattern in [Margins::Positive, Margins::Negative, Margins::Mixed] {
+        for margin in [5.0, 50.0, 150.0, 300.0, 600.0] {
+            let p = planted(7, (25, 8, 1), pattern, margin);
+            let reduced =
+                reference_natural_gradient(p.x_signed.view(), p.margins.view(), p.cofactors.view());
+            let first = p.x_signed.column(0).insert_axis(ndarray::Axis(1));
+            let x = ndarray::concatenate![ndarray::Axis(1), first, p.x_signed.view()];
+            let mut exact = ndarray::concatenate![
+                ndarray::Axis(1),
+                reduced.column(0).insert_axis(ndarray::Axis(1)),
+                reduced.view()
+            ];
+            exact[[0, 0]] *= 0.5;
+            exact[[0, 1]] *= 0.5;
+            let ones = Array2::ones((1, 9));
+            let result = ngd_fisher::diag_natural_gradient(
+                x.view(),
+                p.margins.view(),
+                ones.view(),
+                &DiagOptions::default(),
+            );
+            match &result {
+                Ok(g) => eprintln!(
+                    "{pattern:?} m = {margin}: {:?} (from {:?}) error {:.1e} estimate {:.1e}",
+                    g.route,
+                    g.fallback_from,
+                    rel_err(g.direction.view(), exact.view()),
+                    g.accuracy
+                ),
+                Err(e) => eprintln!("{pattern:?} m = {margin}: {e}"),
+            }
+            if let Err(message) = judge(&result, &exact, (25, 9)) {
+                panic!("{pattern:?} m = {margin}: silently wrong: {message}");
+            }
+            if margin == 5.0 {
+                let g = result.expect("accurate at ordinary margins");
+                assert_eq!(
+                    (g.route, g.fallback_from),
+                    (Route::MinNorm, Some(Route::Weighted))
+                );
+            }
+        }
+    }
+}
