@@ -5,7 +5,9 @@
 //! `g = J⁺ F_pop⁻¹ ∇_β L`, i.e. `g_l = c_l ⊙ (F_pop⁻¹ ∇_β L) / s`.
 
 use super::accuracy::{norm, within_bound};
-use super::logistic::{cofactor_square_sum, logistic_gradient, spread_over_layers, weighted_gram};
+use super::logistic::{
+    logistic_gradient, positive_cofactor_square_sum, spread_over_layers, weighted_gram,
+};
 use super::{DiagNaturalGradient, Route, validate_inputs};
 use crate::FisherError;
 use crate::linalg::Cutoff;
@@ -81,16 +83,7 @@ pub fn population_natural_gradient(
             hint: format!("; the number of population inputs M = {m} must be ≥ D = {d}"),
         });
     }
-    let s = cofactor_square_sum(cofactors);
-    let positive = s.iter().filter(|&&x| x > 0.0).count();
-    if positive < d {
-        return Err(FisherError::Singular {
-            what: "J Jᵀ = diag(s)",
-            rank: positive,
-            needed: d,
-            hint: "; some s_i = Σ_l c_{l,i}² is zero".into(),
-        });
-    }
+    let s = positive_cofactor_square_sum(cofactors)?;
     let grad = logistic_gradient(x_signed, margins);
     let (v, correction, condition) = spd_solve_checked(
         fisher.view(),

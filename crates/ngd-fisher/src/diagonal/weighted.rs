@@ -19,7 +19,7 @@
 //! rows is returned with rank D.
 
 use super::accuracy::{ACCURACY_BOUND, Solved, norm};
-use super::logistic::{ScaledWeights, cofactor_square_sum, spread_over_layers};
+use super::logistic::{ScaledWeights, positive_cofactor_square_sum, spread_over_layers};
 use crate::FisherError;
 use crate::linalg::Cutoff;
 use crate::linalg::qr_augmented::{
@@ -46,16 +46,7 @@ pub(crate) fn weighted(
             hint: "; the weighted route needs N ≥ D".into(),
         });
     }
-    let s = cofactor_square_sum(cofactors);
-    let positive = s.iter().filter(|&&x| x > 0.0).count();
-    if positive < d {
-        return Err(FisherError::Singular {
-            what: "J Jᵀ = diag(s)",
-            rank: positive,
-            needed: d,
-            hint: "; some s_i = Σ_l c_{l,i}² is zero".into(),
-        });
-    }
+    let s = positive_cofactor_square_sum(cofactors)?;
     let w = ScaledWeights::new(margins)?;
     // Rows in order of decreasing weight (a stable sort: ties keep the data order).
     let mut order: Vec<usize> = (0..n).collect();

@@ -156,15 +156,7 @@ mod tests {
     ) -> Result<Array1<f64>, FisherError> {
         factor_augmented_in_place(augmented, what)?;
         let cols = augmented.ncols() - 1;
-        let rank = cutoff.effective_rank(&pivots(augmented), augmented.nrows(), cols);
-        if rank < cols {
-            return Err(FisherError::Singular {
-                what,
-                rank,
-                needed: cols,
-                hint: String::new(),
-            });
-        }
+        cutoff.require_full_rank(&pivots(augmented), (augmented.nrows(), cols), what)?;
         Ok(solve_upper(augmented, augmented.column(cols)))
     }
 
