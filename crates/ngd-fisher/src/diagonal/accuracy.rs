@@ -6,22 +6,28 @@
 //! - rows whose Fisher weight `d_n ≈ e^{−|u_n|}` is tiny: the weighted residual `F g − ∇` hides
 //!   them, so the checks use the weight-free per-sample equation `X̃ J g = t` (kernel route,
 //!   min-norm route when `X̃ J` has full row rank), or map the weighted residual back through
-//!   the factored Fisher (`δ = F⁻¹(∇ − F g)`, weighted route);
+//!   the factorization (a refinement step `δ = R⁻¹ Qᵀ ω ⊙ (t − X̃ v)`, weighted route; one with
+//!   the Cholesky factor, population route);
 //! - directions the solve dropped or could not resolve: `g` is built in the row space of `X̃ J`
 //!   by every route (`g_l = c_l ⊙ z`), and a cut-off that drops directions of `F(w)` which are
 //!   non-zero in the weight-free matrix `X̃ J` (rank `F(w)` = rank `X̃ J`, since every `d_n > 0`)
 //!   is reported as an inaccurate result, not returned.
 //!
-//! An estimate above [`ACCURACY_BOUND`] (or not finite) makes the solve an error
+//! An estimate above [`ACCURACY_BOUND`] — relaxed, near a stationary point, by the gradient's
+//! cancellation factor `η` ([`gradient_cancellation`]), since there the data themselves fix
+//! the direction only to about `η ε` — or not finite makes the solve an error
 //! ([`FisherError::Inaccurate`]).
 
 use super::Route;
 use crate::FisherError;
 use crate::linalg::{Cutoff, thin_svd};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Slice};
+use ngd_models::logistic::loss_derivative;
 
-/// The largest estimated relative error a diagonal-network natural gradient may have: a result
-/// whose estimate exceeds it is returned as [`FisherError::Inaccurate`] instead.
+/// The largest estimated relative error a diagonal-network natural gradient may have, in units
+/// of the gradient's cancellation factor `η = ‖X̃ᵀ|ℓ'(u)|‖ / ‖X̃ᵀℓ'(u)‖ ≥ 1` (the bound is
+/// `ACCURACY_BOUND · η`; `η` is about 1 away from stationary points): a result whose estimate
+/// exceeds it is returned as [`FisherError::Inaccurate`] instead.
 pub const ACCURACY_BOUND: f64 = 1e-6;
 
 /// A route's result: the direction with its rank, condition estimate and accuracy estimate.
@@ -121,17 +127,52 @@ pub(crate) fn kept_condition(
     }
 }
 
-/// Ok when `estimate ≤ ACCURACY_BOUND`; otherwise (also for NaN) [`FisherError::Inaccurate`].
-pub(crate) fn within_bound(route: Route, estimate: f64) -> Result<(), FisherError> {
+/// The cancellation factor of the gradient, `η = ‖X̃ᵀ |ℓ'(u)|‖ / ‖X̃ᵀ ℓ'(u)‖ ≥ 1` (`∞` when
+/// `∇_β = 0`): near a stationary point the terms of `∇_β = X̃ᵀ ℓ'(u) / N` cancel, and the
+/// direction is only determined by the data to a relative accuracy of about `η ε` (a relative
+/// change `ε` in each term moves `∇_β` by up to `η ε ‖∇_β‖`), whichever route solves for it.
+pub(crate) fn gradient_cancellation(
+    x_signed: ArrayView2<'_, f64>,
+    margins: ArrayView1<'_, f64>,
+) -> f64 {
+    let slopes = margins.mapv(loss_derivative);
+    let gradient = x_signed.t().dot(&slopes);
+    let magnitudes = x_signed.mapv(f64::abs).t().dot(&slopes.mapv(f64::abs));
+    norm(magnitudes.view()) / norm(gradient.view())
+}
+
+/// The bound an estimate must meet: [`ACCURACY_BOUND`], relaxed by the gradient's
+/// cancellation factor `η` ([`gradient_cancellation`], computed only when the estimate
+/// exceeds the plain bound): a route is accurate when its error is at most `ACCURACY_BOUND`
+/// in units of what the data determine. Returns whether `estimate` passes, and the bound used.
+pub(crate) fn meets_bound(
+    estimate: f64,
+    x_signed: ArrayView2<'_, f64>,
+    margins: ArrayView1<'_, f64>,
+) -> (bool, f64) {
     if estimate <= ACCURACY_BOUND {
-        Ok(())
-    } else {
-        Err(FisherError::Inaccurate {
+        return (true, ACCURACY_BOUND);
+    }
+    let bound = ACCURACY_BOUND * gradient_cancellation(x_signed, margins).max(1.0);
+    (estimate <= bound, bound)
+}
+
+/// Ok when the estimate meets [`meets_bound`]; otherwise (also for NaN)
+/// [`FisherError::Inaccurate`] with the bound used.
+pub(crate) fn within_bound(
+    route: Route,
+    estimate: f64,
+    x_signed: ArrayView2<'_, f64>,
+    margins: ArrayView1<'_, f64>,
+) -> Result<(), FisherError> {
+    match meets_bound(estimate, x_signed, margins) {
+        (true, _) => Ok(()),
+        (false, bound) => Err(FisherError::Inaccurate {
             route: route.name(),
             estimate,
-            bound: ACCURACY_BOUND,
+            bound,
             reason: String::new(),
-        })
+        }),
     }
 }
 

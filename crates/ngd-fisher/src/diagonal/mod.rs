@@ -225,7 +225,7 @@ pub fn diag_natural_gradient_with(
             what: "natural-gradient direction",
         });
     }
-    within_bound(route, solved.accuracy)?;
+    within_bound(route, solved.accuracy, x_signed, margins)?;
     Ok(DiagNaturalGradient {
         direction: solved.direction,
         route,

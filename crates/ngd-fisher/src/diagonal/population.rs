@@ -115,7 +115,7 @@ pub fn population_natural_gradient(
             what: "population natural-gradient direction",
         });
     }
-    within_bound(Route::Population, accuracy)?;
+    within_bound(Route::Population, accuracy, x_signed, margins)?;
     Ok(DiagNaturalGradient {
         direction,
         route: Route::Population,

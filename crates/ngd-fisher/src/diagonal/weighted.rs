@@ -15,10 +15,10 @@
 //! `R` carry the weights. A small pivot (under the [`Cutoff`]) is therefore not taken as rank
 //! deficiency by itself: the route fails with [`FisherError::Singular`] (so that `Auto` falls
 //! back to the min-norm route) only when a pivot is below the cut-off *and* the refined
-//! solution's accuracy estimate exceeds [`super::ACCURACY_BOUND`]; an accurate solve on graded
+//! solution's accuracy estimate fails the bound (`accuracy::meets_bound`); an accurate solve on graded
 //! rows is returned with rank D.
 
-use super::accuracy::{ACCURACY_BOUND, Solved, norm};
+use super::accuracy::{Solved, meets_bound, norm};
 use super::logistic::{ScaledWeights, positive_cofactor_square_sum, spread_over_layers};
 use crate::FisherError;
 use crate::linalg::Cutoff;
@@ -83,8 +83,7 @@ pub(crate) fn weighted(
             (hi.max(p), lo.min(p))
         });
     let rank_by_cutoff = cutoff.effective_rank(&pivots, n, d);
-    let within_bound = accuracy <= ACCURACY_BOUND;
-    if !within_bound && rank_by_cutoff < d {
+    if rank_by_cutoff < d && !meets_bound(accuracy, x_signed, margins).0 {
         return Err(FisherError::Singular {
             what: WHAT,
             rank: rank_by_cutoff,

@@ -1,6 +1,6 @@
 //! Accuracy of the diagonal-network natural-gradient routes against an extended-precision
 //! reference (issue #13, "No silent wrong answer"): the reported reproduction and a margin
-//! sweep. Every solve must return an accurate result (within `10 · accuracy + 64 · max(N, D) · ε`
+//! sweep, a rank-deficient case and an NGD run into a minimum. Every solve must return an accurate result (within `10 · accuracy + 64 · max(N, D) · ε`
 //! of the reference, `accuracy` being the solver's own estimate) or an error — never `Ok` with
 //! a wrong direction.
 
@@ -9,6 +9,7 @@ mod common;
 mod problems;
 mod reference;
 mod sweep;
+mod trajectory;
 
 use ndarray::{Array2, ArrayView2};
 use ngd_fisher::{DiagNaturalGradient, DiagOptions, FisherError, Route, RouteChoice};
