@@ -124,8 +124,10 @@ pub struct DiagNaturalGradient {
     /// largest over layers), `κ(F_pop)` (Population).
     pub condition: f64,
     /// The estimated relative error `‖g − g*‖ / ‖g*‖` against the exact direction of the route
-    /// (`docs/math.md`, "Accuracy checks"); never above [`ACCURACY_BOUND`], since a solve whose
-    /// estimate exceeds the bound returns [`FisherError::Inaccurate`] instead.
+    /// (`docs/math.md`, "Accuracy checks"). At most [`ACCURACY_BOUND`] — or, near a stationary
+    /// point where the gradient's terms cancel by a factor `η`, at most `ACCURACY_BOUND · η`
+    /// (the accuracy to which the data determine `g`); a solve whose estimate exceeds that
+    /// returns [`FisherError::Inaccurate`] instead. Callers that need more check this field.
     pub accuracy: f64,
 }
 
@@ -145,8 +147,9 @@ pub struct DiagNaturalGradient {
 ///
 /// At the edges: every route checks its own accuracy (`docs/math.md`, "Accuracy checks") and
 /// reports the estimate in [`DiagNaturalGradient::accuracy`]; when it exceeds
-/// [`ACCURACY_BOUND`] the call fails with [`FisherError::Inaccurate`] (naming the route, the
-/// estimate and the bound) rather than return a wrong direction. Margins below about −709 make
+/// [`ACCURACY_BOUND`] (times the gradient's cancellation factor `η ≥ 1` near a stationary
+/// point) the call fails with [`FisherError::Inaccurate`] (naming the route, the estimate and
+/// the bound) rather than return a wrong direction. Margins below about −709 make
 /// the target `t = −(1 + e^{−u})` overflow ([`FisherError::NonFinite`]); margins spread by more
 /// than about 1400 make the rescaled weights underflow, which the checks then report.
 ///
