@@ -62,6 +62,22 @@ pub enum FisherError {
     /// A model (Jacobian product, loss) of `ngd-models` rejected its input.
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// A solve whose own accuracy check failed: the estimated relative error of the result
+    /// exceeds the documented bound (see `docs/math.md`, "Accuracy checks"), so no result is
+    /// returned rather than a wrong one.
+    #[error(
+        "inaccurate {route} result: estimated relative error {estimate:e} > bound {bound:e}{reason}"
+    )]
+    Inaccurate {
+        /// The route (solver) that produced the rejected result.
+        route: &'static str,
+        /// Its estimated relative error (`inf` when the error cannot be bounded at all).
+        estimate: f64,
+        /// The bound it exceeds.
+        bound: f64,
+        /// Why, possibly empty (starts with "; ").
+        reason: String,
+    },
     /// LAPACK reported a failure.
     #[error("LAPACK failure in {what}: {message}")]
     Lapack {

@@ -89,7 +89,9 @@ impl IntoPyErr for FisherError {
             Self::Invalid { .. } => Kind::Invalid,
             Self::NonFinite { .. } => Kind::NonFinite,
             Self::Singular { .. } => Kind::Singular,
-            Self::NotConverged { .. } | Self::Lapack { .. } => Kind::Solver,
+            Self::NotConverged { .. } | Self::Lapack { .. } | Self::Inaccurate { .. } => {
+                Kind::Solver
+            }
             Self::Model(inner) => return inner.clone().into_py_err(),
         };
         raise(kind, self.to_string())

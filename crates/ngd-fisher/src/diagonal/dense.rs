@@ -34,6 +34,18 @@ fn pull_back_and_solve(
 
 /// The brute-force Moore–Penrose natural gradient `pinv(F(w)) ∇_w` of the mean logistic loss,
 /// `F(w) = Jᵀ F(β) J`, `F(β) = (1/N) X̃ᵀ diag(d) X̃`; returns `(g, rank F(w))`.
+///
+/// A reference for ordinary margins, with no accuracy check: the cut-off applies to the
+/// eigenvalues of `F(w)` itself (numpy's `pinv(F)`), which carry the Fisher weights
+/// `d_n ≈ e^{−|u_n|}` squared into the conditioning of `X̃ J`; once the margins spread over more
+/// than a few tens, it drops directions that [`super::diag_natural_gradient`] keeps (that one
+/// returns `F(w)⁺ ∇_w` for the rank of the weight-free `X̃ J`, or an error), and the weights
+/// underflow at `|u| ≳ 745`. Extreme margins need an extended-precision reference.
+///
+/// # Errors
+///
+/// [`FisherError::Shape`] / [`FisherError::NonFinite`] on bad inputs, [`FisherError::Lapack`]
+/// if the SVD fails.
 pub fn dense_natural_gradient(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
@@ -47,7 +59,12 @@ pub fn dense_natural_gradient(
 }
 
 /// The brute-force population-Fisher natural gradient `pinv(Jᵀ F_pop(β) J) Jᵀ ∇_β L_train`;
-/// returns `(g, rank)`.
+/// returns `(g, rank)`. Same cut-off and limits as [`dense_natural_gradient`].
+///
+/// # Errors
+///
+/// As [`dense_natural_gradient`], and as [`super::population_fisher`] for the population
+/// inputs.
 pub fn dense_population_natural_gradient(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,

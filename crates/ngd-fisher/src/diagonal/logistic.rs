@@ -81,6 +81,24 @@ pub(crate) fn weighted_gram(x: ArrayView2<'_, f64>, w: ArrayView1<'_, f64>) -> A
     x.t().dot(&wx)
 }
 
+/// `s = Σ_l c_l ⊙ c_l` when every `s_i > 0` (`J` has full row rank, as the weighted and
+/// population routes need); else [`FisherError::Singular`] naming `J Jᵀ`.
+pub(crate) fn positive_cofactor_square_sum(
+    cofactors: ArrayView2<'_, f64>,
+) -> Result<Array1<f64>, FisherError> {
+    let s = cofactor_square_sum(cofactors);
+    let positive = s.iter().filter(|&&x| x > 0.0).count();
+    if positive < s.len() {
+        return Err(FisherError::Singular {
+            what: "J Jᵀ = diag(s)",
+            rank: positive,
+            needed: s.len(),
+            hint: "; some s_i = Σ_l c_{l,i}² is zero".into(),
+        });
+    }
+    Ok(s)
+}
+
 /// `s = Σ_l c_l ⊙ c_l`, the diagonal of `J Jᵀ`.
 pub(crate) fn cofactor_square_sum(cofactors: ArrayView2<'_, f64>) -> Array1<f64> {
     cofactors.mapv(|c| c * c).sum_axis(Axis(0))

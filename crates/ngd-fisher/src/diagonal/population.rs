@@ -4,14 +4,23 @@
 //! `s > 0`, `F_pop(w) = Jᵀ F_pop J` has the Moore–Penrose natural gradient
 //! `g = J⁺ F_pop⁻¹ ∇_β L`, i.e. `g_l = c_l ⊙ (F_pop⁻¹ ∇_β L) / s`.
 
-use super::logistic::{cofactor_square_sum, logistic_gradient, spread_over_layers, weighted_gram};
+use super::accuracy::{norm, within_bound};
+use super::logistic::{
+    logistic_gradient, positive_cofactor_square_sum, spread_over_layers, weighted_gram,
+};
 use super::{DiagNaturalGradient, Route, validate_inputs};
 use crate::FisherError;
-use crate::linalg::{Cutoff, spd_solve};
+use crate::linalg::Cutoff;
+use crate::linalg::spd::spd_solve_checked;
 use ndarray::{Array2, ArrayView1, ArrayView2};
 use ngd_models::logistic::fisher_weight;
 
 /// The population Fisher `F_pop(β) = (1/M) Xpᵀ diag(φ(Xp β) φ(−Xp β)) Xp` (`D × D`).
+///
+/// # Errors
+///
+/// [`FisherError::Shape`] unless `Xp` is `M × D` with `M ≥ 1` and `D = len(β)`;
+/// [`FisherError::NonFinite`] on a non-finite entry.
 pub fn population_fisher(
     x_population: ArrayView2<'_, f64>,
     beta: ArrayView1<'_, f64>,
@@ -41,7 +50,19 @@ pub fn population_fisher(
 ///
 /// `x_signed`, `margins`, `cofactors` are the training quantities as in
 /// [`super::diag_natural_gradient`]; `x_population` is `M × D` (unlabelled) and `beta` the
-/// current `β`. Errors if `F_pop(β)` is singular (always when `M < D`) or some `s_i = 0`.
+/// current `β`. No route choice; the cut-off (the caller's, e.g. [`Cutoff::numpy_default`])
+/// applies to the Cholesky pivots of `F_pop(β)`. The accuracy check: one step of iterative
+/// refinement with the same Cholesky factor, `δ = F_pop⁻¹ (∇_β − F_pop v)`, gives the estimate
+/// `‖δ/√s‖ / ‖v/√s‖` (= `‖δg‖ / ‖g‖`) reported in [`DiagNaturalGradient::accuracy`]; the
+/// returned direction is the unrefined one.
+///
+/// # Errors
+///
+/// [`FisherError::Singular`] if `F_pop(β)` is singular (always when `M < D`; also when the
+/// population weights `φ(x_mᵀβ) φ(−x_mᵀβ)`, not rescaled here, underflow at `|x_mᵀβ| ≳ 745`)
+/// or some `s_i = 0`; [`FisherError::Inaccurate`] when the estimate exceeds
+/// [`super::ACCURACY_BOUND`]; [`FisherError::Shape`] / [`FisherError::NonFinite`] on bad
+/// inputs.
 pub fn population_natural_gradient(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
@@ -62,18 +83,15 @@ pub fn population_natural_gradient(
             hint: format!("; the number of population inputs M = {m} must be ≥ D = {d}"),
         });
     }
-    let s = cofactor_square_sum(cofactors);
-    let positive = s.iter().filter(|&&x| x > 0.0).count();
-    if positive < d {
-        return Err(FisherError::Singular {
-            what: "J Jᵀ = diag(s)",
-            rank: positive,
-            needed: d,
-            hint: "; some s_i = Σ_l c_{l,i}² is zero".into(),
-        });
-    }
+    let s = positive_cofactor_square_sum(cofactors)?;
     let grad = logistic_gradient(x_signed, margins);
-    let v = spd_solve(fisher.view(), grad.view(), cutoff, "population Fisher F_pop(β)").map_err(
+    let (v, correction, condition) = spd_solve_checked(
+        fisher.view(),
+        grad.view(),
+        cutoff,
+        "population Fisher F_pop(β)",
+    )
+    .map_err(
         |e| match e {
             FisherError::Singular {
                 what, rank, needed, ..
@@ -88,16 +106,22 @@ pub fn population_natural_gradient(
             other => other,
         },
     )?;
+    // ‖g‖ = ‖v / √s‖ for g_l = c_l ⊙ v / s (Σ_l c_l² = s), and likewise for the correction.
+    let sqrt_s = s.mapv(f64::sqrt);
+    let accuracy = norm((&correction / &sqrt_s).view()) / norm((&v / &sqrt_s).view());
     let direction = spread_over_layers(cofactors, (&v / &s).view());
     if direction.iter().any(|x| !x.is_finite()) {
         return Err(FisherError::NonFinite {
             what: "population natural-gradient direction",
         });
     }
+    within_bound(Route::Population, accuracy, x_signed, margins)?;
     Ok(DiagNaturalGradient {
         direction,
         route: Route::Population,
         rank: d,
         fallback_from: None,
+        condition,
+        accuracy,
     })
 }

@@ -1,14 +1,19 @@
-//! The three Moore–Penrose routes for diagonal networks: kernel (N ≤ D), weighted least squares
-//! (N ≥ D) and the always-valid minimum-norm least squares (see `docs/math.md` for derivations).
+//! Two of the three Moore–Penrose routes for diagonal networks: kernel (N ≤ D) and the
+//! always-valid minimum-norm least squares (the weighted route, N ≥ D, is in `weighted.rs`;
+//! derivations in `docs/math.md`), each with its accuracy check (`accuracy.rs`).
 
+use super::Route;
+use super::accuracy::{
+    Solved, jacobian_times, kept_condition, least_squares_estimate, norm, output_residual,
+    reject_weight_induced_cut, weight_free_singular_values,
+};
 use super::logistic::{ScaledWeights, cofactor_square_sum, spread_over_layers};
 use super::workspace::DiagWorkspace;
 use crate::FisherError;
-use crate::linalg::qr_augmented::lstsq_augmented_in_place;
 use crate::linalg::spd_lower::spd_solve_lower_in_place;
 use crate::linalg::syrk::lower_gram_into;
 use crate::linalg::{Cutoff, lstsq_min_norm};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Slice, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Slice};
 use ngd_models::logistic::natural_target;
 
 /// Kernel route: `K a = t` with `K = X̃ diag(s) X̃ᵀ` (the empirical NTK), `g_l = c_l ⊙ X̃ᵀ a`.
@@ -27,15 +32,22 @@ use ngd_models::logistic::natural_target;
 /// [`crate::linalg::spd_solve`], the result differs only by round-off (`K_ij` sums
 /// `(x̃_ik √s_k)(x̃_jk √s_k)` in slabs instead of `x̃_ik (x̃_jk s_k)`, and `potrs` orders one
 /// triangular solve differently).
+///
+/// Accuracy check (one more pass over `X̃`, `ND` multiply-adds): the weight-free per-sample
+/// equation `X̃ J g = t` — here `J g = s ⊙ X̃ᵀ a` — with the relative residual
+/// `ρ = ‖X̃ J g − t‖ / ‖t‖`; since `g = Jᵀ X̃ᵀ a` lies in the row space of `X̃ J` by
+/// construction, `‖g − g*‖ / ‖g*‖ ≤ κ(K)^{1/2} ρ`, with `κ(K)` estimated by
+/// `(max L_ii / min L_ii)²` from the Cholesky factor `L`.
 pub(crate) fn kernel(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
     cofactors: ArrayView2<'_, f64>,
     cutoff: Cutoff,
     workspace: &mut DiagWorkspace,
-) -> Result<(Array2<f64>, usize), FisherError> {
+) -> Result<Solved, FisherError> {
     let n = x_signed.nrows();
-    let sqrt_s = cofactor_square_sum(cofactors).mapv_into(f64::sqrt);
+    let s = cofactor_square_sum(cofactors);
+    let sqrt_s = s.mapv(f64::sqrt);
     let (k, packing) = workspace.kernel_buffers(n);
     let lower = k.as_slice_memory_order_mut().ok_or_else(not_contiguous)?;
     let scale = sqrt_s.as_slice().ok_or_else(not_contiguous)?;
@@ -54,8 +66,21 @@ pub(crate) fn kernel(
         });
     }
     let a = spd_solve_lower_in_place(k, t.view(), cutoff, "empirical NTK X̃ diag(s) X̃ᵀ")?;
+    let (largest, smallest) = k
+        .diag()
+        .iter()
+        .fold((0.0_f64, f64::INFINITY), |(hi, lo), &p| {
+            (hi.max(p), lo.min(p))
+        });
+    let condition = (largest / smallest).powi(2);
     let v = transpose_times(x_signed, a.view());
-    Ok((spread_over_layers(cofactors, v.view()), n))
+    let residual = output_residual(x_signed, (&v * &s).view(), t.view());
+    Ok(Solved {
+        direction: spread_over_layers(cofactors, v.view()),
+        rank: n,
+        condition,
+        accuracy: condition.sqrt() * residual,
+    })
 }
 
 /// The error for a buffer that is not one contiguous block (never expected: the workspace
@@ -80,75 +105,64 @@ fn transpose_times(x: ArrayView2<'_, f64>, a: ArrayView1<'_, f64>) -> Array1<f64
     v
 }
 
-/// Weighted route: `v = argmin ‖d^{1/2} ⊙ (X̃ v − t)‖` by QR, `g_l = c_l ⊙ v / s`.
-///
-/// One Householder QR of the augmented `N × (D + 1)` matrix `[d^{1/2} ⊙ X̃ | d^{1/2} ⊙ t]`
-/// gives `R` and `Qᵀ(d^{1/2} ⊙ t)` without forming `Q` (`2ND² − 2D³/3` flops instead of about
-/// twice that; see [`lstsq_augmented_in_place`]). A Cholesky factorization of the `D × D`
-/// weighted Gram matrix would be cheaper still (`ND² + D³/3`) but squares the condition
-/// number, so it is not used.
-///
-/// When `d^{1/2} X̃` has full column rank D and `J` full row rank (`s > 0`),
-/// `M⁺ = J⁺ (d^{1/2} X̃)⁺` with `J⁺ = Jᵀ diag(1/s)`.
-pub(crate) fn weighted(
-    x_signed: ArrayView2<'_, f64>,
-    margins: ArrayView1<'_, f64>,
-    cofactors: ArrayView2<'_, f64>,
-    cutoff: Cutoff,
-) -> Result<(Array2<f64>, usize), FisherError> {
-    let (n, d) = x_signed.dim();
-    if n < d {
-        return Err(FisherError::Singular {
-            what: "weighted data diag(d)^{1/2} X̃",
-            rank: n,
-            needed: d,
-            hint: "; the weighted route needs N ≥ D".into(),
-        });
-    }
-    let s = cofactor_square_sum(cofactors);
-    let positive = s.iter().filter(|&&x| x > 0.0).count();
-    if positive < d {
-        return Err(FisherError::Singular {
-            what: "J Jᵀ = diag(s)",
-            rank: positive,
-            needed: d,
-            hint: "; some s_i = Σ_l c_{l,i}² is zero".into(),
-        });
-    }
-    let w = ScaledWeights::new(margins)?;
-    // The augmented system [d^{1/2} ⊙ X̃ | d^{1/2} ⊙ t], factored once without forming Q.
-    let mut augmented = Array2::zeros((n, d + 1));
-    for ((mut row, x_row), (&weight, &target)) in augmented
-        .rows_mut()
-        .into_iter()
-        .zip(x_signed.rows())
-        .zip(w.sqrt_weight.iter().zip(&w.sqrt_weight_target))
-    {
-        row.slice_mut(s![..d])
-            .zip_mut_with(&x_row, |out, &x| *out = x * weight);
-        row[d] = target;
-    }
-    let v = lstsq_augmented_in_place(&mut augmented, cutoff, "weighted data diag(d)^{1/2} X̃")?;
-    let v_over_s = &v / &s;
-    Ok((spread_over_layers(cofactors, v_over_s.view()), d))
-}
-
 /// Minimum-norm route: `g = M⁺ (d^{1/2} ⊙ t)` with `M = diag(d)^{1/2} X̃ J` (`N × LD`), by SVD.
+///
+/// Accuracy check: the weight-free `X̃ J` is decomposed too (its singular values only). If the
+/// cut-off kept fewer directions of `M` than `X̃ J` has, the weights alone made the others
+/// negligible and the result is rejected ([`reject_weight_induced_cut`]). Otherwise, when
+/// `X̃ J` has full row rank `N`, the per-sample equation `X̃ J g = t` holds for the
+/// Moore–Penrose direction and the estimate is `κ(X̃ J) ‖X̃ J g − t‖ / ‖t‖`; else it is the
+/// a-priori least-squares estimate [`least_squares_estimate`] for `M`.
 pub(crate) fn min_norm(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
     cofactors: ArrayView2<'_, f64>,
     cutoff: Cutoff,
-) -> Result<(Array2<f64>, usize), FisherError> {
+) -> Result<Solved, FisherError> {
     let w = ScaledWeights::new(margins)?;
     let wx = &x_signed * &w.sqrt_weight.view().insert_axis(Axis(1));
-    min_norm_through_jacobian(
+    let solve = min_norm_through_jacobian(
         wx.view(),
         cofactors,
         w.sqrt_weight_target.view(),
         cutoff,
         "min-norm solution",
-    )
+    )?;
+    let shape = (x_signed.nrows(), cofactors.len());
+    let weight_free = weight_free_singular_values(x_signed, cofactors)?;
+    reject_weight_induced_cut(
+        Route::MinNorm,
+        solve.rank,
+        weight_free.view(),
+        shape,
+        cutoff,
+    )?;
+    let target = margins.mapv(natural_target);
+    let accuracy = if solve.rank == shape.0 && target.iter().all(|t| t.is_finite()) {
+        let jg = jacobian_times(cofactors, solve.direction.view());
+        kept_condition(weight_free.view(), shape, cutoff)
+            * output_residual(x_signed, jg.view(), target.view())
+    } else {
+        least_squares_estimate(solve.condition, solve.relative_residual, shape)
+    };
+    Ok(Solved {
+        direction: solve.direction,
+        rank: solve.rank,
+        condition: solve.condition,
+        accuracy,
+    })
+}
+
+/// A minimum-norm solve through the Jacobian: the direction and what its checks need.
+pub(crate) struct JacobianSolve {
+    /// `g`, `L × D`.
+    pub direction: Array2<f64>,
+    /// The effective rank of `A J`.
+    pub rank: usize,
+    /// `σ_1 / σ_rank` of `A J`.
+    pub condition: f64,
+    /// `‖A J g − b‖ / (‖A J‖₂ ‖g‖)` (0 when `g = 0`).
+    pub relative_residual: f64,
 }
 
 /// The minimum-norm solution `g` (`L × D`) of `A J g = b` with `J = [diag(c_1) … diag(c_L)]`:
@@ -161,7 +175,7 @@ pub(crate) fn min_norm_through_jacobian(
     b: ArrayView1<'_, f64>,
     cutoff: Cutoff,
     what: &'static str,
-) -> Result<(Array2<f64>, usize), FisherError> {
+) -> Result<JacobianSolve, FisherError> {
     let (layers, d) = cofactors.dim();
     let mut m = Array2::zeros((a.nrows(), layers * d));
     for (l, c) in cofactors.axis_iter(Axis(0)).enumerate() {
@@ -169,6 +183,9 @@ pub(crate) fn min_norm_through_jacobian(
         block.assign(&(&a * &c.insert_axis(Axis(0))));
     }
     let sol = lstsq_min_norm(m.view(), b, cutoff)?;
+    let residual = norm((m.dot(&sol.x) - b).view());
+    let scale = sol.norm * norm(sol.x.view());
+    let relative_residual = if scale > 0.0 { residual / scale } else { 0.0 };
     let direction = sol
         .x
         .into_shape_with_order((layers, d))
@@ -177,5 +194,10 @@ pub(crate) fn min_norm_through_jacobian(
             expected: format!("{layers} × {d}"),
             found: e.to_string(),
         })?;
-    Ok((direction, sol.rank))
+    Ok(JacobianSolve {
+        direction,
+        rank: sol.rank,
+        condition: sol.condition,
+        relative_residual,
+    })
 }

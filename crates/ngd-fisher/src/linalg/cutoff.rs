@@ -50,6 +50,27 @@ impl Cutoff {
         max_value > 0.0 && value > 0.0 && value >= self.threshold(rows, cols, max_value)
     }
 
+    /// Ok when every one of the `values` (pivots or singular values of a `rows × cols` matrix
+    /// that must have full rank `values.len()`) is kept; else [`FisherError::Singular`] naming
+    /// `what` with the effective rank.
+    pub(crate) fn require_full_rank(
+        &self,
+        values: &[f64],
+        (rows, cols): (usize, usize),
+        what: &'static str,
+    ) -> Result<(), FisherError> {
+        let rank = self.effective_rank(values, rows, cols);
+        if rank < values.len() {
+            return Err(FisherError::Singular {
+                what,
+                rank,
+                needed: values.len(),
+                hint: String::new(),
+            });
+        }
+        Ok(())
+    }
+
     /// The effective rank: how many of the non-negative `values` (singular values, eigenvalues
     /// or pivots of a `rows × cols` matrix) are kept.
     pub fn effective_rank(&self, values: &[f64], rows: usize, cols: usize) -> usize {

@@ -14,7 +14,7 @@ pub(crate) mod finite;
 mod inverse;
 mod qr;
 pub(crate) mod qr_augmented;
-mod spd;
+pub(crate) mod spd;
 pub(crate) mod spd_lower;
 mod svd;
 pub(crate) mod syrk;

@@ -32,15 +32,7 @@ pub fn lstsq_full_column_rank(
     }
     let (q, r) = a.qr().map_err(|e| FisherError::lapack("QR", e))?;
     let pivots: Vec<f64> = r.diag().iter().map(|x| x.abs()).collect();
-    let rank = cutoff.effective_rank(&pivots, rows, cols);
-    if rank < cols {
-        return Err(FisherError::Singular {
-            what,
-            rank,
-            needed: cols,
-            hint: String::new(),
-        });
-    }
+    cutoff.require_full_rank(&pivots, (rows, cols), what)?;
     let qtb = q.t().dot(&b);
     r.solve_triangular(UPLO::Upper, Diag::NonUnit, &qtb)
         .map_err(|e| FisherError::lapack("triangular solve", e))

@@ -87,7 +87,9 @@ pub(crate) fn spd_solve_lower_in_place(
         return Err(singular(kept));
     }
     let memory = k.as_slice_memory_order().ok_or_else(not_contiguous)?;
-    let mut a = t.to_owned();
+    // A fresh standard-layout copy: `to_owned` keeps a view's (possibly negative) strides, and
+    // LAPACK reads the memory order.
+    let mut a: Array1<f64> = t.iter().copied().collect();
     let rhs = a.as_slice_memory_order_mut().ok_or_else(not_contiguous)?;
     // `L Lᵀ a = t` by LAPACK `potrs` on the column-major factor: two triangular solves with no
     // copy. (ndarray-linalg's `solve_triangular` always solves with the untransposed matrix, so

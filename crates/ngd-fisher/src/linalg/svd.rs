@@ -90,6 +90,10 @@ pub struct LeastSquares {
     pub x: Array1<f64>,
     /// The effective rank of `A`.
     pub rank: usize,
+    /// The condition number of the kept part, `σ_1 / σ_rank` (1 when nothing is kept).
+    pub condition: f64,
+    /// The largest singular value `σ_1 = ‖A‖₂` (0 for an empty matrix).
+    pub norm: f64,
 }
 
 /// The minimum-norm least-squares solution `x = A⁺ b` of `A x ≈ b` through the SVD of `A`,
@@ -124,7 +128,18 @@ pub fn lstsq_min_norm(
         .slice_axis(Axis(0), Slice::from(..rank))
         .t()
         .dot(&coef);
-    Ok(LeastSquares { x, rank })
+    let condition = if rank == 0 {
+        1.0
+    } else {
+        svd.sigma[0] / svd.sigma[rank - 1]
+    };
+    let norm = svd.sigma.first().copied().unwrap_or(0.0);
+    Ok(LeastSquares {
+        x,
+        rank,
+        condition,
+        norm,
+    })
 }
 
 #[cfg(test)]
