@@ -79,7 +79,7 @@ fn deep_linear_ngd_follows_the_linear_models_training_logits() {
         let steps = (time / eta) as usize;
         let w_deep = ngd(LinearInInput(deep.clone()), &x, &y, w0.clone(), eta, steps);
         let w_lin = ngd(
-            LinearInInput(linear.clone()),
+            LinearInInput(linear),
             &x,
             &y,
             beta0.clone(),
