@@ -78,14 +78,7 @@ fn deep_linear_ngd_follows_the_linear_models_training_logits() {
     for (k, eta) in [0.04, 0.01].into_iter().enumerate() {
         let steps = (time / eta) as usize;
         let w_deep = ngd(LinearInInput(deep.clone()), &x, &y, w0.clone(), eta, steps);
-        let w_lin = ngd(
-            LinearInInput(linear),
-            &x,
-            &y,
-            beta0.clone(),
-            eta,
-            steps,
-        );
+        let w_lin = ngd(LinearInInput(linear), &x, &y, beta0.clone(), eta, steps);
         let beta_deep = deep.beta(w_deep.view()).unwrap();
         let logits = |beta: &Array1<f64>| x.dot(beta);
         let logit_error = relative(&logits(&beta_deep), &logits(&w_lin));
