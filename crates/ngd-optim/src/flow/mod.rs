@@ -9,15 +9,17 @@
 //! - [`rk4`]: the classical fixed-step fourth-order Runge–Kutta method (global error `O(h⁴)`);
 //! - [`dormand_prince`]: the adaptive Dormand–Prince 5(4) embedded pair with error control.
 //!
-//! [`euclidean_field`] is the EGF field of any network on a
-//! [`NetworkProblem`](crate::NetworkProblem).
+//! [`euclidean_field`] and [`natural_field`] are the EGF and NGF fields of any network on a
+//! [`NetworkProblem`](crate::NetworkProblem) (NGF with any generic natural gradient).
 
 mod dopri;
 mod euclidean;
+mod natural;
 mod rk4;
 
 pub use dopri::{DormandPrince, dormand_prince};
 pub use euclidean::euclidean_field;
+pub use natural::natural_field;
 pub use rk4::rk4;
 
 use crate::OptimError;
