@@ -13,10 +13,11 @@
 //!
 //! Rank: `F(w)` has the rank of the weight-free `X̃ J` (every `d_n > 0`), while the pivots of
 //! `R` carry the weights. A small pivot (under the [`Cutoff`]) is therefore not taken as rank
-//! deficiency by itself: the route fails with [`FisherError::Singular`] (so that `Auto` falls
-//! back to the min-norm route) only when a pivot is below the cut-off *and* the refined
-//! solution's accuracy estimate fails the bound (`accuracy::meets_bound`); an accurate solve on graded
-//! rows is returned with rank D.
+//! deficiency by itself: when a pivot is below the cut-off, the route fails with
+//! [`FisherError::Singular`] (so that `Auto` falls back to the min-norm route) if the
+//! weight-free `X̃` has rank below D (one SVD, only then), or if the refined solution's accuracy
+//! estimate fails the bound (`accuracy::meets_bound`); an accurate solve on graded rows of a
+//! full-rank `X̃` is returned with rank D.
 
 use super::accuracy::{Solved, meets_bound, norm};
 use super::logistic::{ScaledWeights, positive_cofactor_square_sum, spread_over_layers};
@@ -25,6 +26,7 @@ use crate::linalg::Cutoff;
 use crate::linalg::qr_augmented::{
     apply_q_transposed, factor_augmented_in_place, pivots, solve_upper,
 };
+use crate::linalg::thin_svd;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
 
 const WHAT: &str = "weighted data diag(d)^{1/2} X̃";
@@ -83,6 +85,21 @@ pub(crate) fn weighted(
             (hi.max(p), lo.min(p))
         });
     let rank_by_cutoff = cutoff.effective_rank(&pivots, n, d);
+    if rank_by_cutoff < d {
+        // A small pivot: rank-deficient data, or only tiny weights? The weight-free rank tells
+        // (one SVD of X̃, only in this rare case). A rank-deficient X̃ makes the least-squares
+        // solution non-unique, and the refinement step cannot see the null-space component,
+        // so it must not be returned however small its residual.
+        let weight_free_rank = thin_svd(x_signed)?.rank(cutoff);
+        if weight_free_rank < d {
+            return Err(FisherError::Singular {
+                what: "signed data X̃ (weight-free)",
+                rank: weight_free_rank,
+                needed: d,
+                hint: "; the weighted route needs rank X̃ = D".into(),
+            });
+        }
+    }
     if rank_by_cutoff < d && !meets_bound(accuracy, x_signed, margins).0 {
         return Err(FisherError::Singular {
             what: WHAT,
