@@ -106,8 +106,9 @@ def test_run_errors(p):
         runs.ngd(model, p.x, p.y, lr=0.0, steps=10)
     with pytest.raises(ngd.InvalidArgumentError, match="one route"):
         runs.ngd(model, p.x, p.y, lr=0.1, steps=10, route="kernel", x_population=np.ones((8, 6)))
-    with pytest.raises(ngd.SingularError):
-        runs.ngd(model, np.ones((12, 6)) + np.arange(6), np.ones(12), lr=0.1, steps=3,
+    # At w = 0 every cofactor vanishes: J = 0, and a forced route is singular.
+    with pytest.raises(ngd.SingularError, match="singular"):
+        runs.ngd(ngd.DiagonalNet.constant(2, 6, 0.0), p.x, p.y, lr=0.1, steps=3,
                  route="weighted")
 
 

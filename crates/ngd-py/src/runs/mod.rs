@@ -1,37 +1,40 @@
-//! `ngd.runs`: EGD / NGD runs of diagonal networks on the logistic loss through
-//! `ngd_optim::Executor`, returning trajectories as NumPy arrays, and the 2-D toy set.
+//! `ngd.runs`: EGD / NGD runs through `ngd_optim::Executor`, returning trajectories as NumPy
+//! arrays — of diagonal networks on the logistic loss (this file) and of any model of the open
+//! engine ([`generic`]) — and the 2-D toy set.
 //!
-//! **GIL and Ctrl-C.** A run executes with the GIL released. [`RecordingObserver`] is called by
-//! the executor on a dense log-spaced grid (at least [`SIGNAL_POINTS_PER_DECADE`] points per
-//! decade of steps: every step up to ≈ 40, then every ≈ 2.3 % of the step count): each call
-//! re-acquires the GIL and runs `check_signals`, so Ctrl-C (or any signal handler that raises)
-//! stops the run there with `ControlFlow::Break`, and the exception is raised once the executor
-//! has returned — the process stays usable. It also records the trajectory at the user's
-//! (sparser) schedule and calls the optional Python callback there; a callback that raises
-//! stops the run the same way, one that returns `False` stops it quietly. This observer is the
-//! stop-gap until the executor's own cancellation hook lands; that hook will replace the
-//! signal check (the recording stays).
+//! **GIL, callback and Ctrl-C.** A run executes on a worker thread with the GIL released
+//! ([`interrupt::run_interruptible`]); the calling thread checks Python's signal handlers every
+//! [`interrupt::POLL_INTERVAL`] and, when one raises (Ctrl-C), sets the executor's cancellation
+//! flag, so the run stops between two steps and the exception is raised once the executor has
+//! returned — the process stays usable. [`RecordingObserver`] records the trajectory at the
+//! user's log-spaced schedule and calls the optional Python callback there; a callback that
+//! raises stops the run the same way, one that returns `False` stops it quietly.
 
+pub mod generic;
+pub mod interrupt;
 mod observer;
 
-pub use observer::{RecordingObserver, SIGNAL_POINTS_PER_DECADE};
+pub use observer::RecordingObserver;
 
 use crate::convert::{check_shape, float_array};
 use crate::errors::{Kind, ToPyResult, raise};
 use crate::models::PyDiagonalNet;
 use crate::natural::cutoff;
 use crate::natural::diagonal::route_name;
-use ndarray::{Array1, Array2, Array3, Axis, Ix1, Ix2};
+use interrupt::run_interruptible;
+use ndarray::{Array, Array1, Array2, Array3, Axis, Dimension, Ix1, Ix2};
 use ngd_fisher::DiagOptions;
 use ngd_models::DiagonalNet;
 use ngd_optim::{
     ClassificationProblem, DiagonalEgd, DiagonalNgd, DiagonalStep, Executor, FisherChoice,
-    LogSchedule, Outcome, Resume, StepRule, Stop,
+    LogSchedule, Objective, Observer, Outcome, Parameters, Resume, StepRule, Stop,
 };
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArray3, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// The recorded trajectory of a run.
 #[pyclass(name = "Trajectory", module = "ngd.runs", frozen, get_all)]
@@ -71,7 +74,9 @@ impl PyTrajectory {
     }
 }
 
-fn stop_fields(stop: &Stop) -> (&'static str, Option<String>) {
+/// The Python names of a stop: `"budget"`, `"loss_below"`, `"callback"`, `"cancelled"` or
+/// `"diverged"`, with details.
+pub fn stop_fields(stop: &Stop) -> (&'static str, Option<String>) {
     match stop {
         Stop::Budget => ("budget", None),
         Stop::LossBelow { step, loss } => (
@@ -84,46 +89,121 @@ fn stop_fields(stop: &Stop) -> (&'static str, Option<String>) {
     }
 }
 
-/// Everything a run needs besides its step rule.
+/// The options every run takes from Python besides its model, data and rule.
+pub struct RunOptions {
+    /// The step budget.
+    pub steps: usize,
+    /// Stop once `L(w_t)` is at most this.
+    pub loss_below: Option<f64>,
+    /// Divergence when `L(w_t) > factor · L(w_0)`.
+    pub divergence_factor: Option<f64>,
+    /// The recording density (log-spaced steps).
+    pub points_per_decade: usize,
+    /// `callback(step, loss, state)` at each recorded step.
+    pub callback: Option<Py<PyAny>>,
+}
+
+/// The executor, its cancellation flag and the observer of one run.
+pub struct Runner<A: Dimension> {
+    executor: Executor,
+    cancel: Arc<AtomicBool>,
+    /// The recorder (read the trajectory from it after [`Runner::run`]).
+    pub observer: RecordingObserver<A>,
+}
+
+impl<A: Dimension> Runner<A> {
+    /// Builds the executor (budget, thresholds, the recording schedule, the cancellation
+    /// flag) and the observer.
+    ///
+    /// # Errors
+    /// `ngd.InvalidArgumentError` for `points_per_decade = 0`.
+    pub fn new(options: RunOptions) -> PyResult<Self> {
+        let record = LogSchedule::new(options.points_per_decade).py_err()?;
+        let observer = RecordingObserver::new(record, options.steps, options.callback);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let mut executor = Executor::new(options.steps)
+            .schedule(observer.schedule())
+            .divergence_factor(options.divergence_factor)
+            .cancel_when(Arc::clone(&cancel));
+        if let Some(threshold) = options.loss_below {
+            executor = executor.loss_below(threshold);
+        }
+        Ok(Self {
+            executor,
+            cancel,
+            observer,
+        })
+    }
+
+    /// Runs `rule` from `model` (updated in place) on a worker thread with the GIL released
+    /// (see [`interrupt`]), then records the final state (`snapshot`) if not recorded yet.
+    ///
+    /// # Errors
+    /// The exception of a signal handler (`KeyboardInterrupt`) or of the callback; the rule's
+    /// errors.
+    pub fn run<M, P, R>(
+        &mut self,
+        py: Python<'_>,
+        rule: &mut R,
+        model: &mut M,
+        problem: &P,
+        snapshot: impl Fn(&M) -> Array<f64, A>,
+    ) -> PyResult<Outcome>
+    where
+        M: Parameters + Send,
+        P: Objective<M> + Sync,
+        R: StepRule<M, P> + Send,
+        RecordingObserver<A>: Observer<M> + Send,
+    {
+        let Self {
+            executor,
+            cancel,
+            observer,
+        } = self;
+        let (outcome, interrupt) = run_interruptible(py, cancel, || {
+            executor.run(rule, model, problem, Resume::fresh(), observer)
+        });
+        if let Some(error) = interrupt.or_else(|| observer.error.take()) {
+            return Err(error);
+        }
+        let outcome = outcome.py_err()?;
+        if let (Some(loss), true) = (
+            outcome.final_loss,
+            observer.steps.last() != Some(&outcome.step),
+        ) {
+            observer.push(py, outcome.step, loss, snapshot(model));
+            if let Some(error) = observer.error.take() {
+                return Err(error);
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+/// Everything a diagonal-network run needs besides its step rule.
 pub struct RunSetup {
     model: DiagonalNet,
     problem: ClassificationProblem,
-    executor: Executor,
-    observer: RecordingObserver,
+    runner: Runner<Ix2>,
 }
 
-/// Runs `rule` with the GIL released and assembles the trajectory.
+/// Runs `rule` and assembles the trajectory.
 fn execute<R>(py: Python<'_>, mut setup: RunSetup, rule: &mut R) -> PyResult<PyTrajectory>
 where
     R: StepRule<DiagonalNet, ClassificationProblem> + Send,
 {
-    let RunSetup {
-        model,
-        problem,
-        executor,
-        observer,
-    } = &mut setup;
-    let outcome: Result<Outcome, _> =
-        py.detach(|| executor.run(rule, model, problem, Resume::fresh(), observer));
-    if let Some(error) = observer.error.take() {
-        return Err(error);
-    }
-    let outcome = outcome.py_err()?;
-    if let (Some(loss), true) = (
-        outcome.final_loss,
-        observer.steps.last() != Some(&outcome.step),
-    ) {
-        let weights = model.weights().to_owned();
-        observer.push(py, outcome.step, loss, weights);
-        if let Some(error) = observer.error.take() {
-            return Err(error);
-        }
-    }
-    let observer = &setup.observer;
+    let outcome = setup.runner.run(
+        py,
+        rule,
+        &mut setup.model,
+        &setup.problem,
+        |m: &DiagonalNet| m.weights().to_owned(),
+    )?;
+    let observer = &setup.runner.observer;
     let (l, d) = (setup.model.depth(), setup.model.dim());
-    let mut weights = Array3::zeros((observer.weights.len(), l, d));
-    let mut betas = Array2::zeros((observer.weights.len(), d));
-    for (t, w) in observer.weights.iter().enumerate() {
+    let mut weights = Array3::zeros((observer.states.len(), l, d));
+    let mut betas = Array2::zeros((observer.states.len(), d));
+    for (t, w) in observer.states.iter().enumerate() {
         weights.index_axis_mut(Axis(0), t).assign(w);
         betas
             .row_mut(t)
@@ -150,17 +230,12 @@ where
 
 impl RunSetup {
     /// Reads the data (`x` with labels `y`, or signed data `X̃ = x` when `y` is `None`),
-    /// copies the model and builds the executor.
-    #[allow(clippy::too_many_arguments)]
+    /// copies the model and builds the runner.
     fn new(
         model: &PyDiagonalNet,
         x: &Bound<'_, PyAny>,
         y: Option<&Bound<'_, PyAny>>,
-        steps: usize,
-        loss_below: Option<f64>,
-        divergence_factor: Option<f64>,
-        points_per_decade: usize,
-        callback: Option<Py<PyAny>>,
+        options: RunOptions,
     ) -> PyResult<Self> {
         let d = model.inner.dim();
         let expected = format!("(N, D) = (N, {d})");
@@ -177,19 +252,10 @@ impl RunSetup {
                 ClassificationProblem::from_labels(x.as_array(), y.as_array()).py_err()?
             }
         };
-        let record = LogSchedule::new(points_per_decade).py_err()?;
-        let observer = RecordingObserver::new(record, steps, callback);
-        let mut executor = Executor::new(steps)
-            .schedule(observer.observation_schedule()?)
-            .divergence_factor(divergence_factor);
-        if let Some(threshold) = loss_below {
-            executor = executor.loss_below(threshold);
-        }
         Ok(Self {
             model: model.inner.clone(),
             problem,
-            executor,
-            observer,
+            runner: Runner::new(options)?,
         })
     }
 }
@@ -229,16 +295,14 @@ fn py_egd(
             ));
         }
     };
-    let setup = RunSetup::new(
-        &model,
-        x,
-        y,
+    let options = RunOptions {
         steps,
         loss_below,
         divergence_factor,
         points_per_decade,
         callback,
-    )?;
+    };
+    let setup = RunSetup::new(&model, x, y, options)?;
     let mut rule = DiagonalEgd::new(step, model.inner.depth(), model.inner.dim()).py_err()?;
     execute(py, setup, &mut rule)
 }
@@ -292,16 +356,14 @@ fn py_ngd(
             }
         }
     };
-    let setup = RunSetup::new(
-        &model,
-        x,
-        y,
+    let options = RunOptions {
         steps,
         loss_below,
         divergence_factor,
         points_per_decade,
         callback,
-    )?;
+    };
+    let setup = RunSetup::new(&model, x, y, options)?;
     let mut rule = DiagonalNgd::new(lr, fisher).py_err()?;
     let mut trajectory = execute(py, setup, &mut rule)?;
     trajectory.last_route = rule.last_route().map(|(r, _, _)| route_name(r));
@@ -329,5 +391,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTrajectory>()?;
     m.add_function(wrap_pyfunction!(py_egd, m)?)?;
     m.add_function(wrap_pyfunction!(py_ngd, m)?)?;
-    m.add_function(wrap_pyfunction!(py_toy_2d, m)?)
+    m.add_function(wrap_pyfunction!(py_toy_2d, m)?)?;
+    generic::register(m)
 }
