@@ -6,7 +6,7 @@
 //! A model is a stateless description (an architecture); the parameters are passed to every
 //! call. A parametrization (linear in its input) scores data as `s = X β(w)`, and also has the
 //! `β`-space maps (`x=None`); a network scores `s = f(x; w)`. Adding a model is one
-//! [`model_class!`] line with its constructor.
+//! `model_class!` line with its constructor.
 
 use super::shared::{SharedNetwork, SharedParametrization};
 use crate::convert::{check_shape, float_array};
