@@ -11,13 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import ngd
-
-EPS = np.finfo(np.float64).eps
-SAFETY = 1e3
-
-
-def sigmoid(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+from conftest import EPS, SAFETY, assert_close, sigmoid  # noqa: F401 (re-exported)
 
 
 # name → (constructor, rank bound of the output Jacobian besides N: min(D_beta, P) or P)
@@ -126,10 +120,3 @@ class GenericProblem:
             start += size
         return np.concatenate(out)
 
-
-def assert_close(actual, expected, rel_tol, what=""):
-    actual, expected = np.asarray(actual), np.asarray(expected)
-    assert actual.shape == expected.shape, f"{what}: shape {actual.shape} vs {expected.shape}"
-    scale = max(np.linalg.norm(expected), np.finfo(float).tiny)
-    err = np.linalg.norm(actual - expected) / scale
-    assert err <= rel_tol, f"{what}: relative error {err:.3e} > tolerance {rel_tol:.3e}"

@@ -3,15 +3,13 @@
 //! `NetworkProblem`, through the same runner as the diagonal runs (recording, callback,
 //! Ctrl-C through the executor's cancellation flag).
 
-use super::{RunOptions, Runner, stop_fields};
+use super::{RunOptions, Runner, egd_step, stop_fields};
 use crate::errors::{Kind, ToPyResult, raise};
 use crate::generic::direction::{DirectionArgs, output_loss, route_label};
 use crate::generic::models::{PyModel, read_vector};
 use crate::generic::shared::SharedNetwork;
 use ndarray::{Array1, Array2, Ix1};
-use ngd_optim::{
-    DiagonalStep, Executor, GenericNgd, NetworkEgd, NetworkProblem, NgdStepSize, StepRule,
-};
+use ngd_optim::{Executor, GenericNgd, NetworkEgd, NetworkProblem, NgdStepSize, StepRule};
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 
@@ -134,16 +132,7 @@ fn py_egd_generic(
     points_per_decade: usize,
     callback: Option<Py<PyAny>>,
 ) -> PyResult<PyGenericTrajectory> {
-    let step = match step {
-        "fixed" => DiagonalStep::Fixed(lr),
-        "loss_normalized" => DiagonalStep::LossNormalized(lr),
-        other => {
-            return Err(raise(
-                Kind::Invalid,
-                format!("step: unknown step rule {other:?} (allowed: fixed, loss_normalized)"),
-            ));
-        }
-    };
+    let step = egd_step(step, lr)?;
     let mut rule = NetworkEgd::new(step).py_err()?;
     let options = RunOptions {
         steps,

@@ -16,7 +16,7 @@ mod observer;
 mod runner;
 
 pub use observer::RecordingObserver;
-pub use runner::{RunOptions, Runner, stop_fields};
+pub use runner::{RunOptions, Runner, egd_step, stop_fields};
 
 use crate::convert::{check_shape, float_array};
 use crate::errors::{Kind, ToPyResult, raise};
@@ -27,7 +27,7 @@ use ndarray::{Array1, Array2, Array3, Axis, Ix1, Ix2};
 use ngd_fisher::DiagOptions;
 use ngd_models::DiagonalNet;
 use ngd_optim::{
-    ClassificationProblem, DiagonalEgd, DiagonalNgd, DiagonalStep, Executor, FisherChoice, StepRule,
+    ClassificationProblem, DiagonalEgd, DiagonalNgd, Executor, FisherChoice, StepRule,
 };
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArray3, PyUntypedArrayMethods};
 use pyo3::prelude::*;
@@ -177,16 +177,7 @@ fn py_egd(
     points_per_decade: usize,
     callback: Option<Py<PyAny>>,
 ) -> PyResult<PyTrajectory> {
-    let step = match step {
-        "fixed" => DiagonalStep::Fixed(lr),
-        "loss_normalized" => DiagonalStep::LossNormalized(lr),
-        other => {
-            return Err(raise(
-                Kind::Invalid,
-                format!("step: unknown step rule {other:?} (allowed: fixed, loss_normalized)"),
-            ));
-        }
-    };
+    let step = egd_step(step, lr)?;
     let options = RunOptions {
         steps,
         loss_below,

@@ -4,10 +4,11 @@
 
 use super::interrupt::run_interruptible;
 use super::observer::RecordingObserver;
-use crate::errors::ToPyResult;
+use crate::errors::{Kind, ToPyResult, raise};
 use ndarray::{Array, Dimension};
 use ngd_optim::{
-    Executor, LogSchedule, Objective, Observer, Outcome, Parameters, Resume, StepRule, Stop,
+    DiagonalStep, Executor, LogSchedule, Objective, Observer, Outcome, Parameters, Resume,
+    StepRule, Stop,
 };
 use pyo3::prelude::*;
 use std::sync::Arc;
@@ -116,5 +117,21 @@ impl<A: Dimension> Runner<A> {
             }
         }
         Ok(outcome)
+    }
+}
+
+/// The EGD step-size rule from its Python name: `"fixed"` (`η_t = lr`) or `"loss_normalized"`
+/// (`η_t = lr / L(w_t)`).
+///
+/// # Errors
+/// `ngd.InvalidArgumentError` naming `step`.
+pub fn egd_step(step: &str, lr: f64) -> PyResult<DiagonalStep> {
+    match step {
+        "fixed" => Ok(DiagonalStep::Fixed(lr)),
+        "loss_normalized" => Ok(DiagonalStep::LossNormalized(lr)),
+        other => Err(raise(
+            Kind::Invalid,
+            format!("step: unknown step rule {other:?} (allowed: fixed, loss_normalized)"),
+        )),
     }
 }
