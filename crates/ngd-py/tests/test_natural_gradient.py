@@ -19,6 +19,11 @@ def test_always_moore_penrose_routes_match_pinv(diag_problem, route):
     g = fisher.diag_natural_gradient(p.xt, p.u, p.c, route=route)
     assert_close(g.direction, p.pinv_natural_gradient(), p.tolerance(), route)
     assert g.direction.dtype == np.float64 and g.direction.shape == (p.depth, p.d)
+    # The reported accuracy estimate is within the library's bound (1e-6) and bounds the
+    # actual error against pinv (up to the brute force's own κ² ε); κ ≥ 1.
+    assert g.condition >= 1.0 and 0.0 <= g.accuracy <= 1e-6
+    err = np.linalg.norm(g.direction - p.pinv_natural_gradient()) / np.linalg.norm(g.direction)
+    assert err <= SAFETY * g.accuracy + p.tolerance()
 
 
 def test_kernel_route_is_moore_penrose_when_n_le_d_and_singular_otherwise(diag_problem):

@@ -65,6 +65,17 @@ for name, t in runs.items():
     print(f"{name:>8}: {t.stop:>10} at step {t.final_step:>6}, final angle "
           f"{angle(t.betas)[-1]:6.2f}°, loss {t.final_loss:.1e}")
 
+# Any model of the open engine runs the same way: NGD of a full-matrix deep linear net
+# (D = 2, hidden width 2) from flat parameters, with Armijo backtracking. NGD is invariant to
+# the parametrization, so β ends near the NGD direction of the diagonal networks above.
+deep = ngd.models.DeepLinearNet(2, [2])
+w0 = 0.1 * np.random.default_rng(3).standard_normal(deep.param_count)
+t = ngd.runs.ngd_generic(deep, w0, x2, y2, lr=1.0, steps=2_000, step_size="backtracking",
+                         loss_below=1e-200)
+beta = deep.beta(t.final_params)
+print(f"NGD deep linear: {t.stop:>10} at step {t.final_step:>6}, final angle "
+      f"{np.degrees(np.arctan2(beta[1], beta[0])):6.2f}°, route {t.last_route}")
+
 # %% 3. Fig. 2 --------------------------------------------------------------------------------
 l2 = np.degrees(np.arctan2(1, 2))  # the ℓ2 max-margin direction (2, 1)/√5
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))

@@ -2,7 +2,9 @@
 
 Submodules:
 
-- :mod:`ngd.models` — diagonal networks and deep matrix factorizations;
+- :mod:`ngd.models` — diagonal networks, deep matrix factorizations, and every model of the
+  open engine (:class:`ngd.models.Model`: linear, diagonal, factorization, deep linear,
+  two-layer tanh / ReLU);
 - :mod:`ngd.fisher` — natural gradients (every route), Fisher-vector products, NTKs;
 - :mod:`ngd.runs` — EGD / NGD runs returning trajectories, the 2-D toy set;
 - :mod:`ngd.experiments` — the paper's experiments, run in-process (:func:`ngd.run`);

@@ -67,6 +67,49 @@ class MatrixFactorization:
     def jacobian(self) -> F64Array:
         """Dense ``d vec(beta) / d (vec W_1, ..., vec W_L)``, ``(D², L·D²)``, column-major vec."""
 
+class Model:
+    """Any model of the open engine, on flat parameters ``w`` ``(P,)``; stateless."""
+
+    @property
+    def param_count(self) -> int:
+        """``P``."""
+    @property
+    def input_dim(self) -> int:
+        """``D``, the columns of ``x``."""
+    @property
+    def linear_in_input(self) -> bool:
+        """``s = x @ beta(w)``: ``beta`` and the ``x=None`` forms are available."""
+    def layers(self) -> List[Tuple[int, int]]:
+        """Parameter blocks ``(start, stop)`` partitioning ``0..P``."""
+    def outputs(self, w: ArrayLike, x: ArrayLike) -> F64Array:
+        """``s = f(x; w)``, ``(N,)``."""
+    def beta(self, w: ArrayLike) -> F64Array:
+        """``beta(w)`` (models linear in the input only)."""
+    def jvp(self, w: ArrayLike, v: ArrayLike, x: Optional[ArrayLike] = None) -> F64Array:
+        """``J v``: ``(N,)`` with ``J = ds/dw`` on ``x``; ``(D_beta,)`` when ``x`` is None."""
+    def vjp(self, w: ArrayLike, u: ArrayLike, x: Optional[ArrayLike] = None) -> F64Array:
+        """``Jᵀ u``, ``(P,)``."""
+    def jacobian(self, w: ArrayLike, x: Optional[ArrayLike] = None) -> F64Array:
+        """``ds/dw`` ``(N, P)`` on ``x``, or ``dbeta/dw`` ``(D_beta, P)`` when ``x`` is None."""
+
+class LinearModel(Model):
+    def __init__(self, dim: int) -> None: ...
+
+class DiagonalParametrization(Model):
+    def __init__(self, depth: int, dim: int) -> None: ...
+
+class FactorizationParametrization(Model):
+    def __init__(self, depth: int, dim: int) -> None: ...
+
+class DeepLinearNet(Model):
+    def __init__(self, dim: int, hidden: Sequence[int]) -> None: ...
+
+class TwoLayerTanh(Model):
+    def __init__(self, dim: int, hidden: int) -> None: ...
+
+class TwoLayerRelu(Model):
+    def __init__(self, dim: int, hidden: int) -> None: ...
+
 # --- natural gradients -------------------------------------------------------------------
 
 class DiagNaturalGradient:
@@ -80,6 +123,10 @@ class DiagNaturalGradient:
     """Effective rank of the system solved."""
     fallback_from: Optional[str]
     """The route ``auto`` tried first before falling back to ``min_norm``."""
+    condition: float
+    """Condition estimate of the matrix the route factored."""
+    accuracy: float
+    """Estimated relative error of ``direction`` (checked against the library's bound)."""
 
 class FactorNaturalGradient:
     """A factorization natural gradient and how it was computed."""
@@ -175,6 +222,52 @@ def factorization_response(
 ) -> F64Array:
     """Response of ``W_1 ... W_L`` to the unit gradient ``e`` (Fig. 3); ``eta`` for steps."""
 
+Loss = Literal["logistic", "squared"]
+GenericRoute = Literal["auto", "kernel", "least_squares", "min_norm"]
+
+class GenericNaturalGradient:
+    """A natural gradient of any model and how it was computed."""
+
+    direction: F64Array
+    """``g``, ``(P,)``: step ``w - lr * g``."""
+    route: str
+    """``kernel``, ``least_squares``, ``min_norm``, ``damped_output_space``, ``diagonal``,
+    ``block``, ``kfac``, …"""
+    rank: int
+    """Eigenvalues of the curvature kept (damped: ``P``)."""
+    condition: float
+    """``λ_max / λ_min`` of the kept spectrum (damped: with ``λ`` added; K-FAC: NaN)."""
+    largest_eigenvalue: float
+    damping: float
+    """The absolute ``λ`` applied (0 for Moore–Penrose)."""
+    fallback_from: Optional[str]
+
+def natural_gradient_generic(
+    model: Model,
+    w: ArrayLike,
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    loss: Loss = "logistic",
+    route: GenericRoute = "auto",
+    rcond: Optional[float] = None,
+    damping: Optional[float] = None,
+    relative_damping: Optional[float] = None,
+    curvature: Literal["fisher", "empirical"] = "fisher",
+    approximation: Optional[Literal["diagonal", "block", "kfac"]] = None,
+    kfac_damping: Literal["heuristic", "exact"] = "heuristic",
+) -> GenericNaturalGradient:
+    """``C⁺ ∇_w L`` (exact), ``(C + λI)⁻¹ ∇_w L`` (damped) or an approximation of it."""
+
+def tangent_kernel(model: Model, w: ArrayLike, x: ArrayLike) -> F64Array:
+    """``J Jᵀ``, ``(N, N)``."""
+
+def natural_tangent_kernel(
+    model: Model, w: ArrayLike, x: ArrayLike, y: ArrayLike, *, loss: Loss = "logistic",
+    rcond: Optional[float] = None,
+) -> F64Array:
+    """``Θ_nat = S^{-1/2} P S^{1/2}``, ``(N, N)``: ``J g = Θ_nat r``."""
+
 # --- runs --------------------------------------------------------------------------------
 
 Callback = Callable[[int, float, F64Array], Optional[bool]]
@@ -226,6 +319,44 @@ def ngd(
     callback: Optional[Callback] = None,
 ) -> Trajectory:
     """Full-batch NGD with a fixed step from a copy of ``model``."""
+
+class GenericTrajectory:
+    """A recorded run of any model."""
+
+    steps: npt.NDArray[np.int64]
+    losses: F64Array
+    params: F64Array
+    """``(T, P)``."""
+    stop: str
+    stop_detail: Optional[str]
+    final_step: int
+    final_loss: Optional[float]
+    final_params: F64Array
+    last_route: Optional[str]
+    last_rank: Optional[int]
+    last_condition: Optional[float]
+
+def egd_generic(
+    model: Model, w0: ArrayLike, x: ArrayLike, y: ArrayLike, *, lr: float, steps: int,
+    loss: Loss = "logistic", step: Literal["fixed", "loss_normalized"] = "fixed",
+    loss_below: Optional[float] = None, divergence_factor: Optional[float] = 1e4,
+    points_per_decade: int = 10,
+    callback: Optional[Callable[[int, float, F64Array], Optional[bool]]] = None,
+) -> GenericTrajectory: ...
+
+def ngd_generic(
+    model: Model, w0: ArrayLike, x: ArrayLike, y: ArrayLike, *, lr: float, steps: int,
+    loss: Loss = "logistic",
+    step_size: Literal["fixed", "backtracking", "relative_cap"] = "fixed",
+    cap: Optional[float] = None, route: GenericRoute = "auto", rcond: Optional[float] = None,
+    damping: Optional[float] = None, relative_damping: Optional[float] = None,
+    curvature: Literal["fisher", "empirical"] = "fisher",
+    approximation: Optional[Literal["diagonal", "block", "kfac"]] = None,
+    kfac_damping: Literal["heuristic", "exact"] = "heuristic",
+    loss_below: Optional[float] = None, divergence_factor: Optional[float] = 1e4,
+    points_per_decade: int = 10,
+    callback: Optional[Callable[[int, float, F64Array], Optional[bool]]] = None,
+) -> GenericTrajectory: ...
 
 def toy_2d(seed: int) -> Tuple[F64Array, F64Array]:
     """The 2-D toy set of Fig. 2: ``x`` ``(20, 2)``, ``y`` ``(20,)``."""

@@ -25,6 +25,22 @@ Factorizations ``beta = W_1 ... W_L`` under the squared loss (``F(beta) = I``):
 :func:`factorization_natural_gradient` with ``method="moore_penrose"`` or
 ``"layer_split"``.
 
+Any model of the open engine (:class:`ngd.models.Model`, flat parameters ``w`` ``(P,)``,
+data ``x`` ``(N, D)``, targets ``y``, ``loss="logistic"`` or ``"squared"``):
+:func:`natural_gradient_generic` returns a :class:`GenericNaturalGradient` (``direction``
+``(P,)``, ``route``, ``rank``, ``condition``, ``largest_eigenvalue``, ``damping``):
+
+- exact Moore–Penrose ``C⁺ ∇`` (``C = Jᵀ S J``, the Fisher, or ``curvature="empirical"``),
+  ``route`` ``"auto"`` / ``"kernel"`` / ``"least_squares"`` / ``"min_norm"``, eigenvalues
+  below ``rcond · λ_max`` cut (default ``rcond = P·ε``, numpy's ``pinv`` default);
+- ``damping=λ``: ``(C + λI)⁻¹ ∇``; ``relative_damping=ρ``: ``λ = ρ tr(C)/P``;
+- ``approximation="diagonal"`` / ``"block"`` (per ``model.layers()``), exact or damped;
+  ``"kfac"`` for :class:`~ngd.models.DeepLinearNet` (needs ``damping``;
+  ``kfac_damping="heuristic"`` or ``"exact"``).
+
+:func:`tangent_kernel` (``J Jᵀ``) and :func:`natural_tangent_kernel` (``Θ_nat``, with
+``J g = Θ_nat r``) of any model.
+
 Arrays: float64 arrays in C or Fortran order and strided or transposed views are read in
 place without a copy; views with a negative stride (``a[::-1]``) are copied to C order first;
 float32 / float16 / integer arrays and sequences are converted to float64 (one copy); other
@@ -42,6 +58,7 @@ import numpy as np
 from ._ngd import (
     DiagNaturalGradient,
     FactorNaturalGradient,
+    GenericNaturalGradient,
     dense_factorization_natural_gradient,
     dense_natural_gradient,
     diag_fisher_vector_product,
@@ -51,16 +68,23 @@ from ._ngd import (
     factorization_natural_gradient,
     factorization_response,
     logistic_gradient,
+    natural_gradient_generic,
     natural_ntk,
+    natural_tangent_kernel,
     population_natural_gradient,
     sample_fisher,
+    tangent_kernel,
 )
 from .models import DiagonalNet
 
 __all__ = [
     "DiagNaturalGradient",
     "FactorNaturalGradient",
+    "GenericNaturalGradient",
     "natural_gradient",
+    "natural_gradient_generic",
+    "tangent_kernel",
+    "natural_tangent_kernel",
     "diag_natural_gradient",
     "population_natural_gradient",
     "dense_natural_gradient",

@@ -8,16 +8,31 @@ Rust executor (step budget, loss threshold, divergence detection) and return a
 ``callback(step, loss, weights)`` is called at each recorded step; return ``False`` to stop
 the run (``stop == "callback"``); an exception it raises stops the run and propagates.
 
-The run releases the GIL. Ctrl-C (``KeyboardInterrupt``) is checked on a dense log grid of
-steps (every step up to about 40, then every ~2.3 % of the step count), stops the run there
-and propagates; the process stays usable. (This check is done by the bindings' observer until
-the executor's own cancellation hook is available.)
+Any model of the open engine (:class:`ngd.models.Model`): :func:`egd_generic` and
+:func:`ngd_generic` train from flat parameters ``w0`` ``(P,)`` on data ``x`` ``(N, D)``, targets
+``y`` ``(N,)`` (labels ``±1`` for ``loss="logistic"``, values for ``"squared"``), and return a
+:class:`GenericTrajectory` (``params`` ``(T, P)``, ``final_params``, ``last_route`` …); NGD
+takes the direction arguments of :func:`ngd.fisher.natural_gradient_generic` and a
+``step_size`` of ``"fixed"``, ``"backtracking"`` or ``"relative_cap"`` (with ``cap``).
+
+A run executes on a worker thread with the GIL released; the calling thread checks for
+signals every 20 ms and on Ctrl-C (``KeyboardInterrupt``) sets the executor's cancellation
+flag, so the run stops between two steps and the exception propagates; the process stays
+usable.
 
 :func:`toy_2d` draws the 2-D toy set of the paper's Fig. 2.
 """
 
 from __future__ import annotations
 
-from ._ngd import Trajectory, egd, ngd, toy_2d
+from ._ngd import GenericTrajectory, Trajectory, egd, egd_generic, ngd, ngd_generic, toy_2d
 
-__all__ = ["Trajectory", "egd", "ngd", "toy_2d"]
+__all__ = [
+    "Trajectory",
+    "GenericTrajectory",
+    "egd",
+    "ngd",
+    "egd_generic",
+    "ngd_generic",
+    "toy_2d",
+]

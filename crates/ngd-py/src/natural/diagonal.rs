@@ -67,15 +67,24 @@ pub struct PyDiagNaturalGradient {
     rank: usize,
     /// The route `"auto"` tried first when it fell back to `"min_norm"`, else `None`.
     fallback_from: Option<&'static str>,
+    /// The condition estimate of the matrix the route factored (`κ(K)` for the kernel route,
+    /// …); the error bound below is proportional to it.
+    condition: f64,
+    /// The estimated relative error of the direction (`≈ κ ε` and the residual check of
+    /// `ngd_fisher::diagonal`); a solve above the library's bound is an error instead.
+    accuracy: f64,
 }
 
 #[pymethods]
 impl PyDiagNaturalGradient {
     fn __repr__(&self) -> String {
         format!(
-            "DiagNaturalGradient(route={:?}, rank={}, fallback_from={})",
+            "DiagNaturalGradient(route={:?}, rank={}, condition={:e}, accuracy={:e}, \
+             fallback_from={})",
             self.route,
             self.rank,
+            self.condition,
+            self.accuracy,
             self.fallback_from
                 .map_or_else(|| "None".to_string(), |r| format!("{r:?}"))
         )
@@ -89,6 +98,8 @@ impl PyDiagNaturalGradient {
             route: route_name(g.route),
             rank: g.rank,
             fallback_from: g.fallback_from.map(route_name),
+            condition: g.condition,
+            accuracy: g.accuracy,
         }
     }
 }

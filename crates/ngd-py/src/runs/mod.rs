@@ -1,20 +1,22 @@
-//! `ngd.runs`: EGD / NGD runs of diagonal networks on the logistic loss through
-//! `ngd_optim::Executor`, returning trajectories as NumPy arrays, and the 2-D toy set.
+//! `ngd.runs`: EGD / NGD runs through `ngd_optim::Executor`, returning trajectories as NumPy
+//! arrays — of diagonal networks on the logistic loss (this file) and of any model of the open
+//! engine ([`generic`]) — and the 2-D toy set.
 //!
-//! **GIL and Ctrl-C.** A run executes with the GIL released. [`RecordingObserver`] is called by
-//! the executor on a dense log-spaced grid (at least [`SIGNAL_POINTS_PER_DECADE`] points per
-//! decade of steps: every step up to ≈ 40, then every ≈ 2.3 % of the step count): each call
-//! re-acquires the GIL and runs `check_signals`, so Ctrl-C (or any signal handler that raises)
-//! stops the run there with `ControlFlow::Break`, and the exception is raised once the executor
-//! has returned — the process stays usable. It also records the trajectory at the user's
-//! (sparser) schedule and calls the optional Python callback there; a callback that raises
-//! stops the run the same way, one that returns `False` stops it quietly. This observer is the
-//! stop-gap until the executor's own cancellation hook lands; that hook will replace the
-//! signal check (the recording stays).
+//! **GIL, callback and Ctrl-C.** A run executes on a worker thread with the GIL released
+//! ([`interrupt::run_interruptible`]); the calling thread checks Python's signal handlers every
+//! [`interrupt::POLL_INTERVAL`] and, when one raises (Ctrl-C), sets the executor's cancellation
+//! flag, so the run stops between two steps and the exception is raised once the executor has
+//! returned — the process stays usable. [`RecordingObserver`] records the trajectory at the
+//! user's log-spaced schedule and calls the optional Python callback there; a callback that
+//! raises stops the run the same way, one that returns `False` stops it quietly.
 
+pub mod generic;
+pub mod interrupt;
 mod observer;
+mod runner;
 
-pub use observer::{RecordingObserver, SIGNAL_POINTS_PER_DECADE};
+pub use observer::RecordingObserver;
+pub use runner::{RunOptions, Runner, egd_step, stop_fields};
 
 use crate::convert::{check_shape, float_array};
 use crate::errors::{Kind, ToPyResult, raise};
@@ -25,8 +27,7 @@ use ndarray::{Array1, Array2, Array3, Axis, Ix1, Ix2};
 use ngd_fisher::DiagOptions;
 use ngd_models::DiagonalNet;
 use ngd_optim::{
-    ClassificationProblem, DiagonalEgd, DiagonalNgd, DiagonalStep, Executor, FisherChoice,
-    LogSchedule, Outcome, Resume, StepRule, Stop,
+    ClassificationProblem, DiagonalEgd, DiagonalNgd, Executor, FisherChoice, StepRule,
 };
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArray3, PyUntypedArrayMethods};
 use pyo3::prelude::*;
@@ -71,59 +72,30 @@ impl PyTrajectory {
     }
 }
 
-fn stop_fields(stop: &Stop) -> (&'static str, Option<String>) {
-    match stop {
-        Stop::Budget => ("budget", None),
-        Stop::LossBelow { step, loss } => (
-            "loss_below",
-            Some(format!("L(w_{step}) = {loss:e} ≤ threshold")),
-        ),
-        Stop::Observer => ("callback", None),
-        Stop::Cancelled => ("cancelled", None),
-        Stop::Diverged { step, cause } => ("diverged", Some(format!("step {step}: {cause:?}"))),
-    }
-}
-
-/// Everything a run needs besides its step rule.
+/// Everything a diagonal-network run needs besides its step rule.
 pub struct RunSetup {
     model: DiagonalNet,
     problem: ClassificationProblem,
-    executor: Executor,
-    observer: RecordingObserver,
+    runner: Runner<Ix2>,
 }
 
-/// Runs `rule` with the GIL released and assembles the trajectory.
+/// Runs `rule` and assembles the trajectory.
 fn execute<R>(py: Python<'_>, mut setup: RunSetup, rule: &mut R) -> PyResult<PyTrajectory>
 where
     R: StepRule<DiagonalNet, ClassificationProblem> + Send,
 {
-    let RunSetup {
-        model,
-        problem,
-        executor,
-        observer,
-    } = &mut setup;
-    let outcome: Result<Outcome, _> =
-        py.detach(|| executor.run(rule, model, problem, Resume::fresh(), observer));
-    if let Some(error) = observer.error.take() {
-        return Err(error);
-    }
-    let outcome = outcome.py_err()?;
-    if let (Some(loss), true) = (
-        outcome.final_loss,
-        observer.steps.last() != Some(&outcome.step),
-    ) {
-        let weights = model.weights().to_owned();
-        observer.push(py, outcome.step, loss, weights);
-        if let Some(error) = observer.error.take() {
-            return Err(error);
-        }
-    }
-    let observer = &setup.observer;
+    let outcome = setup.runner.run(
+        py,
+        rule,
+        &mut setup.model,
+        &setup.problem,
+        |m: &DiagonalNet| m.weights().to_owned(),
+    )?;
+    let observer = &setup.runner.observer;
     let (l, d) = (setup.model.depth(), setup.model.dim());
-    let mut weights = Array3::zeros((observer.weights.len(), l, d));
-    let mut betas = Array2::zeros((observer.weights.len(), d));
-    for (t, w) in observer.weights.iter().enumerate() {
+    let mut weights = Array3::zeros((observer.states.len(), l, d));
+    let mut betas = Array2::zeros((observer.states.len(), d));
+    for (t, w) in observer.states.iter().enumerate() {
         weights.index_axis_mut(Axis(0), t).assign(w);
         betas
             .row_mut(t)
@@ -150,17 +122,12 @@ where
 
 impl RunSetup {
     /// Reads the data (`x` with labels `y`, or signed data `X̃ = x` when `y` is `None`),
-    /// copies the model and builds the executor.
-    #[allow(clippy::too_many_arguments)]
+    /// copies the model and builds the runner.
     fn new(
         model: &PyDiagonalNet,
         x: &Bound<'_, PyAny>,
         y: Option<&Bound<'_, PyAny>>,
-        steps: usize,
-        loss_below: Option<f64>,
-        divergence_factor: Option<f64>,
-        points_per_decade: usize,
-        callback: Option<Py<PyAny>>,
+        options: RunOptions,
     ) -> PyResult<Self> {
         let d = model.inner.dim();
         let expected = format!("(N, D) = (N, {d})");
@@ -177,19 +144,10 @@ impl RunSetup {
                 ClassificationProblem::from_labels(x.as_array(), y.as_array()).py_err()?
             }
         };
-        let record = LogSchedule::new(points_per_decade).py_err()?;
-        let observer = RecordingObserver::new(record, steps, callback);
-        let mut executor = Executor::new(steps)
-            .schedule(observer.observation_schedule()?)
-            .divergence_factor(divergence_factor);
-        if let Some(threshold) = loss_below {
-            executor = executor.loss_below(threshold);
-        }
         Ok(Self {
             model: model.inner.clone(),
             problem,
-            executor,
-            observer,
+            runner: Runner::new(options)?,
         })
     }
 }
@@ -219,26 +177,15 @@ fn py_egd(
     points_per_decade: usize,
     callback: Option<Py<PyAny>>,
 ) -> PyResult<PyTrajectory> {
-    let step = match step {
-        "fixed" => DiagonalStep::Fixed(lr),
-        "loss_normalized" => DiagonalStep::LossNormalized(lr),
-        other => {
-            return Err(raise(
-                Kind::Invalid,
-                format!("step: unknown step rule {other:?} (allowed: fixed, loss_normalized)"),
-            ));
-        }
-    };
-    let setup = RunSetup::new(
-        &model,
-        x,
-        y,
+    let step = egd_step(step, lr)?;
+    let options = RunOptions {
         steps,
         loss_below,
         divergence_factor,
         points_per_decade,
         callback,
-    )?;
+    };
+    let setup = RunSetup::new(&model, x, y, options)?;
     let mut rule = DiagonalEgd::new(step, model.inner.depth(), model.inner.dim()).py_err()?;
     execute(py, setup, &mut rule)
 }
@@ -292,16 +239,14 @@ fn py_ngd(
             }
         }
     };
-    let setup = RunSetup::new(
-        &model,
-        x,
-        y,
+    let options = RunOptions {
         steps,
         loss_below,
         divergence_factor,
         points_per_decade,
         callback,
-    )?;
+    };
+    let setup = RunSetup::new(&model, x, y, options)?;
     let mut rule = DiagonalNgd::new(lr, fisher).py_err()?;
     let mut trajectory = execute(py, setup, &mut rule)?;
     trajectory.last_route = rule.last_route().map(|(r, _, _)| route_name(r));
@@ -329,5 +274,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTrajectory>()?;
     m.add_function(wrap_pyfunction!(py_egd, m)?)?;
     m.add_function(wrap_pyfunction!(py_ngd, m)?)?;
-    m.add_function(wrap_pyfunction!(py_toy_2d, m)?)
+    m.add_function(wrap_pyfunction!(py_toy_2d, m)?)?;
+    generic::register(m)
 }

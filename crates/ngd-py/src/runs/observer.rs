@@ -1,20 +1,16 @@
-//! The observer of the bindings' runs: records the trajectory at the user's schedule, calls
-//! the Python callback there, and checks for signals (Ctrl-C) at every observation (see the
-//! parent module's docs).
+//! The observer of the bindings' runs: records the model state (diagonal weights `(L, D)`, or
+//! flat parameters `(P,)`) at the user's log-spaced schedule and at the last step, and calls the
+//! Python callback there. Ctrl-C is not its job: see [`super::interrupt`].
 
-use crate::errors::ToPyResult;
-use ndarray::Array2;
+use ndarray::{Array, Array1, Dimension, Ix1, Ix2};
 use ngd_models::DiagonalNet;
 use ngd_optim::{LogSchedule, Observation, Observer};
 use numpy::IntoPyArray;
 use pyo3::prelude::*;
 use std::ops::ControlFlow;
 
-/// The least density of the observation grid on which Ctrl-C is checked.
-pub const SIGNAL_POINTS_PER_DECADE: usize = 100;
-
-/// Records a run at the user's schedule, calls the Python callback, and checks for signals.
-pub struct RecordingObserver {
+/// Records a run at the user's schedule and calls the Python callback there.
+pub struct RecordingObserver<A: Dimension> {
     record: LogSchedule,
     max_steps: usize,
     callback: Option<Py<PyAny>>,
@@ -22,13 +18,13 @@ pub struct RecordingObserver {
     pub steps: Vec<usize>,
     /// The recorded losses.
     pub losses: Vec<f64>,
-    /// The recorded weights.
-    pub weights: Vec<Array2<f64>>,
-    /// The exception (KeyboardInterrupt, or raised by the callback) that stopped the run.
+    /// The recorded model states.
+    pub states: Vec<Array<f64, A>>,
+    /// The exception raised by the callback, which stopped the run.
     pub error: Option<PyErr>,
 }
 
-impl RecordingObserver {
+impl<A: Dimension> RecordingObserver<A> {
     /// An observer recording at `record` and at `max_steps`, calling `callback` there.
     pub fn new(record: LogSchedule, max_steps: usize, callback: Option<Py<PyAny>>) -> Self {
         Self {
@@ -37,29 +33,23 @@ impl RecordingObserver {
             callback,
             steps: Vec::new(),
             losses: Vec::new(),
-            weights: Vec::new(),
+            states: Vec::new(),
             error: None,
         }
     }
 
-    /// The observation grid: a multiple of the recording density, at least
-    /// [`SIGNAL_POINTS_PER_DECADE`], so that every recorded step is observed.
-    ///
-    /// # Errors
-    ///
-    /// Never in practice (the density is at least 1).
-    pub fn observation_schedule(&self) -> PyResult<LogSchedule> {
-        let k = self.record.points_per_decade();
-        LogSchedule::new(k * SIGNAL_POINTS_PER_DECADE.div_ceil(k)).py_err()
+    /// The recording schedule (the executor observes exactly there).
+    pub fn schedule(&self) -> LogSchedule {
+        self.record
     }
 
     /// Records one step and calls the callback; `false` when the run should stop (the
     /// callback returned `False` or raised, its exception then in [`Self::error`]).
-    pub fn push(&mut self, py: Python<'_>, step: usize, loss: f64, weights: Array2<f64>) -> bool {
+    pub fn push(&mut self, py: Python<'_>, step: usize, loss: f64, state: Array<f64, A>) -> bool {
         let flow = match &self.callback {
             None => true,
             Some(callback) => {
-                let w = weights.clone().into_pyarray(py);
+                let w = state.clone().into_pyarray(py);
                 match callback.call1(py, (step, loss, w)) {
                     Ok(answer) => !answer.bind(py).is(pyo3::types::PyBool::new(py, false)),
                     Err(e) => {
@@ -71,26 +61,41 @@ impl RecordingObserver {
         };
         self.steps.push(step);
         self.losses.push(loss);
-        self.weights.push(weights);
+        self.states.push(state);
         flow
+    }
+
+    /// Records `state()` when `step` is on the schedule (taking the GIL only then).
+    fn observe_state(
+        &mut self,
+        step: usize,
+        loss: f64,
+        state: impl FnOnce() -> Array<f64, A>,
+    ) -> ControlFlow<()> {
+        if step != self.max_steps && !self.record.contains(step) {
+            return ControlFlow::Continue(());
+        }
+        let state = state();
+        Python::attach(|py| {
+            if self.push(py, step, loss, state) {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        })
     }
 }
 
-impl Observer<DiagonalNet> for RecordingObserver {
+impl Observer<DiagonalNet> for RecordingObserver<Ix2> {
     fn observe(&mut self, observation: &Observation<'_, DiagonalNet>) -> ControlFlow<()> {
-        Python::attach(|py| {
-            if let Err(e) = py.check_signals() {
-                self.error = Some(e);
-                return ControlFlow::Break(());
-            }
-            let step = observation.step;
-            if step == self.max_steps || self.record.contains(step) {
-                let weights = observation.model.weights().to_owned();
-                if !self.push(py, step, observation.loss, weights) {
-                    return ControlFlow::Break(());
-                }
-            }
-            ControlFlow::Continue(())
-        })
+        let weights = || observation.model.weights().to_owned();
+        self.observe_state(observation.step, observation.loss, weights)
+    }
+}
+
+impl Observer<Array1<f64>> for RecordingObserver<Ix1> {
+    fn observe(&mut self, observation: &Observation<'_, Array1<f64>>) -> ControlFlow<()> {
+        let params = || observation.model.clone();
+        self.observe_state(observation.step, observation.loss, params)
     }
 }
