@@ -123,10 +123,6 @@ def test_experiment_errors(tmp_path):
         ngd.run("fig4", out=tmp_path, checkpoint_every="soon")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ngd-fisher regression (engine-accuracy merge): the forced weighted route accepts a rank-1 "
-    "X̃ with N > D (reports rank D, condition 1e82, accuracy 6e-15) and returns a direction "
-    "~1.5e4× the Moore–Penrose one; route='auto' picks it too. Remove the mark once fixed."))
 def test_forced_weighted_route_rejects_rank_deficient_data():
     model = ngd.DiagonalNet.constant(2, 6, 0.1)
     with pytest.raises(ngd.SingularError):
