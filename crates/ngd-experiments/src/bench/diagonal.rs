@@ -2,9 +2,9 @@
 //! step by a forced solver route.
 
 use super::{SEED, Sizes, Workload, check};
-use crate::error::RunError;
 use ngd_data::{Classification, SparseGaussianSpec, sparse_gaussian};
 use ngd_fisher::{Cutoff, DiagOptions, Route, RouteChoice};
+use ngd_harness::error::RunError;
 use ngd_models::DiagonalNet;
 use ngd_models::init::gaussian_diagonal;
 use ngd_optim::{

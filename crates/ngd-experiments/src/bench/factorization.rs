@@ -2,10 +2,10 @@
 //! on rank-5 completion with Gaussian factors of per-entry scale `D^{−1/2}`.
 
 use super::{SEED, Sizes, Workload, check};
-use crate::error::RunError;
 use ngd_data::completion_task;
 use ngd_fisher::Cutoff;
 use ngd_fisher::factorization::NaturalDirection;
+use ngd_harness::error::RunError;
 use ngd_models::MatrixFactorization;
 use ngd_models::init::gaussian_factorization;
 use ngd_optim::{

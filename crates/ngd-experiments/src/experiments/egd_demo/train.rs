@@ -8,10 +8,10 @@
 //! initial loss, so that a resumed run is bit-identical to an uninterrupted one).
 
 use super::{DemoOutput, DemoParams, DemoPoint, EgdDemoConfig};
-use crate::context::RunContext;
-use crate::error::RunError;
 use ndarray::{Array1, Array2};
 use ngd_data::{Classification, SparseGaussianSpec, sparse_gaussian};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::DiagonalNet;
 use ngd_models::init::constant_diagonal;
 use ngd_models::logistic_loss::margins_into;

@@ -1,10 +1,10 @@
 //! One run of `fig2`: EGD (loss-normalized step) or NGD (capped fixed step) on the toy set.
 
 use super::{Fig2Config, Fig2Output, Fig2Params, Fig2Point, Method};
-use crate::context::RunContext;
-use crate::error::RunError;
 use ndarray::{Array1, Array2, ArrayView2};
 use ngd_fisher::{DiagOptions, diag_natural_gradient};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::{DiagonalNet, init::constant_diagonal, logistic_loss};
 use ngd_optim::ngd::route_label;
 use ngd_optim::{ClassificationProblem, DiagonalEgd, DiagonalStep, LogSchedule, StepRule};

@@ -14,13 +14,13 @@
 //! `Σ_{row c ∪ column c, ≠(c,c)} |R_ij| / Σ_{(i,j)≠(c,c)} |R_ij|`.
 
 use super::Fig3Config;
-use crate::error::RunError;
 use ndarray::Array2;
 use ngd_fisher::factorization::{NaturalDirection, dense_natural_gradient};
 use ngd_fisher::linalg::Cutoff;
 use ngd_fisher::ntk::factorization::{
     egd_response, egf_response, ngd_response, ngf_response, unit_matrix,
 };
+use ngd_harness::error::RunError;
 use ngd_models::MatrixFactorization;
 use ngd_models::factorization::{prefix_products, product, suffix_products};
 use rand::RngExt;

@@ -1,15 +1,15 @@
 //! Post-processing of `fig5`: tidy CSVs, the three panels, headline numbers, claims.
 
 use super::{Fig5Config, Fig5Output, Fig5Params};
-use crate::error::Error;
-use crate::experiment::{ExperimentSummary, Figure, RunSpec, diverged_runs};
-use crate::output::ExperimentDir;
-use crate::plot::{LinePlot, Series, line_plot};
+use ngd_harness::error::Error;
+use ngd_harness::experiment::{ExperimentSummary, Figure, RunSpec, diverged_runs};
+use ngd_harness::output::ExperimentDir;
+use ngd_harness::plot::{LinePlot, Series, line_plot};
 use serde::Serialize;
 
 mod claims;
 
-type Runs = crate::experiment::Runs<Fig5Params, Fig5Output>;
+type Runs = ngd_harness::experiment::Runs<Fig5Params, Fig5Output>;
 pub(super) type Done<'a> = Vec<(&'a RunSpec<Fig5Params>, &'a Fig5Output)>;
 
 #[derive(Serialize)]

@@ -8,11 +8,11 @@
 use super::ngd_rule::NgdStats;
 use super::training::{Rule, train};
 use super::{Fig5Config, Fig5Params};
-use crate::context::RunContext;
-use crate::error::RunError;
 use ndarray::Array2;
 use ngd_data::{CompletionTask, effective_rank, low_rank_truth, sample_observations};
 use ngd_fisher::linalg::thin_svd;
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::init::collapsed_factorization;
 use ngd_optim::baselines::{NuclearOptions, min_nuclear_norm_completion};
 use rand::SeedableRng;

@@ -5,12 +5,12 @@ use super::Fig5Config;
 use super::Fig5Params;
 use super::ngd_rule::{CappedNgd, NgdStats, method_label};
 use super::train::Fig5Point;
-use crate::context::RunContext;
-use crate::error::RunError;
 use ndarray::Array2;
 use ngd_data::CompletionTask;
 use ngd_fisher::factorization::{FactorMethod, MpOptions, NaturalDirection};
 use ngd_fisher::linalg::Cutoff;
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::MatrixFactorization;
 use ngd_optim::{
     CompletionProblem, Executor, FactorizationEgd, FactorizationStep, LogSchedule, Observation,

@@ -3,7 +3,7 @@
 
 use super::table::Table;
 use super::{LogitTrace, SweepConfig};
-use crate::experiment::{Claim, Verdict};
+use ngd_harness::experiment::{Claim, Verdict};
 
 /// Label of sample-Fisher NGD on the linear model.
 pub(super) const NGD: &str = "NGD sample L=1";

@@ -4,9 +4,9 @@
 
 use super::table::models;
 use super::{SweepConfig, SweepOutput, SweepParams};
-use crate::error::Error;
-use crate::experiment::Runs;
-use crate::output::ExperimentDir;
+use ngd_harness::error::Error;
+use ngd_harness::experiment::Runs;
+use ngd_harness::output::ExperimentDir;
 use serde::Serialize;
 
 type SweepRuns = Runs<SweepParams, SweepOutput>;

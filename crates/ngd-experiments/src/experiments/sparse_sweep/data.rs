@@ -1,10 +1,10 @@
 //! Shared pieces of one run: the data draw, the initial networks, and the evaluation of a `β`.
 
 use super::{ModelResult, SweepConfig};
-use crate::context::RunContext;
-use crate::error::RunError;
 use ndarray::{Array1, Array2, ArrayView1};
 use ngd_data::{Classification, SparseGaussianSpec, gaussian_matrix, sparse_gaussian};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::{DiagonalNet, init, logistic_loss};
 use ngd_optim::ClassificationProblem;
 use rand::SeedableRng;

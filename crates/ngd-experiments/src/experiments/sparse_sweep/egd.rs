@@ -9,9 +9,9 @@
 
 use super::data::{Task, draw_task, evaluate, initial_net, model_result};
 use super::{EgdStepKind, SweepConfig, SweepOutput, SweepParams, TracePoint};
-use crate::context::RunContext;
-use crate::error::RunError;
 use ndarray::Array2;
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::DiagonalNet;
 use ngd_optim::{BatchEgd, DiagonalStep, LogSchedule, Parameters, StepRule};
 use serde::{Deserialize, Serialize};

@@ -6,10 +6,10 @@ use super::csv_out::write_csvs;
 use super::notes::notes;
 use super::table::{Table, models};
 use super::{Method, SweepConfig, SweepOutput, SweepParams};
-use crate::error::Error;
-use crate::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
-use crate::output::ExperimentDir;
-use crate::plot::{LinePlot, Series, StemPlot, line_plot, stem_plot};
+use ngd_harness::error::Error;
+use ngd_harness::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
+use ngd_harness::output::ExperimentDir;
+use ngd_harness::plot::{LinePlot, Series, StemPlot, line_plot, stem_plot};
 
 type SweepRuns = Runs<SweepParams, SweepOutput>;
 

@@ -26,11 +26,11 @@ mod table;
 
 pub use config::{EgdStepKind, SweepConfig};
 
-use crate::config::Preset;
-use crate::context::RunContext;
-use crate::error::{ConfigError, Error, RunError};
-use crate::experiment::{Experiment, ExperimentSummary, RunSpec, Runs};
-use crate::output::ExperimentDir;
+use ngd_harness::config::Preset;
+use ngd_harness::context::RunContext;
+use ngd_harness::error::{ConfigError, Error, RunError};
+use ngd_harness::experiment::{Experiment, ExperimentSummary, RunSpec, Runs};
+use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
 
 /// Which method a run trains.

@@ -9,9 +9,9 @@
 
 use super::data::{Task, draw_task, evaluate, initial_net, model_result, population_inputs};
 use super::{LogitTrace, Method, SweepConfig, SweepOutput, SweepParams, TracePoint};
-use crate::context::RunContext;
-use crate::error::RunError;
 use ngd_fisher::{Cutoff, DiagOptions};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::DiagonalNet;
 use ngd_optim::{DiagonalNgd, FisherChoice, LogSchedule, StepRule};
 

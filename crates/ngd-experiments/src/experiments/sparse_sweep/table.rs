@@ -1,7 +1,7 @@
 //! The accuracy table: mean ± standard deviation over data draws per method label and `N`.
 
 use super::{ModelResult, SweepOutput, SweepParams};
-use crate::experiment::Runs;
+use ngd_harness::experiment::Runs;
 use std::collections::BTreeMap;
 
 /// Statistics of one (method, `N`) cell over data draws.

@@ -1,10 +1,10 @@
 //! Exact (non-iterative) checks: the paper's App. D counterexample (the ℓ2 max-margin separator
 //! is not invariant under `X ↦ X Aᵀ`) and App. G (the OLS / minimum-norm solution is).
 
-use crate::error::RunError;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, array};
 use ngd_fisher::Cutoff;
 use ngd_fisher::linalg::lstsq_min_norm;
+use ngd_harness::error::RunError;
 use ngd_optim::baselines::{l1_max_margin, l2_max_margin};
 
 /// App. D's data: `A = [[1, 2], [−1, 0]]`, `X = [2, −3]`, `y = 1`.

@@ -9,10 +9,10 @@
 //! `Aᵀ β'_t = β_t` at every step when `β'₀ = A⁻ᵀ β₀` (Theorem 2).
 
 use super::TracePoint;
-use crate::error::RunError;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use ndarray_linalg::Solve;
 use ngd_fisher::DiagOptions;
+use ngd_harness::error::RunError;
 use ngd_models::DiagonalNet;
 use ngd_optim::{ClassificationProblem, DiagonalNgd, FisherChoice, LogSchedule, StepRule};
 use std::collections::BTreeMap;

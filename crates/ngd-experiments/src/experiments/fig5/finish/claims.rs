@@ -1,8 +1,8 @@
 //! The claims table of `fig5`, with thresholds, and the reference values of Arora et al.
 
 use super::{Done, curve, label};
-use crate::experiment::{Claim, ExperimentSummary, Verdict};
 use crate::experiments::fig5::Fig5Config;
+use ngd_harness::experiment::{Claim, ExperimentSummary, Verdict};
 
 /// Arora et al. (2019), 2000 observations, n = 100, rank 5 (minimum test error of their
 /// dynamics runs, as collected in the project's notes/reference-setups.md): depth → error.
