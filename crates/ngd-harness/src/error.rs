@@ -102,8 +102,11 @@ impl ConfigError {
     }
 }
 
+/// The error a study's computation reports, kept whole (its `source()` chain intact).
+pub type BoxedError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// Why a single run stopped early.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// The optimization diverged (non-finite loss, overflow, …). Recorded, not fatal.
     #[error("diverged at step {step}: {cause}")]
@@ -113,9 +116,10 @@ pub enum RunError {
         /// What was observed.
         cause: String,
     },
-    /// A computation failed (singular system, invalid shapes, …). Fatal for this run.
+    /// A computation failed (singular system, invalid shapes, …). Fatal for this run. The
+    /// study's typed error is kept as the source.
     #[error("run failed: {0}")]
-    Failed(String),
+    Failed(#[source] BoxedError),
     /// Reading or writing a checkpoint failed.
     #[error("checkpoint {}: {message}", path.display())]
     Checkpoint {
@@ -127,9 +131,9 @@ pub enum RunError {
 }
 
 impl RunError {
-    /// Wraps any displayable error from a library crate as [`RunError::Failed`].
-    pub fn failed(e: impl std::fmt::Display) -> Self {
-        Self::Failed(e.to_string())
+    /// Wraps a study's typed error as [`RunError::Failed`], keeping it as the source.
+    pub fn failed(e: impl Into<BoxedError>) -> Self {
+        Self::Failed(e.into())
     }
 }
 

@@ -8,6 +8,7 @@
 //! initial loss, so that a resumed run is bit-identical to an uninterrupted one).
 
 use super::{DemoOutput, DemoParams, DemoPoint, EgdDemoConfig};
+use crate::error::ExperimentError;
 use ndarray::{Array1, Array2};
 use ngd_data::{Classification, SparseGaussianSpec, sparse_gaussian};
 use ngd_harness::context::RunContext;
@@ -48,7 +49,7 @@ struct State {
 /// The fraction of margins `u = X̃ β` that are `≤ 0` (misclassified or on the boundary).
 fn train_error(problem: &ClassificationProblem, beta: &Array1<f64>) -> Result<f64, RunError> {
     let mut u = Array1::zeros(problem.samples());
-    margins_into(problem.xt(), beta.view(), u.view_mut()).map_err(RunError::failed)?;
+    margins_into(problem.xt(), beta.view(), u.view_mut()).map_err(ExperimentError::from)?;
     Ok(u.iter().filter(|&&m| m <= 0.0).count() as f64 / u.len() as f64)
 }
 
@@ -63,7 +64,7 @@ fn observe_point(
         step: o.step as u64,
         train_loss: o.loss,
         train_error: train_error(problem, &beta)?,
-        test_accuracy: test.accuracy(beta.view()).map_err(RunError::failed)?,
+        test_accuracy: test.accuracy(beta.view()).map_err(ExperimentError::from)?,
     })
 }
 
@@ -73,10 +74,7 @@ pub(super) fn run(
     p: &DemoParams,
     ctx: &mut RunContext,
 ) -> Result<DemoOutput, RunError> {
-    let (train, test) = match c
-        .data_files()
-        .map_err(|e| RunError::Failed(e.to_string()))?
-    {
+    let (train, test) = match c.data_files().map_err(ExperimentError::from)? {
         Some(files) => files,
         None => {
             let mut rng =
@@ -87,18 +85,18 @@ pub(super) fn run(
                 n_train: c.n_train,
                 n_test: c.n_test,
             };
-            let task = sparse_gaussian(&spec, &mut rng).map_err(RunError::failed)?;
+            let task = sparse_gaussian(&spec, &mut rng).map_err(ExperimentError::from)?;
             (task.train, task.test)
         }
     };
-    let problem = ClassificationProblem::new(train.signed()).map_err(RunError::failed)?;
+    let problem = ClassificationProblem::new(train.signed()).map_err(ExperimentError::from)?;
     let (l, d) = (p.depth, c.dim);
-    let mut net = constant_diagonal(l, d, c.init_scale).map_err(RunError::failed)?;
+    let mut net = constant_diagonal(l, d, c.init_scale).map_err(ExperimentError::from)?;
     let mut points: Vec<DemoPoint> = Vec::new();
     let mut resume = Resume::fresh();
     if let Some(state) = ctx.restore::<State>() {
-        let w = Array2::from_shape_vec((l, d), state.weights).map_err(RunError::failed)?;
-        net = DiagonalNet::new(w).map_err(RunError::failed)?;
+        let w = Array2::from_shape_vec((l, d), state.weights).map_err(ExperimentError::from)?;
+        net = DiagonalNet::new(w).map_err(ExperimentError::from)?;
         resume = Resume {
             step: state.step as usize,
             initial_loss: state.initial_loss,
@@ -106,10 +104,10 @@ pub(super) fn run(
         points = state.points;
     }
     ctx.note_route("egd-diagonal-pullback");
-    let schedule =
-        LogSchedule::new(points_per_decade(c.steps, c.record_points)).map_err(RunError::failed)?;
-    let mut rule =
-        DiagonalEgd::new(DiagonalStep::Fixed(c.learning_rate), l, d).map_err(RunError::failed)?;
+    let schedule = LogSchedule::new(points_per_decade(c.steps, c.record_points))
+        .map_err(ExperimentError::from)?;
+    let mut rule = DiagonalEgd::new(DiagonalStep::Fixed(c.learning_rate), l, d)
+        .map_err(ExperimentError::from)?;
     let total = c.steps as usize;
     while resume.step < total {
         let end = (resume.step / SEGMENT + 1) * SEGMENT;
@@ -133,7 +131,7 @@ pub(super) fn run(
         let outcome = Executor::new(end.min(total))
             .schedule(schedule)
             .run(&mut rule, &mut net, &problem, resume, &mut observe)
-            .map_err(RunError::failed)?;
+            .map_err(ExperimentError::from)?;
         match outcome.stop {
             Stop::Budget => {}
             Stop::Diverged { step, cause } => {
@@ -143,8 +141,12 @@ pub(super) fn run(
                 });
             }
             Stop::Observer | Stop::LossBelow { .. } => {
-                return Err(failure
-                    .unwrap_or_else(|| RunError::Failed(format!("stopped: {:?}", outcome.stop))));
+                return Err(failure.unwrap_or_else(|| {
+                    ExperimentError::UnexpectedStop {
+                        reason: format!("{:?}", outcome.stop),
+                    }
+                    .into()
+                }));
             }
         }
         resume = outcome.resume();

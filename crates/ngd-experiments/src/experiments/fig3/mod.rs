@@ -10,6 +10,7 @@
 mod finish;
 pub mod maps;
 
+use crate::error::ExperimentError;
 use maps::Fig3Output;
 use ngd_data::CompletionTask;
 use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
@@ -121,7 +122,7 @@ impl Experiment for Fig3 {
         ctx: &mut RunContext,
     ) -> Result<Fig3Output, RunError> {
         // The task fixes the observed entry; the maps respond to the unit gradient there.
-        let task = CompletionTask::single_centre(c.size, 1.0).map_err(RunError::failed)?;
+        let task = CompletionTask::single_centre(c.size, 1.0).map_err(ExperimentError::from)?;
         debug_assert_eq!(task.observed, vec![(c.size / 2, c.size / 2)]);
         let mut rng = ctx.rng();
         let model = maps::initial_factors(c, spec.params.depth, &mut rng)?;

@@ -5,6 +5,7 @@ use super::Fig5Config;
 use super::Fig5Params;
 use super::ngd_rule::{CappedNgd, NgdStats, method_label};
 use super::train::Fig5Point;
+use crate::error::ExperimentError;
 use ndarray::Array2;
 use ngd_data::CompletionTask;
 use ngd_fisher::factorization::{FactorMethod, MpOptions, NaturalDirection};
@@ -82,7 +83,7 @@ impl Rule {
                 } else {
                     "egd-normalized-step"
                 });
-                let rule = FactorizationEgd::new(step).map_err(RunError::failed)?;
+                let rule = FactorizationEgd::new(step).map_err(ExperimentError::from)?;
                 (Rule::Egd(rule), c.egd_max_steps, text)
             }
             method => {
@@ -97,7 +98,7 @@ impl Rule {
                 };
                 let (eta, cap) = (c.ngd_step, c.ngd_max_relative_step);
                 let rule = CappedNgd::new(eta, cap, direction, NgdStats::default())
-                    .map_err(RunError::failed)?;
+                    .map_err(ExperimentError::from)?;
                 let text = format!("NGD, step η = {eta} capped at {cap}·‖W_i‖/‖G_i‖");
                 (Rule::Ngd(Box::new(rule)), c.ngd_max_steps, text)
             }
@@ -125,8 +126,8 @@ pub(super) fn train(
     rule: &mut Rule,
     max_steps: u64,
 ) -> Result<(State, String), RunError> {
-    let problem =
-        CompletionProblem::new(task.truth.clone(), task.mask.clone()).map_err(RunError::failed)?;
+    let problem = CompletionProblem::new(task.truth.clone(), task.mask.clone())
+        .map_err(ExperimentError::from)?;
     let mut state = State {
         step: 0,
         initial_loss: None,
@@ -143,8 +144,8 @@ pub(super) fn train(
             .iter()
             .map(|f| Array2::from_shape_vec((d, d), f.clone()))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(RunError::failed)?;
-        *model = MatrixFactorization::new(factors).map_err(RunError::failed)?;
+            .map_err(ExperimentError::from)?;
+        *model = MatrixFactorization::new(factors).map_err(ExperimentError::from)?;
         match rule {
             Rule::Egd(r) => r.set_state(ngd_optim::egd::NormalizedState {
                 second_moment: saved.second_moment,
@@ -155,7 +156,7 @@ pub(super) fn train(
         state = saved;
     }
     let m = p.observations as f64;
-    let schedule = LogSchedule::new(c.points_per_decade).map_err(RunError::failed)?;
+    let schedule = LogSchedule::new(c.points_per_decade).map_err(ExperimentError::from)?;
     let stop = loop {
         let end = (state.step + c.chunk_steps).min(max_steps);
         let executor = Executor::new(end as usize)

@@ -9,6 +9,7 @@
 
 use super::data::{Task, draw_task, evaluate, initial_net, model_result};
 use super::{EgdStepKind, SweepConfig, SweepOutput, SweepParams, TracePoint};
+use crate::error::ExperimentError;
 use ndarray::Array2;
 use ngd_harness::context::RunContext;
 use ngd_harness::error::RunError;
@@ -100,14 +101,14 @@ pub(super) fn run(
         finished: vec![None; nets.len()],
         nets,
     };
-    let schedule = LogSchedule::new(c.points_per_decade).map_err(RunError::failed)?;
+    let schedule = LogSchedule::new(c.points_per_decade).map_err(ExperimentError::from)?;
     let mut trace = Vec::new();
     let mut step = 0;
     if let Some(state) = ctx.restore::<State>() {
         for (net, w) in models.nets.iter_mut().zip(state.weights) {
             let shape = (net.depth(), net.dim());
-            let w = Array2::from_shape_vec(shape, w).map_err(RunError::failed)?;
-            *net = DiagonalNet::new(w).map_err(RunError::failed)?;
+            let w = Array2::from_shape_vec(shape, w).map_err(ExperimentError::from)?;
+            *net = DiagonalNet::new(w).map_err(ExperimentError::from)?;
         }
         models.finished = state.finished;
         step = state.step;
@@ -121,7 +122,7 @@ pub(super) fn run(
     let mut active = models.active();
     let mut batch: Vec<DiagonalNet> = active.iter().map(|&k| models.nets[k].clone()).collect();
     let mut rule = BatchEgd::new(active.iter().map(|&k| step_rule(c, k)).collect())
-        .map_err(RunError::failed)?;
+        .map_err(ExperimentError::from)?;
     loop {
         let sync = |models: &mut Models, batch: &[DiagonalNet], active: &[usize]| {
             for (net, &k) in batch.iter().zip(active) {
@@ -169,15 +170,15 @@ pub(super) fn run(
                     }
                 }
                 if !any {
-                    return Err(RunError::failed(e));
+                    return Err(ExperimentError::from(e).into());
                 }
                 active = models.active();
                 batch = active.iter().map(|&k| models.nets[k].clone()).collect();
                 rule = BatchEgd::new(active.iter().map(|&k| step_rule(c, k)).collect())
-                    .map_err(RunError::failed)?;
+                    .map_err(ExperimentError::from)?;
                 continue;
             }
-            Err(e) => return Err(RunError::failed(e)),
+            Err(e) => return Err(ExperimentError::from(e).into()),
         };
         if !report.loss.is_finite() || !batch.all_finite() {
             return Err(RunError::Diverged {
@@ -215,7 +216,7 @@ pub(super) fn run(
             active = models.active();
             batch = active.iter().map(|&k| models.nets[k].clone()).collect();
             rule = BatchEgd::new(active.iter().map(|&k| step_rule(c, k)).collect())
-                .map_err(RunError::failed)?;
+                .map_err(ExperimentError::from)?;
         }
     }
     let unfinished = models.active();

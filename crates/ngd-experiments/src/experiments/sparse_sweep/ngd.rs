@@ -9,6 +9,7 @@
 
 use super::data::{Task, draw_task, evaluate, initial_net, model_result, population_inputs};
 use super::{LogitTrace, Method, SweepConfig, SweepOutput, SweepParams, TracePoint};
+use crate::error::ExperimentError;
 use ngd_fisher::{Cutoff, DiagOptions};
 use ngd_harness::context::RunContext;
 use ngd_harness::error::RunError;
@@ -94,12 +95,14 @@ pub(super) fn run(
             (c.population_learning_rate, c.population_steps),
             "NGD population L=1".to_string(),
         ),
-        Method::Egd => return Err(RunError::failed("internal: EGD run sent to the NGD loop")),
+        Method::Egd => {
+            return Err(ExperimentError::Internal("EGD run sent to the NGD loop".into()).into());
+        }
     };
     let start = initial_net(c, depth, p.n, p.seed, ctx)?;
     let mut net = start.clone();
-    let mut rule = DiagonalNgd::new(eta, fisher.clone()).map_err(RunError::failed)?;
-    let schedule = LogSchedule::new(c.points_per_decade).map_err(RunError::failed)?;
+    let mut rule = DiagonalNgd::new(eta, fisher.clone()).map_err(ExperimentError::from)?;
+    let schedule = LogSchedule::new(c.points_per_decade).map_err(ExperimentError::from)?;
     let mut trace = Vec::new();
     let ended = train(
         &mut rule,
@@ -162,7 +165,7 @@ fn trace_logits(
     let labels = samples.iter().map(|&i| y[i]).collect();
     let mut net = start;
     let eta = c.ngd_schedule(1).0;
-    let mut rule = DiagonalNgd::new(eta, fisher).map_err(RunError::failed)?;
+    let mut rule = DiagonalNgd::new(eta, fisher).map_err(ExperimentError::from)?;
     let mut logits = Vec::new();
     train(
         &mut rule,
