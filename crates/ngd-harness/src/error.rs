@@ -171,6 +171,15 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// Stored results contradict what the config planned, e.g. a planned series without any
+    /// completed run (exit code 1). The study's typed error is the source.
+    #[error("{}: {source}", path.display())]
+    Results {
+        /// The file that could not be written from them.
+        path: PathBuf,
+        /// What is inconsistent.
+        source: BoxedError,
+    },
     /// Plotting failed (exit code 1).
     #[error("plot {}: {message}", path.display())]
     Plot {

@@ -1,5 +1,6 @@
 //! Shared pieces of one run: the data draw, the initial networks, and the evaluation of a `β`.
 
+use super::key::SeriesKey;
 use super::{ModelResult, SweepConfig};
 use crate::error::ExperimentError;
 use ndarray::{Array1, Array2, ArrayView1};
@@ -110,7 +111,7 @@ pub(super) fn true_support_mass(beta: &Array1<f64>, sparsity: usize) -> f64 {
 pub(super) fn model_result(
     c: &SweepConfig,
     task: &Task,
-    label: String,
+    label: SeriesKey,
     net: &DiagonalNet,
     steps: u64,
     stop: String,

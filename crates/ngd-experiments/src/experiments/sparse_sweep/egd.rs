@@ -8,6 +8,7 @@
 //! decision of the loop depends only on those.
 
 use super::data::{Task, draw_task, evaluate, initial_net, model_result};
+use super::key::SeriesKey;
 use super::{EgdStepKind, SweepConfig, SweepOutput, SweepParams, TracePoint};
 use crate::error::ExperimentError;
 use ndarray::Array2;
@@ -231,7 +232,14 @@ pub(super) fn run(
             let (steps, stop) = fin
                 .clone()
                 .unwrap_or((step, format!("step budget {}", c.egd_steps)));
-            model_result(c, &task, format!("EGD L={}", net.depth()), net, steps, stop)
+            model_result(
+                c,
+                &task,
+                SeriesKey::Egd { depth: net.depth() },
+                net,
+                steps,
+                stop,
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(SweepOutput {

@@ -20,12 +20,14 @@ mod csv_out;
 mod data;
 mod egd;
 mod finish;
+pub mod key;
 mod ngd;
 mod notes;
 mod table;
 
 pub use config::{EgdStepKind, SweepConfig};
 
+use key::SeriesKey;
 use ngd_harness::config::Preset;
 use ngd_harness::context::RunContext;
 use ngd_harness::error::{ConfigError, Error, RunError};
@@ -62,8 +64,8 @@ pub struct SweepParams {
 /// The end state of one trained model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelResult {
-    /// Method label, e.g. `EGD L=2`, `NGD sample L=1`, `NGD population`.
-    pub label: String,
+    /// The method's series (stored as its label, e.g. `EGD L=2`, `NGD sample L=1`).
+    pub label: SeriesKey,
     /// Depth `L`.
     pub depth: usize,
     /// Steps taken.

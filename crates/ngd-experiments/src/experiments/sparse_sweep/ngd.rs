@@ -8,6 +8,7 @@
 //! samples over `logit_steps` steps from the same start (Theorem 4: `x_nᵀβ_t ≈ η t y_n`).
 
 use super::data::{Task, draw_task, evaluate, initial_net, model_result, population_inputs};
+use super::key::SeriesKey;
 use super::{LogitTrace, Method, SweepConfig, SweepOutput, SweepParams, TracePoint};
 use crate::error::ExperimentError;
 use ngd_fisher::{Cutoff, DiagOptions};
@@ -84,7 +85,7 @@ pub(super) fn run(
             depth,
             FisherChoice::Sample(DiagOptions::default()),
             c.ngd_schedule(depth),
-            format!("NGD sample L={depth}"),
+            SeriesKey::NgdSample { depth },
         ),
         Method::NgdPopulation => (
             1,
@@ -93,7 +94,7 @@ pub(super) fn run(
                 cutoff: Cutoff::default(),
             },
             (c.population_learning_rate, c.population_steps),
-            "NGD population L=1".to_string(),
+            SeriesKey::NgdPopulation,
         ),
         Method::Egd => {
             return Err(ExperimentError::Internal("EGD run sent to the NGD loop".into()).into());
