@@ -27,6 +27,16 @@ pub enum ExperimentError {
     /// A stored array does not fit its recorded shape.
     #[error(transparent)]
     Shape(#[from] ndarray::ShapeError),
+    /// A checkpointed array does not have the shape of this run's model.
+    #[error("checkpointed {what} has shape {found}, expected {expected}")]
+    StateShape {
+        /// What the array is, e.g. `factor`.
+        what: &'static str,
+        /// The run's shape.
+        expected: String,
+        /// The stored shape.
+        found: String,
+    },
     /// An input (a data file) turned out unusable while the run read it.
     #[error(transparent)]
     Input(#[from] ConfigError),

@@ -8,6 +8,7 @@
 //! - [`experiment`]: the [`Experiment`] trait and the records it exchanges;
 //! - [`config`]: presets, layered TOML configs, range checks;
 //! - [`context`]: [`RunContext`] — seeds, progress, checkpoints, solver routes;
+//! - [`checkpointed`]: the one checkpointed-run loop ([`checkpointed::run_checkpointed`]);
 //! - [`runner`]: parallel execution with resume; [`workers`]: the worker threads;
 //! - [`registry`]: type-erased experiments for the command line;
 //! - [`output`]: atomic writes, results layout, CSV/JSON, manifest;
@@ -15,6 +16,7 @@
 //! - [`report`]: `REPORT.md` and a self-contained `REPORT.html`;
 //! - [`cli`]: the command line of a [`cli::Study`].
 
+pub mod checkpointed;
 pub mod cli;
 pub mod config;
 pub mod context;

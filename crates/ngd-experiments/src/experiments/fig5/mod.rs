@@ -22,7 +22,8 @@ use ngd_harness::error::{ConfigError, Error, RunError};
 use ngd_harness::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
 use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
-pub use train::{Fig5Output, Fig5Point};
+pub use train::Fig5Output;
+pub use training::Fig5Point;
 
 /// The config of `fig5`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 //! and collapse (`init-L{L}x{c}-s{k}`), so EGD and NGD of one depth start from the same factors.
 
 use super::ngd_rule::NgdStats;
-use super::training::{Rule, train};
+use super::training::{Fig5Point, Rule, train};
 use super::{Fig5Config, Fig5Params};
 use crate::error::ExperimentError;
 use ndarray::Array2;
@@ -19,17 +19,6 @@ use ngd_optim::baselines::{NuclearOptions, min_nuclear_norm_completion};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
-
-/// One recorded step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Fig5Point {
-    /// Step `t`.
-    pub step: u64,
-    /// Mean squared error over the observed entries.
-    pub train_mse: f64,
-    /// `‖β − M‖²_F / ‖M‖²_F`.
-    pub reconstruction_error: f64,
-}
 
 /// The output of one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
