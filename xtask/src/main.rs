@@ -62,6 +62,9 @@ enum Command {
         /// Experiments whose quick-preset plan is run on the cluster.
         #[arg(long, default_value = "egd-demo")]
         only: String,
+        /// The study's binary (default: the paper's `ngd`).
+        #[command(flatten)]
+        study: cargo::StudyBinary,
     },
 }
 
@@ -79,12 +82,14 @@ fn main() -> ExitCode {
                     eprintln!("xtask: slurm-test: skipped (--no-slurm)");
                     Ok(())
                 } else {
-                    slurm_test::run("egd-demo")
+                    slurm_test::run("egd-demo", &cargo::StudyBinary::default())
                 }
             }),
         Command::Setup => setup::ensure(),
         Command::Slurm(command) => slurm::run(command),
-        Command::SlurmTest { only } => setup::ensure().and_then(|()| slurm_test::run(&only)),
+        Command::SlurmTest { only, study } => {
+            setup::ensure().and_then(|()| slurm_test::run(&only, &study))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
