@@ -55,9 +55,11 @@ pub fn step(name: &str, mut cmd: Command) -> Result<(), String> {
     }
 }
 
-/// `cargo xtask test`: fmt check, clippy `-D warnings`, release tests, docs without warnings.
+/// `cargo xtask test`: tidy, fmt check, clippy `-D warnings`, release tests, docs without
+/// warnings.
 pub fn test(tests_only: bool) -> Result<(), String> {
     let start = Instant::now();
+    crate::tidy::run()?;
     if !tests_only {
         let mut fmt = cargo();
         fmt.args(["fmt", "--all", "--", "--check"]);

@@ -2,10 +2,12 @@
 //!
 //! - `cargo xtask reproduce [ARGS…]` — set-up check, then the release build of the `ngd` binary
 //!   and `ngd reproduce ARGS…` (every figure's data, plots and the report).
-//! - `cargo xtask test` — set-up check, then formatting, clippy with `-D warnings`, the whole
+//! - `cargo xtask test` — set-up check, then the tidy checks, formatting, clippy with `-D warnings`, the whole
 //!   test suite in release mode, the documentation build without warnings, and the real-Slurm
 //!   test.
 //! - `cargo xtask setup` — only the set-up check (installs what is missing when it can).
+//! - `cargo xtask tidy` — the structural invariants ([`tidy`]): dependencies run one way, the
+//!   library crates touch no file, terminal or clock, no source file exceeds 400 lines.
 //! - `cargo xtask slurm submit|status|resubmit|collect` — every run of a plan as one task of a
 //!   Slurm job array ([`slurm`], `docs/cluster.md`).
 //! - `cargo xtask slurm-test` — those commands against a real single-node Slurm (as root; the
@@ -18,6 +20,7 @@ mod cargo;
 mod setup;
 mod slurm;
 mod slurm_test;
+mod tidy;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -53,6 +56,8 @@ enum Command {
     },
     /// Check (and, as root on Debian/Ubuntu, install) the system libraries the build needs.
     Setup,
+    /// Check the structural invariants: dependency direction, pure library crates, file length.
+    Tidy,
     /// Run the plan's runs as a Slurm job array: `submit`, `status`, `resubmit`, `collect`.
     #[command(subcommand)]
     Slurm(slurm::SlurmCommand),
@@ -86,6 +91,7 @@ fn main() -> ExitCode {
                 }
             }),
         Command::Setup => setup::ensure(),
+        Command::Tidy => tidy::run(),
         Command::Slurm(command) => slurm::run(command),
         Command::SlurmTest { only, study } => {
             setup::ensure().and_then(|()| slurm_test::run(&only, &study))
