@@ -2,14 +2,15 @@
 //!
 //! - `cargo xtask reproduce [ARGS…]` — set-up check, then the release build of the `ngd` binary
 //!   and `ngd reproduce ARGS…` (every figure's data, plots and the report).
-//! - `cargo xtask test` — set-up check, then the tidy checks, formatting, clippy with `-D warnings`, the whole
-//!   test suite in release mode, the documentation build without warnings, and the real-Slurm
-//!   test.
+//! - `cargo xtask test` — set-up check, then the tidy checks, formatting, clippy with
+//!   `-D warnings`, the whole test suite in release mode, the documentation build without
+//!   warnings, and the real-Slurm test.
 //! - `cargo xtask setup` — only the set-up check (installs what is missing when it can).
 //! - `cargo xtask tidy` — the structural invariants ([`tidy`]): dependencies run one way, the
 //!   library crates touch no file, terminal or clock, no source file exceeds 400 lines.
 //! - `cargo xtask slurm submit|status|resubmit|collect` — every run of a plan as one task of a
-//!   Slurm job array ([`slurm`], `docs/cluster.md`).
+//!   Slurm job array ([`slurm`], `docs/cluster.md`); the study's binary is the paper's `ngd`
+//!   unless `--package` / `--bin` name another (e.g. `ngd-example-study` / `example-study`).
 //! - `cargo xtask slurm-test` — those commands against a real single-node Slurm (as root; the
 //!   last step of `cargo xtask test`, skipped with a message where it cannot run).
 //!
