@@ -103,15 +103,7 @@ mod tests {
     }
 
     fn ctx(path: &std::path::Path, resume: bool) -> RunContext<'static> {
-        RunContext::new(
-            "r",
-            1,
-            "fp".into(),
-            path.to_path_buf(),
-            CheckpointEvery::Steps(1),
-            resume,
-            Box::new(|_| {}),
-        )
+        RunContext::for_test(path, "fp", CheckpointEvery::Steps(1), resume)
     }
 
     #[test]

@@ -254,6 +254,20 @@ impl<'a> RunContext<'a> {
 }
 
 #[cfg(test)]
+impl RunContext<'static> {
+    /// A context for tests: run `r` of experiment seed 1, no progress sink.
+    pub(crate) fn for_test(
+        path: &std::path::Path,
+        fingerprint: &str,
+        every: CheckpointEvery,
+        resume: bool,
+    ) -> Self {
+        let noop = Box::new(|_| {});
+        RunContext::new("r", 1, fingerprint.into(), path.into(), every, resume, noop)
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -303,15 +317,7 @@ mod tests {
             -1.234_567_890_123_456_7e-300,
             2.0_f64.powi(60) + 1.0,
         ];
-        let mut ctx = RunContext::new(
-            "r",
-            1,
-            "fp".into(),
-            path.clone(),
-            CheckpointEvery::Steps(1),
-            true,
-            Box::new(|_| {}),
-        );
+        let mut ctx = RunContext::for_test(&path, "fp", CheckpointEvery::Steps(1), true);
         assert!(ctx.checkpoint(5, &state).unwrap());
         assert!(
             !ctx.checkpoint(5, &state).unwrap(),
@@ -323,25 +329,9 @@ mod tests {
             state.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
         );
         // A different fingerprint (other config/seed) is ignored; so is resume = false.
-        let mut other = RunContext::new(
-            "r",
-            1,
-            "other".into(),
-            path.clone(),
-            CheckpointEvery::Never,
-            true,
-            Box::new(|_| {}),
-        );
+        let mut other = RunContext::for_test(&path, "other", CheckpointEvery::Never, true);
         assert!(other.restore::<Vec<f64>>().unwrap().is_none());
-        let mut fresh = RunContext::new(
-            "r",
-            1,
-            "fp".into(),
-            path,
-            CheckpointEvery::Never,
-            false,
-            Box::new(|_| {}),
-        );
+        let mut fresh = RunContext::for_test(&path, "fp", CheckpointEvery::Never, false);
         assert!(fresh.restore::<Vec<f64>>().unwrap().is_none());
     }
 
@@ -349,15 +339,7 @@ mod tests {
     fn old_or_mismatched_checkpoints_of_this_run_are_refused_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.json");
-        let mut ctx = RunContext::new(
-            "r",
-            1,
-            "fp".into(),
-            path.clone(),
-            CheckpointEvery::Steps(1),
-            true,
-            Box::new(|_| {}),
-        );
+        let mut ctx = RunContext::for_test(&path, "fp", CheckpointEvery::Steps(1), true);
         // Format 1 had no `format` field.
         std::fs::write(&path, r#"{"fingerprint":"fp","step":3,"state":[1.0,2.0]}"#).unwrap();
         let err = ctx.restore::<Vec<f64>>().unwrap_err().to_string();
