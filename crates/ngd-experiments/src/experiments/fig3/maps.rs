@@ -56,7 +56,7 @@ pub fn initial_factors(
 ) -> Result<MatrixFactorization, RunError> {
     let d = c.size;
     let std = c.init_std / (d as f64).sqrt();
-    let identity = c.init == "identity-plus-noise";
+    let identity = c.init == super::Init::IdentityPlusNoise;
     let factors = (0..depth)
         .map(|_| {
             Array2::from_shape_fn((d, d), |(i, j)| {

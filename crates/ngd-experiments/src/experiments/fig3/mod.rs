@@ -20,6 +20,25 @@ use ngd_harness::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec}
 use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
 
+/// The initial factors of `fig3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Init {
+    /// I.i.d. Gaussian entries of std `init_std/√D`.
+    Gaussian,
+    /// `I + (init_std/√D) Z`.
+    IdentityPlusNoise,
+}
+
+impl std::fmt::Display for Init {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Init::Gaussian => "gaussian",
+            Init::IdentityPlusNoise => "identity-plus-noise",
+        })
+    }
+}
+
 /// The config of `fig3`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,9 +47,8 @@ pub struct Fig3Config {
     pub size: usize,
     /// Depths `L` (rows of the figure), each in `[1, 8]`.
     pub depths: Vec<usize>,
-    /// `"gaussian"`: i.i.d. entries of std `init_std/√D`; `"identity-plus-noise"`:
-    /// `I + (init_std/√D) Z`.
-    pub init: String,
+    /// The initial factors (`"gaussian"` or `"identity-plus-noise"`).
+    pub init: Init,
     /// The std multiplier of the initial factors (> 0).
     pub init_std: f64,
     /// Step size `η` of the finite-step responses (EGD, NGD).
@@ -66,7 +84,7 @@ impl Experiment for Fig3 {
         Fig3Config {
             size: 11,
             depths: vec![1, 2, 3, 4],
-            init: "gaussian".into(),
+            init: Init::Gaussian,
             init_std: 1.0,
             step: 0.01,
         }
@@ -92,12 +110,6 @@ impl Experiment for Fig3 {
             "depths",
             format!("{:?}", c.depths),
             "distinct depths",
-        )?;
-        check(
-            c.init == "gaussian" || c.init == "identity-plus-noise",
-            "init",
-            &c.init,
-            "\"gaussian\" or \"identity-plus-noise\"",
         )?;
         check_finite_positive("init_std", c.init_std)?;
         check_finite_positive("step", c.step)
