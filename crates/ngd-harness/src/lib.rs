@@ -7,6 +7,7 @@
 //!
 //! - [`experiment`]: the [`Experiment`] trait and the records it exchanges;
 //! - [`config`]: presets, layered TOML configs, range checks;
+//! - [`convergence`]: the one definition of a converged run, per loss;
 //! - [`context`]: [`RunContext`] — seeds, progress, checkpoints, solver routes;
 //! - [`checkpointed`]: the one checkpointed-run loop ([`checkpointed::run_checkpointed`]);
 //! - [`runner`]: parallel execution with resume; [`workers`]: the worker threads;
@@ -20,6 +21,7 @@ pub mod checkpointed;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod convergence;
 pub mod error;
 pub mod experiment;
 pub mod output;
