@@ -61,9 +61,11 @@ pub fn step(name: &str, mut cmd: Command) -> Result<(), String> {
     }
 }
 
-/// `cargo xtask test`: fmt check, clippy `-D warnings`, release tests, docs without warnings.
+/// `cargo xtask test`: tidy, fmt check, clippy `-D warnings`, release tests, docs without
+/// warnings.
 pub fn test(tests_only: bool) -> Result<(), String> {
     let start = Instant::now();
+    crate::tidy::run()?;
     if !tests_only {
         let mut fmt = cargo();
         fmt.args(["fmt", "--all", "--", "--check"]);
@@ -96,24 +98,53 @@ pub fn test(tests_only: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Builds the `ngd` binary in release mode and returns its path
-/// (`$CARGO_TARGET_DIR/release/ngd`, by default `<workspace>/target/release/ngd`).
-pub fn build_ngd() -> Result<PathBuf, String> {
+/// The binary of a study built on `ngd-harness` (it has `reproduce --plan`, `run-job`,
+/// `plan-status`); the paper's `ngd` by default.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StudyBinary {
+    /// Package of the study's binary, e.g. `ngd-example-study`.
+    #[arg(
+        long = "package",
+        value_name = "PACKAGE",
+        default_value = "ngd-experiments"
+    )]
+    pub package: String,
+    /// The study's binary, e.g. `example-study`.
+    #[arg(long = "bin", value_name = "NAME", default_value = "ngd")]
+    pub bin: String,
+}
+
+impl Default for StudyBinary {
+    fn default() -> Self {
+        Self {
+            package: "ngd-experiments".into(),
+            bin: "ngd".into(),
+        }
+    }
+}
+
+/// Builds the study's binary in release mode and returns its path
+/// (`$CARGO_TARGET_DIR/release/<bin>`, by default `<workspace>/target/release/<bin>`).
+pub fn build_study(study: &StudyBinary) -> Result<PathBuf, String> {
     let mut build = cargo();
     build.args([
         "build",
         "--release",
         "--package",
-        "ngd-experiments",
+        &study.package,
         "--bin",
-        "ngd",
+        &study.bin,
     ]);
-    step("cargo build --release (ngd)", build)?;
-    let ngd = target_dir().join("release").join("ngd");
-    if ngd.is_file() {
-        Ok(ngd)
+    step(&format!("cargo build --release ({})", study.bin), build)?;
+    let binary = target_dir().join("release").join(&study.bin);
+    if binary.is_file() {
+        Ok(binary)
     } else {
-        Err(format!("built ngd but cannot find it at {}", ngd.display()))
+        Err(format!(
+            "built {} but cannot find it at {}",
+            study.bin,
+            binary.display()
+        ))
     }
 }
 
@@ -133,7 +164,7 @@ pub fn target_dir() -> PathBuf {
 
 /// `cargo xtask reproduce ARGS…`: build `ngd` in release and run `ngd reproduce ARGS…`.
 pub fn reproduce(args: &[String]) -> Result<(), String> {
-    build_ngd()?;
+    build_study(&StudyBinary::default())?;
     let mut run = cargo();
     run.args([
         "run",

@@ -2,13 +2,17 @@
 //!
 //! - `cargo xtask reproduce [ARGS…]` — set-up check, then the release build of the `ngd` binary
 //!   and `ngd reproduce ARGS…` (every figure's data, plots and the report).
-//! - `cargo xtask test` — set-up check, then formatting, clippy with `-D warnings`, the whole
-//!   test suite in release mode, the documentation build without warnings, the Python
-//!   package's pytest suite in a private venv ([`python`]), and the real-Slurm test.
+//! - `cargo xtask test` — set-up check, then the tidy checks, formatting, clippy with
+//!   `-D warnings`, the whole test suite in release mode, the documentation build without
+//!   warnings, the Python package's pytest suite in a private venv ([`python`]), and the
+//!   real-Slurm test.
 //! - `cargo xtask setup` — only the set-up check (installs what is missing when it can).
 //! - `cargo xtask py-test` — only the Python step of `test`.
+//! - `cargo xtask tidy` — the structural invariants ([`tidy`]): dependencies run one way, the
+//!   library crates touch no file, terminal or clock, no source file exceeds 400 lines.
 //! - `cargo xtask slurm submit|status|resubmit|collect` — every run of a plan as one task of a
-//!   Slurm job array ([`slurm`], `docs/cluster.md`).
+//!   Slurm job array ([`slurm`], `docs/cluster.md`); the study's binary is the paper's `ngd`
+//!   unless `--package` / `--bin` name another (e.g. `ngd-example-study` / `example-study`).
 //! - `cargo xtask slurm-test` — those commands against a real single-node Slurm (as root; the
 //!   last step of `cargo xtask test`, skipped with a message where it cannot run).
 //!
@@ -20,6 +24,7 @@ mod python;
 mod setup;
 mod slurm;
 mod slurm_test;
+mod tidy;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -57,6 +62,8 @@ enum Command {
     Setup,
     /// Only the Python step of `test`: build the `ngd` package into `<target>/py-venv`, pytest.
     PyTest,
+    /// Check the structural invariants: dependency direction, pure library crates, file length.
+    Tidy,
     /// Run the plan's runs as a Slurm job array: `submit`, `status`, `resubmit`, `collect`.
     #[command(subcommand)]
     Slurm(slurm::SlurmCommand),
@@ -66,6 +73,9 @@ enum Command {
         /// Experiments whose quick-preset plan is run on the cluster.
         #[arg(long, default_value = "egd-demo")]
         only: String,
+        /// The study's binary (default: the paper's `ngd`).
+        #[command(flatten)]
+        study: cargo::StudyBinary,
     },
 }
 
@@ -84,13 +94,16 @@ fn main() -> ExitCode {
                     eprintln!("xtask: slurm-test: skipped (--no-slurm)");
                     Ok(())
                 } else {
-                    slurm_test::run("egd-demo")
+                    slurm_test::run("egd-demo", &cargo::StudyBinary::default())
                 }
             }),
         Command::Setup => setup::ensure(),
         Command::PyTest => setup::ensure().and_then(|()| python::test()),
+        Command::Tidy => tidy::run(),
         Command::Slurm(command) => slurm::run(command),
-        Command::SlurmTest { only } => setup::ensure().and_then(|()| slurm_test::run(&only)),
+        Command::SlurmTest { only, study } => {
+            setup::ensure().and_then(|()| slurm_test::run(&only, &study))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

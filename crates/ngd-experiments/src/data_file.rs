@@ -8,9 +8,9 @@
 //! [`require_separable`] checks linear separability (through the origin) for experiments whose
 //! claims assume it.
 
-use crate::error::ConfigError;
 use ndarray::{Array1, Array2};
 use ngd_data::Classification;
+use ngd_harness::error::ConfigError;
 use ngd_optim::OptimError;
 use ngd_optim::baselines::l2_max_margin;
 use std::path::Path;

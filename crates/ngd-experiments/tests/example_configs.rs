@@ -1,8 +1,9 @@
 //! Every example config under `experiments/configs/` is valid for its experiment (the file name
 //! starts with the experiment's name) at both presets.
 
-use ngd_experiments::Preset;
-use ngd_experiments::registry::find;
+use ngd_experiments::experiments::registry;
+use ngd_harness::Preset;
+use ngd_harness::registry::find;
 use std::path::Path;
 
 #[test]
@@ -16,7 +17,7 @@ fn example_configs_are_valid() {
         }
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let experiment = name.split('-').next().unwrap();
-        let exp = find(experiment).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let exp = find(&registry(), experiment).unwrap_or_else(|e| panic!("{name}: {e}"));
         for preset in [Preset::Quick, Preset::Paper] {
             exp.resolve_config(preset, Some(&path), &[])
                 .unwrap_or_else(|e| panic!("{name} ({preset:?}): {e}"));

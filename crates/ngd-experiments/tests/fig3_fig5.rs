@@ -1,11 +1,11 @@
 //! End-to-end checks of `fig3` and `fig5` on small configs.
 
-use ngd_experiments::Experiment;
-use ngd_experiments::config::Preset;
-use ngd_experiments::context::{CheckpointEvery, RunContext};
 use ngd_experiments::experiments::fig3::maps::{cross_share, off_centre_mass, response_maps};
 use ngd_experiments::experiments::fig3::{Fig3, maps::initial_factors};
 use ngd_experiments::experiments::fig5::Fig5;
+use ngd_harness::Experiment;
+use ngd_harness::config::Preset;
+use ngd_harness::context::{CheckpointEvery, RunContext};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -90,10 +90,10 @@ fn fig5_tiny_end_to_end() {
         assert!(out.reconstruction_error.is_finite());
         runs.push((
             spec,
-            ngd_experiments::experiment::RunRecord::Completed { output: out },
+            ngd_harness::experiment::RunRecord::Completed { output: out },
         ));
     }
-    let out = ngd_experiments::output::ExperimentDir::create(dir.path(), "fig5").unwrap();
+    let out = ngd_harness::output::ExperimentDir::create(dir.path(), "fig5").unwrap();
     let summary = exp.finish(&c, &runs, &out).unwrap();
     for f in [
         "curves.csv",

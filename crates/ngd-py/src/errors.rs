@@ -14,8 +14,8 @@
 //! | experiment run / I/O errors | `ExperimentError` | `RuntimeError` |
 
 use ngd_data::DataError;
-use ngd_experiments::Error as ExperimentsError;
 use ngd_fisher::FisherError;
+use ngd_harness::Error as ExperimentsError;
 use ngd_models::ModelError;
 use ngd_optim::OptimError;
 use pyo3::prelude::*;

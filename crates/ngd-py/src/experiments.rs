@@ -3,15 +3,16 @@
 //! The `ngd` binary re-executes itself (`current_exe()`) to set `OPENBLAS_NUM_THREADS` when
 //! `--jobs > 1`; inside Python `current_exe()` is the interpreter, so the bindings never go
 //! through the command line: they call the experiments crate's library API
-//! (`registry::find` → `resolve_config` → `execute_json`) in this process, with one worker
+//! (the paper's registry, `ngd_harness::registry::find` → `resolve_config` → `execute_json`) in this process, with one worker
 //! (`jobs = 1`) and the GIL released. The results are the same files as `ngd run` writes
 //! (they do not depend on the number of workers). A run cannot be interrupted with Ctrl-C
 //! until the runner has a cancellation hook; `resume=True` picks up finished runs.
 
 use crate::errors::{Kind, ToPyResult, raise};
-use ngd_experiments::Preset;
-use ngd_experiments::registry::{find, registry};
-use ngd_experiments::runner::{JobInfo, RunnerOptions};
+use ngd_experiments::experiments::registry;
+use ngd_harness::Preset;
+use ngd_harness::registry::find;
+use ngd_harness::runner::{JobInfo, RunnerOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::path::PathBuf;
@@ -54,10 +55,12 @@ fn py_run<'py>(
             format!("checkpoint_every: {e} (seconds as \"30s\", steps as \"1000\", or \"never\")"),
         )
     })?;
-    let experiment = find(name).map_err(ngd_experiments::Error::from).py_err()?;
+    let experiment = find(&registry(), name)
+        .map_err(ngd_harness::Error::from)
+        .py_err()?;
     let config = experiment
         .resolve_config(preset, None, &set)
-        .map_err(ngd_experiments::Error::from)
+        .map_err(ngd_harness::Error::from)
         .py_err()?;
     let job = JobInfo {
         preset: preset.name().into(),

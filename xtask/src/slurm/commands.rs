@@ -7,7 +7,7 @@ use super::state::{
     plan_status, queued_indices, write_atomic,
 };
 use super::{OutArg, ResubmitArgs, StatusArgs, SubmitArgs};
-use crate::cargo::{build_ngd, workspace_root};
+use crate::cargo::{build_study, workspace_root};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
@@ -87,7 +87,7 @@ pub fn submit(a: &SubmitArgs) -> Result<(), String> {
     }
     let ngd = match &a.ngd {
         Some(p) => std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?,
-        None => build_ngd()?,
+        None => build_study(&a.study)?,
     };
     std::fs::create_dir_all(state.logs())
         .map_err(|e| format!("cannot create {}: {e}", state.logs().display()))?;
@@ -122,7 +122,7 @@ pub fn submit(a: &SubmitArgs) -> Result<(), String> {
         logs: &state.logs(),
     };
     let text = render(
-        &format!("ngd-{}", a.preset),
+        &format!("{}-{}", a.study.bin, a.preset),
         st.runs,
         &paths,
         &res,

@@ -79,9 +79,12 @@ pub struct SubmitArgs {
     /// Checkpoint interval of each run (`ngd run-job --checkpoint-every`).
     #[arg(long, default_value = "300s")]
     pub checkpoint_every: String,
-    /// Use this `ngd` binary (on the shared filesystem) instead of building it.
+    /// Use this binary of the study (on the shared filesystem) instead of building it.
     #[arg(long, value_name = "PATH")]
     pub ngd: Option<PathBuf>,
+    /// The study's binary to build (default: the paper's `ngd`).
+    #[command(flatten)]
+    pub study: crate::cargo::StudyBinary,
     /// Write the plan and the script, print the script and the `sbatch` commands, submit nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -20,7 +20,7 @@
 mod cluster;
 mod compare;
 
-use crate::cargo::{build_ngd, step};
+use crate::cargo::{StudyBinary, build_study, step};
 use cluster::{Cluster, output};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -131,13 +131,13 @@ fn wait_for_empty_queue(cluster: &Cluster, timeout: Duration) -> Result<(), Stri
 }
 
 /// `cargo xtask slurm-test`.
-pub fn run(only: &str) -> Result<(), String> {
+pub fn run(only: &str, study: &StudyBinary) -> Result<(), String> {
     let start = Instant::now();
     if let Some(reason) = ensure_slurm()? {
         eprintln!("xtask: slurm-test: SKIPPED — {reason}");
         return Ok(());
     }
-    let ngd = build_ngd()?;
+    let ngd = build_study(study)?;
     let mut cluster = Cluster::start()?;
     eprintln!(
         "xtask: slurm-test: node `{}` idle after {:.1} s ({})",

@@ -2,9 +2,10 @@
 //! step by a forced solver route.
 
 use super::{SEED, Sizes, Workload, check};
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ngd_data::{Classification, SparseGaussianSpec, sparse_gaussian};
 use ngd_fisher::{Cutoff, DiagOptions, Route, RouteChoice};
+use ngd_harness::error::RunError;
 use ngd_models::DiagonalNet;
 use ngd_models::init::gaussian_diagonal;
 use ngd_optim::{
@@ -43,28 +44,31 @@ fn problem(n: usize, d: usize, keep_test: bool) -> Result<Drawn, RunError> {
         n_train: n,
         n_test: if keep_test { N_TEST } else { 1 },
     };
-    let task = sparse_gaussian(&spec, &mut rng).map_err(RunError::failed)?;
+    let task = sparse_gaussian(&spec, &mut rng).map_err(ExperimentError::from)?;
     let signed = task.train.signed();
     let test_bytes = if keep_test { task.test.x.len() * 8 } else { 0 };
-    let problem = ClassificationProblem::new(signed).map_err(RunError::failed)?;
+    let problem = ClassificationProblem::new(signed).map_err(ExperimentError::from)?;
     let test = keep_test.then_some(task.test);
     Ok((problem, test, rng, n * d * 8 + test_bytes))
 }
 
 fn net(depth: usize, d: usize, rng: &mut Xoshiro256PlusPlus) -> Result<DiagonalNet, RunError> {
-    gaussian_diagonal(depth, d, WEIGHT_SCALE, rng).map_err(RunError::failed)
+    gaussian_diagonal(depth, d, WEIGHT_SCALE, rng).map_err(|e| ExperimentError::from(e).into())
 }
 
 /// `egd-diag`: one fixed-step EGD step of a depth-`L` net ([`DiagonalEgd`]).
 pub(super) fn egd(s: Sizes) -> Result<Workload, RunError> {
     let (problem, test, mut rng, data_bytes) = problem(s.n, s.d, true)?;
     let mut model = net(s.depth, s.d, &mut rng)?;
-    let mut rule =
-        DiagonalEgd::new(DiagonalStep::Fixed(EGD_STEP), s.depth, s.d).map_err(RunError::failed)?;
+    let mut rule = DiagonalEgd::new(DiagonalStep::Fixed(EGD_STEP), s.depth, s.d)
+        .map_err(ExperimentError::from)?;
     Ok(Workload {
         step: Box::new(move || {
             let _held = &test;
-            check(rule.step(&mut model, &problem).map_err(RunError::failed)?)
+            check(
+                rule.step(&mut model, &problem)
+                    .map_err(ExperimentError::from)?,
+            )
         }),
         data_bytes,
         description: format!(
@@ -82,9 +86,14 @@ pub(super) fn egd_batch(s: Sizes) -> Result<Workload, RunError> {
         .map(|depth| net(depth, s.d, &mut rng))
         .collect::<Result<Vec<_>, _>>()?;
     let mut rule =
-        BatchEgd::new(vec![DiagonalStep::Fixed(EGD_STEP); k]).map_err(RunError::failed)?;
+        BatchEgd::new(vec![DiagonalStep::Fixed(EGD_STEP); k]).map_err(ExperimentError::from)?;
     Ok(Workload {
-        step: Box::new(move || check(rule.step(&mut models, &problem).map_err(RunError::failed)?)),
+        step: Box::new(move || {
+            check(
+                rule.step(&mut models, &problem)
+                    .map_err(ExperimentError::from)?,
+            )
+        }),
         data_bytes,
         description: format!(
             "BatchEgd, K = {k} nets of depths 1..={k}, fixed step {EGD_STEP}, N = {}, D = {}",
@@ -102,9 +111,14 @@ pub(super) fn ngd(s: Sizes, route: Route) -> Result<Workload, RunError> {
         route: RouteChoice::Force(route),
     };
     let mut rule =
-        DiagonalNgd::new(NGD_STEP, FisherChoice::Sample(options)).map_err(RunError::failed)?;
+        DiagonalNgd::new(NGD_STEP, FisherChoice::Sample(options)).map_err(ExperimentError::from)?;
     Ok(Workload {
-        step: Box::new(move || check(rule.step(&mut model, &problem).map_err(RunError::failed)?)),
+        step: Box::new(move || {
+            check(
+                rule.step(&mut model, &problem)
+                    .map_err(ExperimentError::from)?,
+            )
+        }),
         data_bytes,
         description: format!(
             "DiagonalNgd (sample Fisher, route {route:?} forced), step {NGD_STEP}, N = {}, D = {}, L = {}",

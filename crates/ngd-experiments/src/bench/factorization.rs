@@ -2,10 +2,11 @@
 //! on rank-5 completion with Gaussian factors of per-entry scale `D^{−1/2}`.
 
 use super::{SEED, Sizes, Workload, check};
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ngd_data::completion_task;
 use ngd_fisher::Cutoff;
 use ngd_fisher::factorization::NaturalDirection;
+use ngd_harness::error::RunError;
 use ngd_models::MatrixFactorization;
 use ngd_models::init::gaussian_factorization;
 use ngd_optim::{
@@ -26,20 +27,26 @@ const NGD_STEP: f64 = 1e-5;
 /// The completion problem (`s.n` observed entries of a `D × D` rank-5 target) and the model.
 fn setup(s: Sizes) -> Result<(CompletionProblem, MatrixFactorization, usize), RunError> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(SEED);
-    let task = completion_task(s.d, RANK.min(s.d), s.n, &mut rng).map_err(RunError::failed)?;
-    let model = gaussian_factorization(s.depth, s.d, 1.0, &mut rng).map_err(RunError::failed)?;
+    let task = completion_task(s.d, RANK.min(s.d), s.n, &mut rng).map_err(ExperimentError::from)?;
+    let model =
+        gaussian_factorization(s.depth, s.d, 1.0, &mut rng).map_err(ExperimentError::from)?;
     let bytes = 2 * s.d * s.d * 8;
-    let problem = CompletionProblem::new(task.truth, task.mask).map_err(RunError::failed)?;
+    let problem = CompletionProblem::new(task.truth, task.mask).map_err(ExperimentError::from)?;
     Ok((problem, model, bytes))
 }
 
 /// `egd-mf`: one [`FactorizationEgd`] step with Arora et al.'s normalized step.
 pub(super) fn egd(s: Sizes) -> Result<Workload, RunError> {
     let (problem, mut model, data_bytes) = setup(s)?;
-    let mut rule =
-        FactorizationEgd::new(FactorizationStep::normalized(EGD_LR)).map_err(RunError::failed)?;
+    let mut rule = FactorizationEgd::new(FactorizationStep::normalized(EGD_LR))
+        .map_err(ExperimentError::from)?;
     Ok(Workload {
-        step: Box::new(move || check(rule.step(&mut model, &problem).map_err(RunError::failed)?)),
+        step: Box::new(move || {
+            check(
+                rule.step(&mut model, &problem)
+                    .map_err(ExperimentError::from)?,
+            )
+        }),
         data_bytes,
         description: format!(
             "FactorizationEgd, normalized step lr {EGD_LR}, D = {}, L = {}, {} observed",
@@ -52,9 +59,14 @@ pub(super) fn egd(s: Sizes) -> Result<Workload, RunError> {
 pub(super) fn ngd(s: Sizes) -> Result<Workload, RunError> {
     let (problem, mut model, data_bytes) = setup(s)?;
     let mut rule = FactorizationNgd::new(NGD_STEP, NaturalDirection::LayerSplit(Cutoff::default()))
-        .map_err(RunError::failed)?;
+        .map_err(ExperimentError::from)?;
     Ok(Workload {
-        step: Box::new(move || check(rule.step(&mut model, &problem).map_err(RunError::failed)?)),
+        step: Box::new(move || {
+            check(
+                rule.step(&mut model, &problem)
+                    .map_err(ExperimentError::from)?,
+            )
+        }),
         data_bytes,
         description: format!(
             "FactorizationNgd (layer split), step {NGD_STEP}, D = {}, L = {}, {} observed",

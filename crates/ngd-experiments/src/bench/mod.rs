@@ -10,7 +10,7 @@ mod diagonal;
 mod factorization;
 
 use crate::cli::args::BenchCase;
-use crate::error::RunError;
+use ngd_harness::error::RunError;
 
 /// The seed every case draws its data and model from.
 pub const SEED: u64 = 0;

@@ -11,9 +11,9 @@
 
 use super::args::{BenchArgs, BenchCase};
 use crate::bench::{Sizes, peak_rss_bytes, prepare};
-use crate::error::{ConfigError, Error, RunError};
 use clap::ValueEnum;
 use ndarray::Array2;
+use ngd_harness::error::{ConfigError, Error, RunError};
 use std::time::Instant;
 
 /// The command-line name of a case (`egd-diag`, …).

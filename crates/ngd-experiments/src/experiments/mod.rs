@@ -1,13 +1,13 @@
-//! The registered experiments, one module each (see [`crate::registry::registry`]).
+//! The paper's experiments, one module each, and their [`registry`].
 //!
 //! Recipe for a new experiment `figN`:
 //! 1. add `experiments/fig_n/` with a `Config` struct (`#[serde(deny_unknown_fields)]`), its
-//!    `quick` and `paper` presets, and a `validate()` built from [`crate::config`]'s checks;
-//! 2. implement [`crate::Experiment`]: `plan` (independent runs with stable ids), `run` (exactly
-//!    one run; use `ctx.rng()`/`ctx.shared_seed()`, `ctx.progress`, `ctx.checkpoint`,
+//!    `quick` and `paper` presets, and a `validate()` built from [`ngd_harness::config`]'s checks;
+//! 2. implement [`ngd_harness::Experiment`]: `plan` (independent runs with stable ids), `run`
+//!    (exactly one run; use `ctx.rng()`/`ctx.shared_seed()`, `ctx.progress`, `ctx.checkpoint`,
 //!    `ctx.note_route`; return `RunError::Diverged` on divergence), `finish` (CSV via
-//!    `ExperimentDir::write_csv`, plots via [`crate::plot`], claims);
-//! 3. append the instance to [`crate::registry::registry`].
+//!    `ExperimentDir::write_csv`, plots via [`ngd_harness::plot`], claims);
+//! 3. append the instance to [`registry`].
 
 pub mod egd_demo;
 pub mod fig2;
@@ -15,3 +15,18 @@ pub mod fig3;
 pub mod fig5;
 pub mod sparse_sweep;
 pub mod theorems;
+
+use ngd_harness::registry::DynExperiment;
+
+/// Every experiment of the paper, in report order.
+pub fn registry() -> Vec<&'static dyn DynExperiment> {
+    vec![
+        &fig2::Fig2,
+        &fig3::Fig3,
+        &sparse_sweep::FIG4,
+        &fig5::Fig5,
+        &sparse_sweep::FIG6,
+        &theorems::Theorems,
+        &egd_demo::EgdDemo,
+    ]
+}

@@ -1,10 +1,10 @@
 //! Post-processing of `egd-demo`: tidy CSV, loss / accuracy / β plots, headline numbers, claims.
 
 use super::{DemoOutput, DemoParams, EgdDemoConfig};
-use crate::error::Error;
-use crate::experiment::{Claim, ExperimentSummary, Figure, Verdict};
-use crate::output::ExperimentDir;
-use crate::plot::{LinePlot, Series, StemPlot, line_plot, stem_plot};
+use ngd_harness::error::Error;
+use ngd_harness::experiment::{Claim, ExperimentSummary, Figure, Verdict};
+use ngd_harness::output::ExperimentDir;
+use ngd_harness::plot::{LinePlot, Series, StemPlot, line_plot, stem_plot};
 use serde::Serialize;
 
 /// One row of `data.csv`.
@@ -22,7 +22,7 @@ struct Row<'a> {
     test_accuracy: f64,
 }
 
-type Runs = crate::experiment::Runs<DemoParams, DemoOutput>;
+type Runs = ngd_harness::experiment::Runs<DemoParams, DemoOutput>;
 /// `(x, y)` points of a curve.
 type Curve = Vec<(f64, f64)>;
 /// `(x, low, high)` of a band.

@@ -17,13 +17,13 @@
 mod finish;
 mod train;
 
-use crate::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
-use crate::context::RunContext;
 use crate::data_file::{load_classification_csv, require_separable};
-use crate::error::{ConfigError, Error, RunError};
-use crate::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
-use crate::output::ExperimentDir;
 use ngd_data::Classification;
+use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::{ConfigError, Error, RunError};
+use ngd_harness::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
+use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -244,7 +244,7 @@ impl Experiment for EgdDemo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::CheckpointEvery;
+    use ngd_harness::context::CheckpointEvery;
 
     /// A run restored from a mid-run checkpoint ends bit-identical to an uninterrupted run.
     #[test]

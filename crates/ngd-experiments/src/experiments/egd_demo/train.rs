@@ -8,10 +8,12 @@
 //! initial loss, so that a resumed run is bit-identical to an uninterrupted one).
 
 use super::{DemoOutput, DemoParams, DemoPoint, EgdDemoConfig};
-use crate::context::RunContext;
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ndarray::{Array1, Array2};
 use ngd_data::{Classification, SparseGaussianSpec, sparse_gaussian};
+use ngd_harness::checkpointed::{Segmented, run_checkpointed};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::DiagonalNet;
 use ngd_models::init::constant_diagonal;
 use ngd_models::logistic_loss::margins_into;
@@ -40,15 +42,116 @@ pub(super) fn points_per_decade(steps: u64, record_points: usize) -> usize {
 #[derive(Serialize, Deserialize)]
 struct State {
     step: u64,
-    weights: Vec<f64>,
+    weights: Array2<f64>,
     points: Vec<DemoPoint>,
     initial_loss: Option<f64>,
+}
+
+/// The training of one run, advanced by the executor in segments of [`SEGMENT`] steps.
+struct Training<'a> {
+    problem: ClassificationProblem,
+    test: Classification,
+    net: DiagonalNet,
+    rule: DiagonalEgd,
+    schedule: LogSchedule,
+    points: Vec<DemoPoint>,
+    resume: Resume,
+    total: usize,
+    config: &'a EgdDemoConfig,
+}
+
+impl Segmented for Training<'_> {
+    type State = State;
+
+    fn step(&self) -> u64 {
+        self.resume.step as u64
+    }
+
+    fn save(&self) -> State {
+        State {
+            step: self.resume.step as u64,
+            weights: self.net.weights().to_owned(),
+            points: self.points.clone(),
+            initial_loss: self.resume.initial_loss,
+        }
+    }
+
+    fn load(&mut self, state: State) -> Result<(), RunError> {
+        self.net = DiagonalNet::new(state.weights).map_err(ExperimentError::from)?;
+        self.resume = Resume {
+            step: state.step as usize,
+            initial_loss: state.initial_loss,
+        };
+        self.points = state.points;
+        Ok(())
+    }
+
+    fn advance(&mut self, ctx: &mut RunContext) -> Result<ControlFlow<()>, RunError> {
+        let total = self.total;
+        if self.resume.step >= total {
+            return Ok(ControlFlow::Break(()));
+        }
+        let end = (self.resume.step / SEGMENT + 1) * SEGMENT;
+        let mut failure = None;
+        let (problem, test, points, schedule) =
+            (&self.problem, &self.test, &mut self.points, self.schedule);
+        let mut observe = |o: &Observation<'_, DiagonalNet>| {
+            let wanted = schedule.contains(o.step) || o.step == total;
+            if !wanted || points.last().is_some_and(|q| q.step >= o.step as u64) {
+                return ControlFlow::Continue(());
+            }
+            match observe_point(problem, test, o) {
+                Ok(point) => {
+                    points.push(point);
+                    ControlFlow::Continue(())
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    ControlFlow::Break(())
+                }
+            }
+        };
+        let outcome = Executor::new(end.min(total))
+            .schedule(schedule)
+            .run(
+                &mut self.rule,
+                &mut self.net,
+                problem,
+                self.resume,
+                &mut observe,
+            )
+            .map_err(ExperimentError::from)?;
+        match outcome.stop {
+            Stop::Budget => {}
+            Stop::Diverged { step, cause } => {
+                return Err(RunError::Diverged {
+                    step: step as u64,
+                    cause: format!("{cause:?}"),
+                });
+            }
+            Stop::Observer | Stop::LossBelow { .. } | Stop::Cancelled => {
+                return Err(failure.unwrap_or_else(|| {
+                    ExperimentError::UnexpectedStop {
+                        reason: format!("{:?}", outcome.stop),
+                    }
+                    .into()
+                }));
+            }
+        }
+        self.resume = outcome.resume();
+        ctx.progress(self.resume.step as u64, self.config.steps);
+        Ok(if self.resume.step >= total {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        })
+    }
 }
 
 /// The fraction of margins `u = X̃ β` that are `≤ 0` (misclassified or on the boundary).
 fn train_error(problem: &ClassificationProblem, beta: &Array1<f64>) -> Result<f64, RunError> {
     let mut u = Array1::zeros(problem.samples());
-    margins_into(problem.xt(), beta.view(), u.view_mut()).map_err(RunError::failed)?;
+    margins_into(problem.xt(), beta.view(), u.view_mut()).map_err(ExperimentError::from)?;
     Ok(u.iter().filter(|&&m| m <= 0.0).count() as f64 / u.len() as f64)
 }
 
@@ -63,7 +166,7 @@ fn observe_point(
         step: o.step as u64,
         train_loss: o.loss,
         train_error: train_error(problem, &beta)?,
-        test_accuracy: test.accuracy(beta.view()).map_err(RunError::failed)?,
+        test_accuracy: test.accuracy(beta.view()).map_err(ExperimentError::from)?,
     })
 }
 
@@ -73,10 +176,7 @@ pub(super) fn run(
     p: &DemoParams,
     ctx: &mut RunContext,
 ) -> Result<DemoOutput, RunError> {
-    let (train, test) = match c
-        .data_files()
-        .map_err(|e| RunError::Failed(e.to_string()))?
-    {
+    let (train, test) = match c.data_files().map_err(ExperimentError::from)? {
         Some(files) => files,
         None => {
             let mut rng =
@@ -87,82 +187,30 @@ pub(super) fn run(
                 n_train: c.n_train,
                 n_test: c.n_test,
             };
-            let task = sparse_gaussian(&spec, &mut rng).map_err(RunError::failed)?;
+            let task = sparse_gaussian(&spec, &mut rng).map_err(ExperimentError::from)?;
             (task.train, task.test)
         }
     };
-    let problem = ClassificationProblem::new(train.signed()).map_err(RunError::failed)?;
+    let problem = ClassificationProblem::new(train.signed()).map_err(ExperimentError::from)?;
     let (l, d) = (p.depth, c.dim);
-    let mut net = constant_diagonal(l, d, c.init_scale).map_err(RunError::failed)?;
-    let mut points: Vec<DemoPoint> = Vec::new();
-    let mut resume = Resume::fresh();
-    if let Some(state) = ctx.restore::<State>() {
-        let w = Array2::from_shape_vec((l, d), state.weights).map_err(RunError::failed)?;
-        net = DiagonalNet::new(w).map_err(RunError::failed)?;
-        resume = Resume {
-            step: state.step as usize,
-            initial_loss: state.initial_loss,
-        };
-        points = state.points;
-    }
     ctx.note_route("egd-diagonal-pullback");
-    let schedule =
-        LogSchedule::new(points_per_decade(c.steps, c.record_points)).map_err(RunError::failed)?;
-    let mut rule =
-        DiagonalEgd::new(DiagonalStep::Fixed(c.learning_rate), l, d).map_err(RunError::failed)?;
-    let total = c.steps as usize;
-    while resume.step < total {
-        let end = (resume.step / SEGMENT + 1) * SEGMENT;
-        let mut failure = None;
-        let mut observe = |o: &Observation<'_, DiagonalNet>| {
-            let wanted = schedule.contains(o.step) || o.step == total;
-            if !wanted || points.last().is_some_and(|q| q.step >= o.step as u64) {
-                return ControlFlow::Continue(());
-            }
-            match observe_point(&problem, &test, o) {
-                Ok(point) => {
-                    points.push(point);
-                    ControlFlow::Continue(())
-                }
-                Err(e) => {
-                    failure = Some(e);
-                    ControlFlow::Break(())
-                }
-            }
-        };
-        let outcome = Executor::new(end.min(total))
-            .schedule(schedule)
-            .run(&mut rule, &mut net, &problem, resume, &mut observe)
-            .map_err(RunError::failed)?;
-        match outcome.stop {
-            Stop::Budget => {}
-            Stop::Diverged { step, cause } => {
-                return Err(RunError::Diverged {
-                    step: step as u64,
-                    cause: format!("{cause:?}"),
-                });
-            }
-            Stop::Observer | Stop::LossBelow { .. } | Stop::Cancelled => {
-                return Err(failure
-                    .unwrap_or_else(|| RunError::Failed(format!("stopped: {:?}", outcome.stop))));
-            }
-        }
-        resume = outcome.resume();
-        let step = resume.step as u64;
-        ctx.progress(step, c.steps);
-        if ctx.checkpoint_due(step) {
-            let state = State {
-                step,
-                weights: net.weights().iter().copied().collect(),
-                points: points.clone(),
-                initial_loss: resume.initial_loss,
-            };
-            ctx.checkpoint(step, &state)?;
-        }
-    }
+    let mut training = Training {
+        problem,
+        test,
+        net: constant_diagonal(l, d, c.init_scale).map_err(ExperimentError::from)?,
+        rule: DiagonalEgd::new(DiagonalStep::Fixed(c.learning_rate), l, d)
+            .map_err(ExperimentError::from)?,
+        schedule: LogSchedule::new(points_per_decade(c.steps, c.record_points))
+            .map_err(ExperimentError::from)?,
+        points: Vec::new(),
+        resume: Resume::fresh(),
+        total: c.steps as usize,
+        config: c,
+    };
+    run_checkpointed(ctx, &mut training)?;
     Ok(DemoOutput {
-        points,
-        beta: net.beta().to_vec(),
+        beta: training.net.beta().to_vec(),
+        points: training.points,
     })
 }
 

@@ -2,14 +2,16 @@
 
 use super::train::angle_deg;
 use super::{Fig2Config, Fig2Output, Fig2Params, Method};
-use crate::error::Error;
-use crate::experiment::{Claim, ExperimentSummary, Figure, Verdict, diverged_runs};
-use crate::output::ExperimentDir;
-use crate::plot::{LinePlot, PointGroup, ScatterPlot, Separator, Series, line_plot, scatter_plot};
 use ndarray::Array2;
+use ngd_harness::error::Error;
+use ngd_harness::experiment::{Claim, ExperimentSummary, Figure, Verdict, diverged_runs};
+use ngd_harness::output::ExperimentDir;
+use ngd_harness::plot::{
+    LinePlot, PointGroup, ScatterPlot, Separator, Series, line_plot, scatter_plot,
+};
 use serde::Serialize;
 
-type Runs = crate::experiment::Runs<Fig2Params, Fig2Output>;
+type Runs = ngd_harness::experiment::Runs<Fig2Params, Fig2Output>;
 
 #[derive(Serialize)]
 struct Row<'a> {

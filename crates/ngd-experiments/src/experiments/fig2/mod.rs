@@ -31,11 +31,11 @@
 mod finish;
 mod train;
 
-use crate::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
-use crate::context::RunContext;
-use crate::error::{ConfigError, Error, RunError};
-use crate::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
-use crate::output::ExperimentDir;
+use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::{ConfigError, Error, RunError};
+use ngd_harness::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
+use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
 
 /// The config of `fig2`.

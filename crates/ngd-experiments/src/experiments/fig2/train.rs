@@ -1,10 +1,11 @@
 //! One run of `fig2`: EGD (loss-normalized step) or NGD (capped fixed step) on the toy set.
 
 use super::{Fig2Config, Fig2Output, Fig2Params, Fig2Point, Method};
-use crate::context::RunContext;
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ndarray::{Array1, Array2, ArrayView2};
 use ngd_fisher::{DiagOptions, diag_natural_gradient};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::{DiagonalNet, init::constant_diagonal, logistic_loss};
 use ngd_optim::ngd::route_label;
 use ngd_optim::{ClassificationProblem, DiagonalEgd, DiagonalStep, LogSchedule, StepRule};
@@ -51,16 +52,16 @@ pub(super) fn run(
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(ctx.shared_seed("toy-data"));
     let data = ngd_data::toy_2d(&mut rng);
     let xt = data.signed();
-    let problem = ClassificationProblem::new(xt.clone()).map_err(RunError::failed)?;
-    let mut net = constant_diagonal(p.depth, 2, c.init_value).map_err(RunError::failed)?;
-    let schedule = LogSchedule::new(c.points_per_decade).map_err(RunError::failed)?;
+    let problem = ClassificationProblem::new(xt.clone()).map_err(ExperimentError::from)?;
+    let mut net = constant_diagonal(p.depth, 2, c.init_value).map_err(ExperimentError::from)?;
+    let schedule = LogSchedule::new(c.points_per_decade).map_err(ExperimentError::from)?;
     let mut points = Vec::new();
     let mut flow_time = 0.0;
     let stop = match p.method {
         Method::Egd => {
             ctx.note_route("egd-loss-normalized");
             let step = DiagonalStep::LossNormalized(c.egd_step);
-            let mut rule = DiagonalEgd::new(step, p.depth, 2).map_err(RunError::failed)?;
+            let mut rule = DiagonalEgd::new(step, p.depth, 2).map_err(ExperimentError::from)?;
             let mut k = 0;
             loop {
                 let beta = net.beta();
@@ -86,7 +87,9 @@ pub(super) fn run(
                 if let Some(reason) = done {
                     break reason;
                 }
-                let report = rule.step(&mut net, &problem).map_err(RunError::failed)?;
+                let report = rule
+                    .step(&mut net, &problem)
+                    .map_err(ExperimentError::from)?;
                 flow_time += report.step_size;
                 k += 1;
             }
@@ -104,7 +107,7 @@ pub(super) fn run(
                     break;
                 }
                 logistic_loss::margins_into(xt.view(), beta.view(), margins.view_mut())
-                    .map_err(RunError::failed)?;
+                    .map_err(ExperimentError::from)?;
                 let g = diag_natural_gradient(
                     xt.view(),
                     margins.view(),

@@ -2,10 +2,10 @@
 
 use super::Fig3Config;
 use super::maps::{Fig3Output, PANEL_METHODS, cross_share, distance_from_unit, off_centre_mass};
-use crate::error::Error;
-use crate::experiment::{Claim, ExperimentSummary, Figure, RunSpec, Verdict, diverged_runs};
-use crate::output::ExperimentDir;
-use crate::plot::{HeatmapGrid, HeatmapPanel, heatmap_grid};
+use ngd_harness::error::Error;
+use ngd_harness::experiment::{Claim, ExperimentSummary, Figure, RunSpec, Verdict, diverged_runs};
+use ngd_harness::output::ExperimentDir;
+use ngd_harness::plot::{HeatmapGrid, HeatmapPanel, heatmap_grid};
 use serde::Serialize;
 
 /// One row of `maps.csv`.
@@ -21,7 +21,7 @@ struct Row<'a> {
     relative: f64,
 }
 
-type Runs = crate::experiment::Runs<super::Fig3Params, Fig3Output>;
+type Runs = ngd_harness::experiment::Runs<super::Fig3Params, Fig3Output>;
 
 /// The map `method` of a run output.
 fn map<'a>(o: &'a Fig3Output, method: &str) -> Option<&'a Vec<Vec<f64>>> {

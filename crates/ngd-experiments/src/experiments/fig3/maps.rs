@@ -14,13 +14,14 @@
 //! `Σ_{row c ∪ column c, ≠(c,c)} |R_ij| / Σ_{(i,j)≠(c,c)} |R_ij|`.
 
 use super::Fig3Config;
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ndarray::Array2;
 use ngd_fisher::factorization::{NaturalDirection, dense_natural_gradient};
 use ngd_fisher::linalg::Cutoff;
 use ngd_fisher::ntk::factorization::{
     egd_response, egf_response, ngd_response, ngf_response, unit_matrix,
 };
+use ngd_harness::error::RunError;
 use ngd_models::MatrixFactorization;
 use ngd_models::factorization::{prefix_products, product, suffix_products};
 use rand::RngExt;
@@ -55,7 +56,7 @@ pub fn initial_factors(
 ) -> Result<MatrixFactorization, RunError> {
     let d = c.size;
     let std = c.init_std / (d as f64).sqrt();
-    let identity = c.init == "identity-plus-noise";
+    let identity = c.init == super::Init::IdentityPlusNoise;
     let factors = (0..depth)
         .map(|_| {
             Array2::from_shape_fn((d, d), |(i, j)| {
@@ -64,7 +65,7 @@ pub fn initial_factors(
             })
         })
         .collect();
-    MatrixFactorization::new(factors).map_err(RunError::failed)
+    MatrixFactorization::new(factors).map_err(|e| ExperimentError::from(e).into())
 }
 
 fn rows(a: &Array2<f64>) -> Vec<Vec<f64>> {
@@ -76,11 +77,11 @@ pub fn response_maps(c: &Fig3Config, model: &MatrixFactorization) -> Result<Fig3
     let d = c.size;
     let centre = d / 2;
     let e = unit_matrix(d, centre, centre).ok_or_else(|| {
-        RunError::Failed(format!("centre ({centre}, {centre}) outside {d} × {d}"))
+        ExperimentError::Internal(format!("centre ({centre}, {centre}) outside {d} × {d}"))
     })?;
     let w = model.factors();
     let split = NaturalDirection::LayerSplit(Cutoff::default());
-    let f = RunError::failed;
+    let f = ExperimentError::from;
     let mut maps = vec![
         ("EGF".to_string(), egf_response(w, e.view())),
         ("EGD".into(), egd_response(w, e.view(), c.step).map_err(f)?),

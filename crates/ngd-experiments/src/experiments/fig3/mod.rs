@@ -10,14 +10,34 @@
 mod finish;
 pub mod maps;
 
-use crate::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
-use crate::context::RunContext;
-use crate::error::{ConfigError, Error, RunError};
-use crate::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
-use crate::output::ExperimentDir;
+use crate::error::ExperimentError;
 use maps::Fig3Output;
 use ngd_data::CompletionTask;
+use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::{ConfigError, Error, RunError};
+use ngd_harness::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
+use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
+
+/// The initial factors of `fig3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Init {
+    /// I.i.d. Gaussian entries of std `init_std/√D`.
+    Gaussian,
+    /// `I + (init_std/√D) Z`.
+    IdentityPlusNoise,
+}
+
+impl std::fmt::Display for Init {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Init::Gaussian => "gaussian",
+            Init::IdentityPlusNoise => "identity-plus-noise",
+        })
+    }
+}
 
 /// The config of `fig3`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,9 +47,8 @@ pub struct Fig3Config {
     pub size: usize,
     /// Depths `L` (rows of the figure), each in `[1, 8]`.
     pub depths: Vec<usize>,
-    /// `"gaussian"`: i.i.d. entries of std `init_std/√D`; `"identity-plus-noise"`:
-    /// `I + (init_std/√D) Z`.
-    pub init: String,
+    /// The initial factors (`"gaussian"` or `"identity-plus-noise"`).
+    pub init: Init,
     /// The std multiplier of the initial factors (> 0).
     pub init_std: f64,
     /// Step size `η` of the finite-step responses (EGD, NGD).
@@ -65,7 +84,7 @@ impl Experiment for Fig3 {
         Fig3Config {
             size: 11,
             depths: vec![1, 2, 3, 4],
-            init: "gaussian".into(),
+            init: Init::Gaussian,
             init_std: 1.0,
             step: 0.01,
         }
@@ -92,12 +111,6 @@ impl Experiment for Fig3 {
             format!("{:?}", c.depths),
             "distinct depths",
         )?;
-        check(
-            c.init == "gaussian" || c.init == "identity-plus-noise",
-            "init",
-            &c.init,
-            "\"gaussian\" or \"identity-plus-noise\"",
-        )?;
         check_finite_positive("init_std", c.init_std)?;
         check_finite_positive("step", c.step)
     }
@@ -121,7 +134,7 @@ impl Experiment for Fig3 {
         ctx: &mut RunContext,
     ) -> Result<Fig3Output, RunError> {
         // The task fixes the observed entry; the maps respond to the unit gradient there.
-        let task = CompletionTask::single_centre(c.size, 1.0).map_err(RunError::failed)?;
+        let task = CompletionTask::single_centre(c.size, 1.0).map_err(ExperimentError::from)?;
         debug_assert_eq!(task.observed, vec![(c.size / 2, c.size / 2)]);
         let mut rng = ctx.rng();
         let model = maps::initial_factors(c, spec.params.depth, &mut rng)?;

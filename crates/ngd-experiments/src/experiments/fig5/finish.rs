@@ -1,15 +1,15 @@
 //! Post-processing of `fig5`: tidy CSVs, the three panels, headline numbers, claims.
 
 use super::{Fig5Config, Fig5Output, Fig5Params};
-use crate::error::Error;
-use crate::experiment::{ExperimentSummary, Figure, RunSpec, diverged_runs};
-use crate::output::ExperimentDir;
-use crate::plot::{LinePlot, Series, line_plot};
+use ngd_harness::error::Error;
+use ngd_harness::experiment::{ExperimentSummary, Figure, RunSpec, diverged_runs};
+use ngd_harness::output::ExperimentDir;
+use ngd_harness::plot::{LinePlot, Series, line_plot};
 use serde::Serialize;
 
 mod claims;
 
-type Runs = crate::experiment::Runs<Fig5Params, Fig5Output>;
+type Runs = ngd_harness::experiment::Runs<Fig5Params, Fig5Output>;
 pub(super) type Done<'a> = Vec<(&'a RunSpec<Fig5Params>, &'a Fig5Output)>;
 
 #[derive(Serialize)]
@@ -49,24 +49,66 @@ struct FinalRow<'a> {
     step_rule: &'a str,
 }
 
-/// The legend label of a run's curve.
-pub(super) fn label(p: &Fig5Params) -> String {
-    match p.method.as_str() {
-        "NUC" => "min nuclear norm".into(),
-        "NGD-LS" => format!("NGD layer split, L = {}", p.depth),
-        "NGD-MP" => format!("NGD Moore–Penrose, L = {}", p.depth),
-        _ if p.collapse > 1 => format!(
-            "EGD, L = {} (collapsed ×{}, looks like L = {})",
-            p.depth,
-            p.collapse,
-            p.depth * p.collapse
-        ),
-        _ => format!("EGD, L = {}", p.depth),
+/// The typed id of a series (one legend entry): the method, depth and collapse of its runs.
+/// Curves and claims look series up by it, never by their display label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SeriesKey {
+    method: String,
+    depth: usize,
+    collapse: usize,
+}
+
+impl SeriesKey {
+    /// The series of a run.
+    pub(super) fn of(p: &Fig5Params) -> Self {
+        Self {
+            method: p.method.clone(),
+            depth: p.depth,
+            collapse: p.collapse,
+        }
+    }
+
+    /// EGD at depth `depth` from a plain (uncollapsed) initialization.
+    pub(super) fn egd(depth: usize) -> Self {
+        Self {
+            method: "EGD".into(),
+            depth,
+            collapse: 1,
+        }
+    }
+
+    /// EGD at depth `depth` from a collapsed initialization (collapse factor `collapse`).
+    pub(super) fn egd_collapsed(depth: usize, collapse: usize) -> Self {
+        Self {
+            collapse,
+            ..Self::egd(depth)
+        }
+    }
+
+    /// The legend label.
+    pub(super) fn label(&self) -> String {
+        let (d, k) = (self.depth, self.collapse);
+        match self.method.as_str() {
+            "NUC" => "min nuclear norm".into(),
+            "NGD-LS" => format!("NGD layer split, L = {d}"),
+            "NGD-MP" => format!("NGD Moore–Penrose, L = {d}"),
+            _ if k > 1 => format!("EGD, L = {d} (collapsed ×{k}, looks like L = {})", d * k),
+            _ => format!("EGD, L = {d}"),
+        }
     }
 }
 
-/// Mean of `f` over seeds per observation count, for runs with label `name`.
-pub(super) fn curve(done: &Done, name: &str, f: impl Fn(&Fig5Output) -> f64) -> Vec<(f64, f64)> {
+/// The legend label of a run's curve.
+pub(super) fn label(p: &Fig5Params) -> String {
+    SeriesKey::of(p).label()
+}
+
+/// Mean of `f` over seeds per observation count, for the runs of series `key`.
+pub(super) fn curve(
+    done: &Done,
+    key: &SeriesKey,
+    f: impl Fn(&Fig5Output) -> f64,
+) -> Vec<(f64, f64)> {
     let mut ms: Vec<usize> = done.iter().map(|(s, _)| s.params.observations).collect();
     ms.sort_unstable();
     ms.dedup();
@@ -74,7 +116,7 @@ pub(super) fn curve(done: &Done, name: &str, f: impl Fn(&Fig5Output) -> f64) -> 
         .filter_map(|m| {
             let v: Vec<f64> = done
                 .iter()
-                .filter(|(s, _)| s.params.observations == m && label(&s.params) == name)
+                .filter(|(s, _)| s.params.observations == m && SeriesKey::of(&s.params) == *key)
                 .map(|(_, o)| f(o))
                 .collect();
             (!v.is_empty()).then(|| (m as f64, v.iter().sum::<f64>() / v.len() as f64))
@@ -82,11 +124,11 @@ pub(super) fn curve(done: &Done, name: &str, f: impl Fn(&Fig5Output) -> f64) -> 
         .collect()
 }
 
-/// Distinct labels in plan order.
-fn labels(done: &Done, keep: impl Fn(&Fig5Params) -> bool) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// Distinct series in plan order.
+fn series(done: &Done, keep: impl Fn(&Fig5Params) -> bool) -> Vec<SeriesKey> {
+    let mut out: Vec<SeriesKey> = Vec::new();
     for (s, _) in done {
-        let l = label(&s.params);
+        let l = SeriesKey::of(&s.params);
         if keep(&s.params) && !out.contains(&l) {
             out.push(l);
         }
@@ -146,7 +188,7 @@ pub(super) fn finish(
         ..Default::default()
     };
     let sub = format!("n = {}, rank {}, init_scale {}", c.n, c.rank, c.init_scale);
-    let trivial = curve(&done, "EGD, L = 1", |o| o.trivial_error);
+    let trivial = curve(&done, &SeriesKey::egd(1), |o| o.trivial_error);
     let trivial_label = "trivial level (observed fitted, rest at init)";
     let panels = [
         (
@@ -184,13 +226,13 @@ pub(super) fn finish(
                 p.collapse == 1
             }
         };
-        for l in labels(&done, keep) {
+        for l in series(&done, keep) {
             let pts = if name == "rank" {
                 curve(&done, &l, |o| o.effective_rank)
             } else {
                 curve(&done, &l, |o| o.reconstruction_error)
             };
-            plot.series.push(Series::new(l, pts));
+            plot.series.push(Series::new(l.label(), pts));
         }
         if name == "rank" {
             plot.reference = Some((c.rank as f64, format!("rank of M = {}", c.rank)));

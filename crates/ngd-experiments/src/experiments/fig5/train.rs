@@ -6,29 +6,19 @@
 //! and collapse (`init-L{L}x{c}-s{k}`), so EGD and NGD of one depth start from the same factors.
 
 use super::ngd_rule::NgdStats;
-use super::training::{Rule, train};
+use super::training::{Fig5Point, Rule, train};
 use super::{Fig5Config, Fig5Params};
-use crate::context::RunContext;
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ndarray::Array2;
 use ngd_data::{CompletionTask, effective_rank, low_rank_truth, sample_observations};
 use ngd_fisher::linalg::thin_svd;
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::init::collapsed_factorization;
 use ngd_optim::baselines::{NuclearOptions, min_nuclear_norm_completion};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
-
-/// One recorded step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Fig5Point {
-    /// Step `t`.
-    pub step: u64,
-    /// Mean squared error over the observed entries.
-    pub train_mse: f64,
-    /// `‖β − M‖²_F / ‖M‖²_F`.
-    pub reconstruction_error: f64,
-}
 
 /// The output of one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,18 +49,18 @@ pub struct Fig5Output {
 pub fn task(c: &Fig5Config, p: &Fig5Params, ctx: &RunContext) -> Result<CompletionTask, RunError> {
     let seeded = |label: String| Xoshiro256PlusPlus::seed_from_u64(ctx.shared_seed(&label));
     let truth = low_rank_truth(c.n, c.rank, &mut seeded(format!("truth-s{}", p.seed)))
-        .map_err(RunError::failed)?;
+        .map_err(ExperimentError::from)?;
     let label = format!("obs-m{}-s{}", p.observations, p.seed);
-    let observed =
-        sample_observations(c.n, p.observations, &mut seeded(label)).map_err(RunError::failed)?;
-    CompletionTask::new(truth, observed).map_err(RunError::failed)
+    let observed = sample_observations(c.n, p.observations, &mut seeded(label))
+        .map_err(ExperimentError::from)?;
+    CompletionTask::new(truth, observed).map_err(|e| ExperimentError::from(e).into())
 }
 
 /// `(effective rank, nuclear norm)` of `beta`.
 fn spectrum(beta: &Array2<f64>) -> Result<(f64, f64), RunError> {
-    let svd = thin_svd(beta.view()).map_err(RunError::failed)?;
+    let svd = thin_svd(beta.view()).map_err(ExperimentError::from)?;
     let sigma = svd.sigma.to_vec();
-    let rank = effective_rank(&sigma).map_err(RunError::failed)?;
+    let rank = effective_rank(&sigma).map_err(ExperimentError::from)?;
     Ok((rank, sigma.iter().sum()))
 }
 
@@ -92,11 +82,13 @@ fn nuclear(task: &CompletionTask, tol: f64) -> Result<Fig5Output, RunError> {
         points: Vec::new(),
         reconstruction_error: task
             .reconstruction_error(sol.estimate.view())
-            .map_err(RunError::failed)?,
+            .map_err(ExperimentError::from)?,
         train_mse: sol.constraint_residual,
         effective_rank: rank,
         nuclear_norm,
-        trivial_error: task.trivial_error(zero.view()).map_err(RunError::failed)?,
+        trivial_error: task
+            .trivial_error(zero.view())
+            .map_err(ExperimentError::from)?,
         steps: sol.iterations as u64,
         stop: format!(
             "Douglas–Rachford converged (fixed-point residual {:.1e}, constraint residual {:.1e})",
@@ -117,10 +109,10 @@ pub fn run(c: &Fig5Config, p: &Fig5Params, ctx: &mut RunContext) -> Result<Fig5O
     let label = format!("init-L{}x{}-s{}", p.depth, p.collapse, p.seed);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(ctx.shared_seed(&label));
     let mut model = collapsed_factorization(p.depth, c.n, p.collapse, c.init_scale, &mut rng)
-        .map_err(RunError::failed)?;
+        .map_err(ExperimentError::from)?;
     let trivial = task
         .trivial_error(model.product().view())
-        .map_err(RunError::failed)?;
+        .map_err(ExperimentError::from)?;
     let (mut rule, max_steps, step_rule) = Rule::new(c, p, ctx)?;
     let (state, stop) = train(c, p, ctx, &task, &mut model, &mut rule, max_steps)?;
     let beta = model.product();
@@ -130,7 +122,7 @@ pub fn run(c: &Fig5Config, p: &Fig5Params, ctx: &mut RunContext) -> Result<Fig5O
     Ok(Fig5Output {
         reconstruction_error: task
             .reconstruction_error(beta.view())
-            .map_err(RunError::failed)?,
+            .map_err(ExperimentError::from)?,
         train_mse,
         effective_rank: rank,
         nuclear_norm,

@@ -4,13 +4,14 @@
 use super::Fig5Config;
 use super::Fig5Params;
 use super::ngd_rule::{CappedNgd, NgdStats, method_label};
-use super::train::Fig5Point;
-use crate::context::RunContext;
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ndarray::Array2;
 use ngd_data::CompletionTask;
 use ngd_fisher::factorization::{FactorMethod, MpOptions, NaturalDirection};
 use ngd_fisher::linalg::Cutoff;
+use ngd_harness::checkpointed::{Segmented, run_checkpointed};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::MatrixFactorization;
 use ngd_optim::{
     CompletionProblem, Executor, FactorizationEgd, FactorizationStep, LogSchedule, Observation,
@@ -19,13 +20,24 @@ use ngd_optim::{
 use serde::{Deserialize, Serialize};
 use std::ops::ControlFlow;
 
+/// One recorded step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fig5Point {
+    /// Step `t`.
+    pub step: u64,
+    /// Mean squared error over the observed entries.
+    pub train_mse: f64,
+    /// `‖β − M‖²_F / ‖M‖²_F`.
+    pub reconstruction_error: f64,
+}
+
 /// Resumable state of a training run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct State {
     /// Steps taken.
     pub step: u64,
     initial_loss: Option<f64>,
-    factors: Vec<Vec<f64>>,
+    factors: Vec<Array2<f64>>,
     second_moment: f64,
     decay_power: f64,
     /// The recorded trajectory.
@@ -82,7 +94,7 @@ impl Rule {
                 } else {
                     "egd-normalized-step"
                 });
-                let rule = FactorizationEgd::new(step).map_err(RunError::failed)?;
+                let rule = FactorizationEgd::new(step).map_err(ExperimentError::from)?;
                 (Rule::Egd(rule), c.egd_max_steps, text)
             }
             method => {
@@ -97,7 +109,7 @@ impl Rule {
                 };
                 let (eta, cap) = (c.ngd_step, c.ngd_max_relative_step);
                 let rule = CappedNgd::new(eta, cap, direction, NgdStats::default())
-                    .map_err(RunError::failed)?;
+                    .map_err(ExperimentError::from)?;
                 let text = format!("NGD, step η = {eta} capped at {cap}·‖W_i‖/‖G_i‖");
                 (Rule::Ngd(Box::new(rule)), c.ngd_max_steps, text)
             }
@@ -113,55 +125,72 @@ impl Rule {
     }
 }
 
-/// Trains `model` with `rule` for at most `max_steps` steps in chunks of `c.chunk_steps`
-/// (resuming from and writing checkpoints), until the train MSE falls below the threshold;
-/// returns the final state and why the run ended.
-pub(super) fn train(
-    c: &Fig5Config,
-    p: &Fig5Params,
-    ctx: &mut RunContext,
-    task: &CompletionTask,
-    model: &mut MatrixFactorization,
-    rule: &mut Rule,
+/// The training of one run between checkpoints: chunks of `c.chunk_steps` executor steps.
+struct Training<'a> {
+    config: &'a Fig5Config,
+    problem: CompletionProblem,
+    task: &'a CompletionTask,
+    model: &'a mut MatrixFactorization,
+    rule: &'a mut Rule,
+    state: State,
     max_steps: u64,
-) -> Result<(State, String), RunError> {
-    let problem =
-        CompletionProblem::new(task.truth.clone(), task.mask.clone()).map_err(RunError::failed)?;
-    let mut state = State {
-        step: 0,
-        initial_loss: None,
-        factors: Vec::new(),
-        second_moment: 0.0,
-        decay_power: 1.0,
-        points: Vec::new(),
-        ngd: NgdStats::default(),
-    };
-    if let Some(saved) = ctx.restore::<State>() {
-        let d = c.n;
-        let factors = saved
-            .factors
-            .iter()
-            .map(|f| Array2::from_shape_vec((d, d), f.clone()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(RunError::failed)?;
-        *model = MatrixFactorization::new(factors).map_err(RunError::failed)?;
-        match rule {
+    /// The number of observed entries `m` (the loss is `½ Σ_Ω`, the MSE `2·loss/m`).
+    observations: f64,
+    schedule: LogSchedule,
+    stop: Option<String>,
+}
+
+impl Segmented for Training<'_> {
+    type State = State;
+
+    fn step(&self) -> u64 {
+        self.state.step
+    }
+
+    fn save(&self) -> State {
+        let mut state = self.state.clone();
+        state.factors = self.model.factors().to_vec();
+        match &*self.rule {
+            Rule::Egd(r) => {
+                state.second_moment = r.state().second_moment;
+                state.decay_power = r.state().decay_power;
+            }
+            Rule::Ngd(r) => state.ngd = r.stats.clone(),
+        }
+        state
+    }
+
+    fn load(&mut self, saved: State) -> Result<(), RunError> {
+        let d = self.config.n;
+        if let Some(f) = saved.factors.iter().find(|f| f.dim() != (d, d)) {
+            return Err(ExperimentError::StateShape {
+                what: "factor",
+                expected: format!("{d} × {d}"),
+                found: format!("{} × {}", f.nrows(), f.ncols()),
+            }
+            .into());
+        }
+        *self.model =
+            MatrixFactorization::new(saved.factors.clone()).map_err(ExperimentError::from)?;
+        match &mut *self.rule {
             Rule::Egd(r) => r.set_state(ngd_optim::egd::NormalizedState {
                 second_moment: saved.second_moment,
                 decay_power: saved.decay_power,
             }),
             Rule::Ngd(r) => r.stats = saved.ngd.clone(),
         }
-        state = saved;
+        self.state = saved;
+        Ok(())
     }
-    let m = p.observations as f64;
-    let schedule = LogSchedule::new(c.points_per_decade).map_err(RunError::failed)?;
-    let stop = loop {
-        let end = (state.step + c.chunk_steps).min(max_steps);
+
+    fn advance(&mut self, ctx: &mut RunContext) -> Result<ControlFlow<()>, RunError> {
+        let (c, task, max_steps) = (self.config, self.task, self.max_steps);
+        let m = self.observations;
+        let end = (self.state.step + c.chunk_steps).min(max_steps);
         let executor = Executor::new(end as usize)
             .loss_below(c.train_mse_threshold * m / 2.0)
-            .schedule(schedule);
-        let points = &mut state.points;
+            .schedule(self.schedule);
+        let points = &mut self.state.points;
         let mut observe = |o: &Observation<'_, MatrixFactorization>| {
             if points.last().is_none_or(|q| q.step < o.step as u64) {
                 let beta = o.model.product();
@@ -176,21 +205,22 @@ pub(super) fn train(
             ControlFlow::Continue(())
         };
         let resume = Resume {
-            step: state.step as usize,
-            initial_loss: state.initial_loss,
+            step: self.state.step as usize,
+            initial_loss: self.state.initial_loss,
         };
         let outcome = executor
-            .run(rule, model, &problem, resume, &mut observe)
+            .run(self.rule, self.model, &self.problem, resume, &mut observe)
             .map_err(|e| RunError::Diverged {
-                step: failed_step(rule, state.step),
+                step: failed_step(self.rule, self.state.step),
                 cause: format!("stopped: the step failed: {e}"),
             })?;
-        state.step = outcome.step as u64;
-        state.initial_loss = outcome.initial_loss;
-        ctx.progress(state.step, max_steps);
-        match outcome.stop {
+        self.state.step = outcome.step as u64;
+        self.state.initial_loss = outcome.initial_loss;
+        ctx.progress(self.state.step, max_steps);
+        let stop = match outcome.stop {
             Stop::Diverged { step, cause } => {
-                let detail = rule
+                let detail = self
+                    .rule
                     .ngd_stats()
                     .and_then(|s| s.failure.clone())
                     .unwrap_or_default();
@@ -200,33 +230,58 @@ pub(super) fn train(
                 });
             }
             Stop::LossBelow { step, .. } => {
-                break format!("train MSE ≤ {} at step {step}", c.train_mse_threshold);
+                format!("train MSE ≤ {} at step {step}", c.train_mse_threshold)
             }
-            Stop::Budget | Stop::Observer if state.step >= max_steps => {
-                break format!("step budget {max_steps} used");
+            Stop::Budget | Stop::Observer if self.state.step >= max_steps => {
+                format!("step budget {max_steps} used")
             }
-            _ => {}
-        }
-        if ctx.checkpoint_due(state.step) {
-            state.factors = model
-                .factors()
-                .iter()
-                .map(|f| f.iter().copied().collect())
-                .collect();
-            match &*rule {
-                Rule::Egd(r) => {
-                    state.second_moment = r.state().second_moment;
-                    state.decay_power = r.state().decay_power;
-                }
-                Rule::Ngd(r) => state.ngd = r.stats.clone(),
-            }
-            ctx.checkpoint(state.step, &state)?;
-        }
+            _ => return Ok(ControlFlow::Continue(())),
+        };
+        self.stop = Some(stop);
+        Ok(ControlFlow::Break(()))
+    }
+}
+
+/// Trains `model` with `rule` for at most `max_steps` steps in chunks of `c.chunk_steps`
+/// (resuming from and writing checkpoints through the harness's checkpointed-run loop), until
+/// the train MSE falls below the threshold; returns the final state and why the run ended.
+pub(super) fn train(
+    c: &Fig5Config,
+    p: &Fig5Params,
+    ctx: &mut RunContext,
+    task: &CompletionTask,
+    model: &mut MatrixFactorization,
+    rule: &mut Rule,
+    max_steps: u64,
+) -> Result<(State, String), RunError> {
+    let problem = CompletionProblem::new(task.truth.clone(), task.mask.clone())
+        .map_err(ExperimentError::from)?;
+    let mut training = Training {
+        config: c,
+        problem,
+        task,
+        model,
+        rule,
+        state: State {
+            step: 0,
+            initial_loss: None,
+            factors: Vec::new(),
+            second_moment: 0.0,
+            decay_power: 1.0,
+            points: Vec::new(),
+            ngd: NgdStats::default(),
+        },
+        max_steps,
+        observations: p.observations as f64,
+        schedule: LogSchedule::new(c.points_per_decade).map_err(ExperimentError::from)?,
+        stop: None,
     };
-    if let Some(stats) = rule.ngd_stats() {
+    run_checkpointed(ctx, &mut training)?;
+    let stop = training.stop.take().unwrap_or_default();
+    if let Some(stats) = training.rule.ngd_stats() {
         note_ngd_routes(ctx, p, stats);
     }
-    Ok((state, stop))
+    Ok((training.state, stop))
 }
 
 /// The step at which a step failed: NGD counts its steps; otherwise the chunk's start.

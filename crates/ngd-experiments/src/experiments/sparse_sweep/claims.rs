@@ -1,14 +1,24 @@
 //! The claims of the paper's Fig. 4 caption and §3.1, judged from the measurements with the
 //! thresholds stated in each row.
 
+use super::key::{MissingSeries, NGD, NGD_POP, SeriesKey, egd};
 use super::table::Table;
 use super::{LogitTrace, SweepConfig};
-use crate::experiment::{Claim, Verdict};
+use ngd_harness::experiment::{Claim, Verdict};
 
-/// Label of sample-Fisher NGD on the linear model.
-pub(super) const NGD: &str = "NGD sample L=1";
-/// Label of population-Fisher NGD.
-pub(super) const NGD_POP: &str = "NGD population L=1";
+/// The series the claims read that `c` plans: each must have results.
+fn planned_series(c: &SweepConfig) -> Vec<SeriesKey> {
+    let mut keys: Vec<SeriesKey> = c.egd_depths.iter().map(|&d| egd(d)).collect();
+    keys.extend(
+        c.ngd_depths
+            .iter()
+            .map(|&depth| SeriesKey::NgdSample { depth }),
+    );
+    if c.population_size > 0 {
+        keys.push(NGD_POP);
+    }
+    keys
+}
 
 fn claim(claim: &str, measured: String, verdict: Verdict, reason: String) -> Claim {
     Claim {
@@ -19,30 +29,42 @@ fn claim(claim: &str, measured: String, verdict: Verdict, reason: String) -> Cla
     }
 }
 
-fn list(t: &Table, label: &str, ns: &[usize]) -> String {
+fn list(t: &Table, label: SeriesKey, ns: &[usize]) -> String {
     ns.iter()
         .filter_map(|&n| t.mean(label, n).map(|a| format!("N={n}: {a:.3}")))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// Every claim the measurements allow judging.
-pub(super) fn claims(c: &SweepConfig, t: &Table, logits: Option<&LogitTrace>) -> Vec<Claim> {
+/// Every claim the measurements allow judging (claims about series the config does not plan
+/// are left out).
+///
+/// # Errors
+///
+/// [`MissingSeries`] when a series the config plans has no completed run.
+pub(super) fn claims(
+    c: &SweepConfig,
+    t: &Table,
+    logits: Option<&LogitTrace>,
+) -> Result<Vec<Claim>, MissingSeries> {
+    for key in planned_series(c) {
+        t.expect(key)?;
+    }
     let below: Vec<usize> = t.ns.iter().copied().filter(|&n| n < c.dim).collect();
     let above: Vec<usize> = t.ns.iter().copied().filter(|&n| n >= c.dim).collect();
     let mut out = Vec::new();
 
     // 1. Deep diagonal EGD generalizes when N < D.
-    let best = ["EGD L=2", "EGD L=3"]
-        .iter()
+    let best = [egd(2), egd(3)]
+        .into_iter()
         .flat_map(|l| {
             below
                 .iter()
-                .filter_map(move |&n| t.mean(l, n).map(|a| (*l, n, a)))
+                .filter_map(move |&n| t.mean(l, n).map(|a| (l, n, a)))
         })
         .max_by(|a, b| a.2.total_cmp(&b.2));
     if let Some((l, n, a)) = best {
-        let l1 = t.mean("EGD L=1", n).unwrap_or(f64::NAN);
+        let l1 = t.mean(egd(1), n).unwrap_or(f64::NAN);
         let verdict = if a >= 0.85 {
             Verdict::Reproduced
         } else if a >= 0.75 && a > l1 + 0.03 {
@@ -136,7 +158,7 @@ pub(super) fn claims(c: &SweepConfig, t: &Table, logits: Option<&LogitTrace>) ->
     // 5. L = 4 on par with L = 1.
     let diffs: Vec<f64> =
         t.ns.iter()
-            .filter_map(|&n| Some(t.mean("EGD L=4", n)? - t.mean("EGD L=1", n)?))
+            .filter_map(|&n| Some(t.mean(egd(4), n)? - t.mean(egd(1), n)?))
             .collect();
     if !diffs.is_empty() {
         let worst = diffs.iter().copied().fold(0.0_f64, |a, d| a.max(d.abs()));
@@ -176,9 +198,7 @@ pub(super) fn claims(c: &SweepConfig, t: &Table, logits: Option<&LogitTrace>) ->
 
     // 7. Sparse structure (right panel).
     let n = c.beta_n;
-    if let (Some(ngd), Some(l1), Some(l2)) =
-        (t.get(NGD, n), t.get("EGD L=1", n), t.get("EGD L=2", n))
-    {
+    if let (Some(ngd), Some(l1), Some(l2)) = (t.get(NGD, n), t.get(egd(1), n), t.get(egd(2), n)) {
         let ok = ngd.mass <= l1.mass + 0.05 && ngd.mass < l2.mass - 0.1 && l2.mass > l1.mass;
         out.push(claim(
             "In the 2-layer diagonal network β becomes sparse; the 1-layer solution is less sparse; NGD fails to learn the sparse structure",
@@ -187,5 +207,5 @@ pub(super) fn claims(c: &SweepConfig, t: &Table, logits: Option<&LogitTrace>) ->
             "reproduced if NGD's share is at most EGD L=1's + 0.05 and below EGD L=2's − 0.1, and L=2's share exceeds L=1's".into(),
         ));
     }
-    out
+    Ok(out)
 }

@@ -3,8 +3,8 @@
 //! Every field where the paper is silent (step sizes, initialization, NGD step budgets, the
 //! population size `M`, …) is a config value and is listed in the summary notes.
 
-use crate::config::{check, check_finite_positive, check_nonempty, check_positive};
-use crate::error::ConfigError;
+use ngd_harness::config::{check, check_finite_positive, check_nonempty, check_positive};
+use ngd_harness::error::ConfigError;
 use serde::{Deserialize, Serialize};
 
 /// The EGD step-size rule.

@@ -4,9 +4,9 @@
 
 use super::table::models;
 use super::{SweepConfig, SweepOutput, SweepParams};
-use crate::error::Error;
-use crate::experiment::Runs;
-use crate::output::ExperimentDir;
+use ngd_harness::error::Error;
+use ngd_harness::experiment::Runs;
+use ngd_harness::output::ExperimentDir;
 use serde::Serialize;
 
 type SweepRuns = Runs<SweepParams, SweepOutput>;
@@ -14,7 +14,7 @@ type SweepRuns = Runs<SweepParams, SweepOutput>;
 #[derive(Serialize)]
 struct AccRow<'a> {
     run_id: &'a str,
-    method: &'a str,
+    method: String,
     depth: usize,
     n_train: usize,
     seed: usize,
@@ -33,7 +33,7 @@ struct AccRow<'a> {
 #[derive(Serialize)]
 struct TraceRow<'a> {
     run_id: &'a str,
-    method: &'a str,
+    method: String,
     n_train: usize,
     seed: usize,
     step: u64,
@@ -52,8 +52,8 @@ struct LogitRow {
 }
 
 #[derive(Serialize)]
-struct BetaRow<'a> {
-    method: &'a str,
+struct BetaRow {
+    method: String,
     n_train: usize,
     seed: usize,
     coordinate: usize,
@@ -70,7 +70,7 @@ pub(super) fn write_csvs(
     let acc: Vec<AccRow> = models(runs)
         .map(|(id, p, m)| AccRow {
             run_id: id,
-            method: &m.label,
+            method: m.label.to_string(),
             depth: m.depth,
             n_train: p.n,
             seed: p.seed,
@@ -89,7 +89,7 @@ pub(super) fn write_csvs(
         for t in &o.trace {
             trace.push(TraceRow {
                 run_id: &s.id,
-                method: &o.models[t.model].label,
+                method: o.models[t.model].label.to_string(),
                 n_train: s.params.n,
                 seed: s.params.seed,
                 step: t.step,
@@ -100,7 +100,7 @@ pub(super) fn write_csvs(
         if s.params.n == c.beta_n {
             for m in &o.models {
                 betas.extend(m.beta.iter().enumerate().map(|(j, &b)| BetaRow {
-                    method: &m.label,
+                    method: m.label.to_string(),
                     n_train: s.params.n,
                     seed: s.params.seed,
                     coordinate: j,

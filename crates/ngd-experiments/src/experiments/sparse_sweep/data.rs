@@ -1,10 +1,12 @@
 //! Shared pieces of one run: the data draw, the initial networks, and the evaluation of a `β`.
 
+use super::key::SeriesKey;
 use super::{ModelResult, SweepConfig};
-use crate::context::RunContext;
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ndarray::{Array1, Array2, ArrayView1};
 use ngd_data::{Classification, SparseGaussianSpec, gaussian_matrix, sparse_gaussian};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::{DiagonalNet, init, logistic_loss};
 use ngd_optim::ClassificationProblem;
 use rand::SeedableRng;
@@ -39,9 +41,9 @@ pub(super) fn draw_task(
         n_test: c.n_test,
     };
     let mut rng = shared_rng(ctx, &format!("data-N{n}-r{seed}"));
-    let task = sparse_gaussian(&spec, &mut rng).map_err(RunError::failed)?;
+    let task = sparse_gaussian(&spec, &mut rng).map_err(ExperimentError::from)?;
     Ok(Task {
-        problem: ClassificationProblem::new(task.train.signed()).map_err(RunError::failed)?,
+        problem: ClassificationProblem::new(task.train.signed()).map_err(ExperimentError::from)?,
         train: task.train,
         test: task.test,
     })
@@ -57,10 +59,11 @@ pub(super) fn initial_net(
     ctx: &RunContext,
 ) -> Result<DiagonalNet, RunError> {
     if depth == 1 && c.linear_init_zero {
-        return init::constant_diagonal(1, c.dim, 0.0).map_err(RunError::failed);
+        return init::constant_diagonal(1, c.dim, 0.0).map_err(|e| ExperimentError::from(e).into());
     }
     let mut rng = shared_rng(ctx, &format!("init-L{depth}-N{n}-r{seed}"));
-    init::gaussian_diagonal(depth, c.dim, c.init_scale, &mut rng).map_err(RunError::failed)
+    init::gaussian_diagonal(depth, c.dim, c.init_scale, &mut rng)
+        .map_err(|e| ExperimentError::from(e).into())
 }
 
 /// `M × D` fresh standard Gaussian inputs for the population Fisher of `(N = n, r = seed)`.
@@ -71,7 +74,8 @@ pub(super) fn population_inputs(
     ctx: &RunContext,
 ) -> Result<Array2<f64>, RunError> {
     let mut rng = shared_rng(ctx, &format!("population-N{n}-r{seed}"));
-    gaussian_matrix(c.population_size, c.dim, 1.0, &mut rng).map_err(RunError::failed)
+    gaussian_matrix(c.population_size, c.dim, 1.0, &mut rng)
+        .map_err(|e| ExperimentError::from(e).into())
 }
 
 /// Training loss, training error and test accuracy of a `β`.
@@ -89,7 +93,7 @@ pub(super) fn evaluate(task: &Task, beta: ArrayView1<'_, f64>) -> Result<Eval, R
     Ok(Eval {
         train_loss: logistic_loss::mean_loss(margins.view()),
         train_error: margins.iter().filter(|&&u| u <= 0.0).count() as f64 / n,
-        test_accuracy: task.test.accuracy(beta).map_err(RunError::failed)?,
+        test_accuracy: task.test.accuracy(beta).map_err(ExperimentError::from)?,
     })
 }
 
@@ -107,7 +111,7 @@ pub(super) fn true_support_mass(beta: &Array1<f64>, sparsity: usize) -> f64 {
 pub(super) fn model_result(
     c: &SweepConfig,
     task: &Task,
-    label: String,
+    label: SeriesKey,
     net: &DiagonalNet,
     steps: u64,
     stop: String,

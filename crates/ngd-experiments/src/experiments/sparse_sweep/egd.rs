@@ -2,19 +2,24 @@
 //! [`BatchEgd`] (a single pass over `X̃` per step computes all losses and gradients), with
 //! `w_l ← w_l − η_t c_l ⊙ ∇_β L` (the paper's eq. 39; `η_t = η` or `η / L(w_t)`).
 //!
-//! The loop is written out (rather than run by `ngd_optim::Executor`) so that it can checkpoint
-//! at any step and stop per the loss-normalized step's floor. It is resumable bit-identically:
-//! the checkpoint holds the step, every model's weights and the trace so far, and every
-//! decision of the loop depends only on those.
+//! The loop is written out (rather than run by `ngd_optim::Executor`) so that it can stop
+//! each depth separately and per the loss-normalized step's floor; it advances one step per
+//! segment of the harness's checkpointed-run loop, so it can checkpoint at any step. It is
+//! resumable bit-identically: the checkpoint holds the step, every model's weights and the trace
+//! so far, and every decision of the loop depends only on those.
 
 use super::data::{Task, draw_task, evaluate, initial_net, model_result};
+use super::key::SeriesKey;
 use super::{EgdStepKind, SweepConfig, SweepOutput, SweepParams, TracePoint};
-use crate::context::RunContext;
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ndarray::Array2;
+use ngd_harness::checkpointed::{Segmented, run_checkpointed};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::DiagonalNet;
 use ngd_optim::{BatchEgd, DiagonalStep, LogSchedule, Parameters, StepRule};
 use serde::{Deserialize, Serialize};
+use std::ops::ControlFlow;
 
 /// Below this loss the loss-normalized run stops (the rule refuses losses under 1e-300).
 const LOSS_NORMALIZED_FLOOR: f64 = 1e-250;
@@ -24,7 +29,7 @@ const LOSS_NORMALIZED_FLOOR: f64 = 1e-250;
 struct State {
     step: u64,
     /// Every model's weights, in `egd_depths` order.
-    weights: Vec<Vec<f64>>,
+    weights: Vec<Array2<f64>>,
     /// `(steps, reason)` of the models that stopped training.
     finished: Vec<Option<(u64, String)>>,
     trace: Vec<TracePoint>,
@@ -83,6 +88,159 @@ fn step_rule(c: &SweepConfig, k: usize) -> DiagonalStep {
     }
 }
 
+/// The EGD training of one `(N, r)`: the models, the batch of those still training and its
+/// rule, the trace, the step.
+struct Training<'a> {
+    config: &'a SweepConfig,
+    task: &'a Task,
+    models: Models,
+    active: Vec<usize>,
+    batch: Vec<DiagonalNet>,
+    rule: BatchEgd,
+    schedule: LogSchedule,
+    trace: Vec<TracePoint>,
+    step: u64,
+    progress_every: u64,
+}
+
+impl Training<'_> {
+    /// Copies the batch's weights into the models.
+    fn sync(&mut self) {
+        for (net, &k) in self.batch.iter().zip(&self.active) {
+            self.models.nets[k] = net.clone();
+        }
+    }
+
+    /// Re-forms the batch and its rule from the models still training.
+    fn rebatch(&mut self) -> Result<(), RunError> {
+        self.active = self.models.active();
+        self.batch = self
+            .active
+            .iter()
+            .map(|&k| self.models.nets[k].clone())
+            .collect();
+        let steps = self.active.iter().map(|&k| step_rule(self.config, k));
+        self.rule = BatchEgd::new(steps.collect()).map_err(ExperimentError::from)?;
+        Ok(())
+    }
+
+    /// Takes the models whose loss reached a threshold out of the batch.
+    fn finish_converged(&mut self) -> Result<(), RunError> {
+        let c = self.config;
+        let mut done = Vec::new();
+        for (i, &loss) in self.rule.losses().iter().enumerate() {
+            let normalized = c.egd_step == EgdStepKind::LossNormalized;
+            if c.egd_loss_below > 0.0 && loss <= c.egd_loss_below {
+                done.push((i, format!("training loss ≤ {:e}", c.egd_loss_below)));
+            } else if normalized && loss < LOSS_NORMALIZED_FLOOR {
+                done.push((
+                    i,
+                    format!("loss < {LOSS_NORMALIZED_FLOOR:e} (loss-normalized floor)"),
+                ));
+            }
+        }
+        if done.is_empty() {
+            return Ok(());
+        }
+        self.sync();
+        for (i, reason) in done {
+            self.models.finished[self.active[i]] = Some((self.step, reason));
+        }
+        let ended: Vec<usize> = (self.active.iter().copied())
+            .filter(|&k| self.models.finished[k].is_some())
+            .collect();
+        record(self.task, &self.models, &ended, self.step, &mut self.trace)?;
+        self.rebatch()
+    }
+}
+
+impl Segmented for Training<'_> {
+    type State = State;
+
+    fn step(&self) -> u64 {
+        self.step
+    }
+
+    fn save(&self) -> State {
+        let mut nets = self.models.nets.clone();
+        for (net, &k) in self.batch.iter().zip(&self.active) {
+            nets[k] = net.clone();
+        }
+        State {
+            step: self.step,
+            weights: nets.iter().map(|m| m.weights().to_owned()).collect(),
+            finished: self.models.finished.clone(),
+            trace: self.trace.clone(),
+        }
+    }
+
+    fn load(&mut self, state: State) -> Result<(), RunError> {
+        for (net, w) in self.models.nets.iter_mut().zip(state.weights) {
+            let expected = (net.depth(), net.dim());
+            if w.dim() != expected {
+                return Err(ExperimentError::StateShape {
+                    what: "diagonal-net weights",
+                    expected: format!("{} × {}", expected.0, expected.1),
+                    found: format!("{} × {}", w.nrows(), w.ncols()),
+                }
+                .into());
+            }
+            *net = DiagonalNet::new(w).map_err(ExperimentError::from)?;
+        }
+        self.models.finished = state.finished;
+        self.step = state.step;
+        self.trace = state.trace;
+        self.rebatch()
+    }
+
+    fn advance(&mut self, ctx: &mut RunContext) -> Result<ControlFlow<()>, RunError> {
+        let (c, task, step) = (self.config, self.task, self.step);
+        if self.schedule.contains(step as usize) && !recorded(&self.trace, &self.active, step) {
+            self.sync();
+            record(task, &self.models, &self.active, step, &mut self.trace)?;
+        }
+        if step >= c.egd_steps || self.active.is_empty() {
+            self.sync();
+            return Ok(ControlFlow::Break(()));
+        }
+        let report = match self.rule.step(&mut self.batch, &task.problem) {
+            Ok(report) => report,
+            // A loss-normalized step can take a loss from above the floor to an underflowed 0
+            // in one step; the rule then refuses the next step. Finish those depths and go on.
+            Err(e) if c.egd_step == EgdStepKind::LossNormalized => {
+                self.sync();
+                let mut any = false;
+                for &k in &self.active {
+                    let loss = evaluate(task, self.models.nets[k].beta().view())?.train_loss;
+                    if loss < LOSS_NORMALIZED_FLOOR {
+                        let reason = "loss underflow (loss-normalized floor)".to_string();
+                        self.models.finished[k] = Some((step, reason));
+                        any = true;
+                    }
+                }
+                if !any {
+                    return Err(ExperimentError::from(e).into());
+                }
+                self.rebatch()?;
+                return Ok(ControlFlow::Continue(()));
+            }
+            Err(e) => return Err(ExperimentError::from(e).into()),
+        };
+        if !report.loss.is_finite() || !self.batch.all_finite() {
+            return Err(RunError::Diverged {
+                step,
+                cause: format!("training loss {} (max over depths)", report.loss),
+            });
+        }
+        self.step += 1;
+        if self.step % self.progress_every == 0 {
+            ctx.progress(self.step, c.egd_steps);
+        }
+        self.finish_converged()?;
+        Ok(ControlFlow::Continue(()))
+    }
+}
+
 /// Runs EGD for every depth on `(N, r)`; a depth whose loss reaches `egd_loss_below` (or, with
 /// the loss-normalized step, the floor) stops while the others go on.
 pub(super) fn run(
@@ -96,128 +254,34 @@ pub(super) fn run(
         .iter()
         .map(|&depth| initial_net(c, depth, p.n, p.seed, ctx))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut models = Models {
-        finished: vec![None; nets.len()],
-        nets,
-    };
-    let schedule = LogSchedule::new(c.points_per_decade).map_err(RunError::failed)?;
-    let mut trace = Vec::new();
-    let mut step = 0;
-    if let Some(state) = ctx.restore::<State>() {
-        for (net, w) in models.nets.iter_mut().zip(state.weights) {
-            let shape = (net.depth(), net.dim());
-            let w = Array2::from_shape_vec(shape, w).map_err(RunError::failed)?;
-            *net = DiagonalNet::new(w).map_err(RunError::failed)?;
-        }
-        models.finished = state.finished;
-        step = state.step;
-        trace = state.trace;
-    }
     ctx.note_route(match c.egd_step {
         EgdStepKind::Fixed => "egd-batch-fixed-step",
         EgdStepKind::LossNormalized => "egd-batch-loss-normalized-step",
     });
-    let progress_every = (c.egd_steps / 200).max(1);
-    let mut active = models.active();
-    let mut batch: Vec<DiagonalNet> = active.iter().map(|&k| models.nets[k].clone()).collect();
-    let mut rule = BatchEgd::new(active.iter().map(|&k| step_rule(c, k)).collect())
-        .map_err(RunError::failed)?;
-    loop {
-        let sync = |models: &mut Models, batch: &[DiagonalNet], active: &[usize]| {
-            for (net, &k) in batch.iter().zip(active) {
-                models.nets[k] = net.clone();
-            }
-        };
-        let scheduled = schedule.contains(step as usize) && !recorded(&trace, &active, step);
-        let due = ctx.checkpoint_due(step);
-        if scheduled || due {
-            sync(&mut models, &batch, &active);
-        }
-        if scheduled {
-            record(&task, &models, &active, step, &mut trace)?;
-        }
-        if due {
-            let state = State {
-                step,
-                weights: models
-                    .nets
-                    .iter()
-                    .map(|m| m.weights().iter().copied().collect())
-                    .collect(),
-                finished: models.finished.clone(),
-                trace: trace.clone(),
-            };
-            ctx.checkpoint(step, &state)?;
-        }
-        if step >= c.egd_steps || active.is_empty() {
-            sync(&mut models, &batch, &active);
-            break;
-        }
-        let report = match rule.step(&mut batch, &task.problem) {
-            Ok(report) => report,
-            // A loss-normalized step can take a loss from above the floor to an underflowed 0
-            // in one step; the rule then refuses the next step. Finish those depths and go on.
-            Err(e) if c.egd_step == EgdStepKind::LossNormalized => {
-                sync(&mut models, &batch, &active);
-                let mut any = false;
-                for &k in &active {
-                    let loss = evaluate(&task, models.nets[k].beta().view())?.train_loss;
-                    if loss < LOSS_NORMALIZED_FLOOR {
-                        let reason = "loss underflow (loss-normalized floor)".to_string();
-                        models.finished[k] = Some((step, reason));
-                        any = true;
-                    }
-                }
-                if !any {
-                    return Err(RunError::failed(e));
-                }
-                active = models.active();
-                batch = active.iter().map(|&k| models.nets[k].clone()).collect();
-                rule = BatchEgd::new(active.iter().map(|&k| step_rule(c, k)).collect())
-                    .map_err(RunError::failed)?;
-                continue;
-            }
-            Err(e) => return Err(RunError::failed(e)),
-        };
-        if !report.loss.is_finite() || !batch.all_finite() {
-            return Err(RunError::Diverged {
-                step,
-                cause: format!("training loss {} (max over depths)", report.loss),
-            });
-        }
-        step += 1;
-        if step % progress_every == 0 {
-            ctx.progress(step, c.egd_steps);
-        }
-        let mut done = Vec::new();
-        for (i, &loss) in rule.losses().iter().enumerate() {
-            let normalized = c.egd_step == EgdStepKind::LossNormalized;
-            if c.egd_loss_below > 0.0 && loss <= c.egd_loss_below {
-                done.push((i, format!("training loss ≤ {:e}", c.egd_loss_below)));
-            } else if normalized && loss < LOSS_NORMALIZED_FLOOR {
-                done.push((
-                    i,
-                    format!("loss < {LOSS_NORMALIZED_FLOOR:e} (loss-normalized floor)"),
-                ));
-            }
-        }
-        if !done.is_empty() {
-            sync(&mut models, &batch, &active);
-            for (i, reason) in done {
-                models.finished[active[i]] = Some((step, reason));
-            }
-            let ended: Vec<usize> = active
-                .iter()
-                .copied()
-                .filter(|&k| models.finished[k].is_some())
-                .collect();
-            record(&task, &models, &ended, step, &mut trace)?;
-            active = models.active();
-            batch = active.iter().map(|&k| models.nets[k].clone()).collect();
-            rule = BatchEgd::new(active.iter().map(|&k| step_rule(c, k)).collect())
-                .map_err(RunError::failed)?;
-        }
-    }
+    let mut training = Training {
+        config: c,
+        task: &task,
+        models: Models {
+            finished: vec![None; nets.len()],
+            nets,
+        },
+        active: Vec::new(),
+        batch: Vec::new(),
+        rule: BatchEgd::new(Vec::new()).map_err(ExperimentError::from)?,
+        schedule: LogSchedule::new(c.points_per_decade).map_err(ExperimentError::from)?,
+        trace: Vec::new(),
+        step: 0,
+        progress_every: (c.egd_steps / 200).max(1),
+    };
+    training.rebatch()?;
+    run_checkpointed(ctx, &mut training)?;
+    let Training {
+        models,
+        trace,
+        step,
+        ..
+    } = training;
+    let mut trace = trace;
     let unfinished = models.active();
     if !unfinished.is_empty() && !recorded(&trace, &unfinished, step) {
         record(&task, &models, &unfinished, step, &mut trace)?;
@@ -230,7 +294,14 @@ pub(super) fn run(
             let (steps, stop) = fin
                 .clone()
                 .unwrap_or((step, format!("step budget {}", c.egd_steps)));
-            model_result(c, &task, format!("EGD L={}", net.depth()), net, steps, stop)
+            model_result(
+                c,
+                &task,
+                SeriesKey::Egd { depth: net.depth() },
+                net,
+                steps,
+                stop,
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(SweepOutput {

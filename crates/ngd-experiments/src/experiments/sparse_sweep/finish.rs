@@ -1,15 +1,16 @@
 //! Post-processing: tidy CSVs, the three panels (accuracy vs `N`, NGD logits vs time, learnt
 //! `β`), the EGD accuracy-vs-step panel, headline numbers, claims and notes.
 
-use super::claims::{NGD, NGD_POP, claims};
+use super::claims::claims;
 use super::csv_out::write_csvs;
+use super::key::{NGD, NGD_POP, egd};
 use super::notes::notes;
 use super::table::{Table, models};
 use super::{Method, SweepConfig, SweepOutput, SweepParams};
-use crate::error::Error;
-use crate::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
-use crate::output::ExperimentDir;
-use crate::plot::{LinePlot, Series, StemPlot, line_plot, stem_plot};
+use ngd_harness::error::Error;
+use ngd_harness::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
+use ngd_harness::output::ExperimentDir;
+use ngd_harness::plot::{LinePlot, Series, StemPlot, line_plot, stem_plot};
 
 type SweepRuns = Runs<SweepParams, SweepOutput>;
 
@@ -26,7 +27,7 @@ fn accuracy_plot(c: &SweepConfig, t: &Table, out: &ExperimentDir) -> Result<(), 
     for label in &t.labels {
         let cells: Vec<_> =
             t.ns.iter()
-                .filter_map(|&n| t.get(label, n).map(|c| (n as f64, c)))
+                .filter_map(|&n| t.get(*label, n).map(|c| (n as f64, c)))
                 .collect();
         let pts = cells.iter().map(|(n, c)| (*n, c.mean)).collect();
         let band = cells
@@ -34,7 +35,7 @@ fn accuracy_plot(c: &SweepConfig, t: &Table, out: &ExperimentDir) -> Result<(), 
             .map(|(n, c)| (*n, c.mean - c.std, c.mean + c.std))
             .collect();
         plot.series
-            .push(Series::new(label.clone(), pts).with_band(band));
+            .push(Series::new(label.to_string(), pts).with_band(band));
     }
     line_plot(&out.path("accuracy"), &plot)?;
     Ok(())
@@ -63,7 +64,7 @@ fn egd_steps_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Res
             .filter(|t| t.model == k)
             .map(|t| (t.step as f64, t.test_accuracy))
             .collect();
-        plot.series.push(Series::new(m.label.clone(), pts));
+        plot.series.push(Series::new(m.label.to_string(), pts));
     }
     line_plot(&out.path("egd_steps"), &plot)?;
     Ok(true)
@@ -103,7 +104,7 @@ fn logits_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result
 fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<bool, Error> {
     let mut vectors = Vec::new();
     for (_, p, m) in models(runs) {
-        let wanted = ["EGD L=1", "EGD L=2", NGD, NGD_POP].contains(&m.label.as_str());
+        let wanted = [egd(1), egd(2), NGD, NGD_POP].contains(&m.label);
         if p.n == c.beta_n && p.seed == 0 && wanted {
             let shown: Vec<f64> = m.beta.iter().take(c.beta_coords).copied().collect();
             let scale = m.beta.iter().fold(0.0_f64, |a, b| a.max(b.abs()));
@@ -175,13 +176,16 @@ pub(super) fn finish(
         .iter()
         .filter_map(|(_, r)| r.output())
         .find_map(|o| o.logits.as_ref());
-    summary.claims = claims(c, &table, logits);
+    summary.claims = claims(c, &table, logits).map_err(|e| Error::Results {
+        path: out.path("summary.json"),
+        source: Box::new(e),
+    })?;
     if let Some(inv) = super::notes::invariance(c, runs) {
         summary.claims.push(inv);
     }
     for label in &table.labels {
         for &n in &table.ns {
-            if let Some(cell) = table.get(label, n) {
+            if let Some(cell) = table.get(*label, n) {
                 let key = format!("test_accuracy_mean {label} N={n} (fraction)");
                 summary.headline.insert(key, cell.mean);
             }

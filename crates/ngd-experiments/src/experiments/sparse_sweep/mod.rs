@@ -20,17 +20,19 @@ mod csv_out;
 mod data;
 mod egd;
 mod finish;
+pub mod key;
 mod ngd;
 mod notes;
 mod table;
 
 pub use config::{EgdStepKind, SweepConfig};
 
-use crate::config::Preset;
-use crate::context::RunContext;
-use crate::error::{ConfigError, Error, RunError};
-use crate::experiment::{Experiment, ExperimentSummary, RunSpec, Runs};
-use crate::output::ExperimentDir;
+use key::SeriesKey;
+use ngd_harness::config::Preset;
+use ngd_harness::context::RunContext;
+use ngd_harness::error::{ConfigError, Error, RunError};
+use ngd_harness::experiment::{Experiment, ExperimentSummary, RunSpec, Runs};
+use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
 
 /// Which method a run trains.
@@ -62,8 +64,8 @@ pub struct SweepParams {
 /// The end state of one trained model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelResult {
-    /// Method label, e.g. `EGD L=2`, `NGD sample L=1`, `NGD population`.
-    pub label: String,
+    /// The method's series (stored as its label, e.g. `EGD L=2`, `NGD sample L=1`).
+    pub label: SeriesKey,
     /// Depth `L`.
     pub depth: usize,
     /// Steps taken.

@@ -8,10 +8,12 @@
 //! samples over `logit_steps` steps from the same start (Theorem 4: `x_nᵀβ_t ≈ η t y_n`).
 
 use super::data::{Task, draw_task, evaluate, initial_net, model_result, population_inputs};
+use super::key::SeriesKey;
 use super::{LogitTrace, Method, SweepConfig, SweepOutput, SweepParams, TracePoint};
-use crate::context::RunContext;
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ngd_fisher::{Cutoff, DiagOptions};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_models::DiagonalNet;
 use ngd_optim::{DiagonalNgd, FisherChoice, LogSchedule, StepRule};
 
@@ -83,7 +85,7 @@ pub(super) fn run(
             depth,
             FisherChoice::Sample(DiagOptions::default()),
             c.ngd_schedule(depth),
-            format!("NGD sample L={depth}"),
+            SeriesKey::NgdSample { depth },
         ),
         Method::NgdPopulation => (
             1,
@@ -92,14 +94,16 @@ pub(super) fn run(
                 cutoff: Cutoff::default(),
             },
             (c.population_learning_rate, c.population_steps),
-            "NGD population L=1".to_string(),
+            SeriesKey::NgdPopulation,
         ),
-        Method::Egd => return Err(RunError::failed("internal: EGD run sent to the NGD loop")),
+        Method::Egd => {
+            return Err(ExperimentError::Internal("EGD run sent to the NGD loop".into()).into());
+        }
     };
     let start = initial_net(c, depth, p.n, p.seed, ctx)?;
     let mut net = start.clone();
-    let mut rule = DiagonalNgd::new(eta, fisher.clone()).map_err(RunError::failed)?;
-    let schedule = LogSchedule::new(c.points_per_decade).map_err(RunError::failed)?;
+    let mut rule = DiagonalNgd::new(eta, fisher.clone()).map_err(ExperimentError::from)?;
+    let schedule = LogSchedule::new(c.points_per_decade).map_err(ExperimentError::from)?;
     let mut trace = Vec::new();
     let ended = train(
         &mut rule,
@@ -162,7 +166,7 @@ fn trace_logits(
     let labels = samples.iter().map(|&i| y[i]).collect();
     let mut net = start;
     let eta = c.ngd_schedule(1).0;
-    let mut rule = DiagonalNgd::new(eta, fisher).map_err(RunError::failed)?;
+    let mut rule = DiagonalNgd::new(eta, fisher).map_err(ExperimentError::from)?;
     let mut logits = Vec::new();
     train(
         &mut rule,

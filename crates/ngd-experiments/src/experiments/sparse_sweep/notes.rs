@@ -3,7 +3,7 @@
 
 use super::table::{Table, models};
 use super::{EgdStepKind, Method, SweepConfig, SweepOutput, SweepParams};
-use crate::experiment::{Claim, Runs, Verdict};
+use ngd_harness::experiment::{Claim, Runs, Verdict};
 use std::collections::BTreeSet;
 
 type SweepRuns = Runs<SweepParams, SweepOutput>;

@@ -1,7 +1,8 @@
 //! The accuracy table: mean ± standard deviation over data draws per method label and `N`.
 
+use super::key::{MissingSeries, SeriesKey};
 use super::{ModelResult, SweepOutput, SweepParams};
-use crate::experiment::Runs;
+use ngd_harness::experiment::Runs;
 use std::collections::BTreeMap;
 
 /// Statistics of one (method, `N`) cell over data draws.
@@ -20,11 +21,11 @@ pub(super) struct Cell {
 /// Every cell, with the method labels in plan order.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Table {
-    /// Method labels in order of first appearance.
-    pub labels: Vec<String>,
+    /// Series in order of first appearance.
+    pub labels: Vec<SeriesKey>,
     /// The `N` grid values that have at least one completed run.
     pub ns: Vec<usize>,
-    cells: BTreeMap<(String, usize), Cell>,
+    cells: BTreeMap<(SeriesKey, usize), Cell>,
 }
 
 /// Mean and sample standard deviation.
@@ -51,16 +52,16 @@ pub(super) fn models(
 impl Table {
     /// Builds the table from the stored runs.
     pub fn from_runs(runs: &Runs<SweepParams, SweepOutput>) -> Self {
-        let mut groups: BTreeMap<(String, usize), Vec<&ModelResult>> = BTreeMap::new();
+        let mut groups: BTreeMap<(SeriesKey, usize), Vec<&ModelResult>> = BTreeMap::new();
         let mut table = Table::default();
         for (_, p, m) in models(runs) {
             if !table.labels.contains(&m.label) {
-                table.labels.push(m.label.clone());
+                table.labels.push(m.label);
             }
             if !table.ns.contains(&p.n) {
                 table.ns.push(p.n);
             }
-            groups.entry((m.label.clone(), p.n)).or_default().push(m);
+            groups.entry((m.label, p.n)).or_default().push(m);
         }
         table.ns.sort_unstable();
         for (key, ms) in groups {
@@ -80,22 +81,35 @@ impl Table {
         table
     }
 
-    /// The cell of `label` at `n`.
-    pub fn get(&self, label: &str, n: usize) -> Option<Cell> {
-        self.cells.get(&(label.to_string(), n)).copied()
+    /// The cell of `key` at `n` (`None` where its runs diverged or were not planned).
+    pub fn get(&self, key: SeriesKey, n: usize) -> Option<Cell> {
+        self.cells.get(&(key, n)).copied()
     }
 
-    /// Mean accuracy of `label` at `n`.
-    pub fn mean(&self, label: &str, n: usize) -> Option<f64> {
-        self.get(label, n).map(|c| c.mean)
+    /// Mean accuracy of `key` at `n`.
+    pub fn mean(&self, key: SeriesKey, n: usize) -> Option<f64> {
+        self.get(key, n).map(|c| c.mean)
     }
 
-    /// The best mean accuracy of the EGD labels at `n`, with its label.
-    pub fn best_egd(&self, n: usize) -> Option<(String, f64)> {
+    /// Checks that a planned series has results.
+    ///
+    /// # Errors
+    ///
+    /// [`MissingSeries`] if no run of `key` completed.
+    pub fn expect(&self, key: SeriesKey) -> Result<(), MissingSeries> {
+        if self.labels.contains(&key) {
+            Ok(())
+        } else {
+            Err(MissingSeries { key })
+        }
+    }
+
+    /// The best mean accuracy of the EGD series at `n`, with its key.
+    pub fn best_egd(&self, n: usize) -> Option<(SeriesKey, f64)> {
         self.labels
             .iter()
-            .filter(|l| l.starts_with("EGD"))
-            .filter_map(|l| self.mean(l, n).map(|a| (l.clone(), a)))
+            .filter(|l| l.is_egd())
+            .filter_map(|&l| self.mean(l, n).map(|a| (l, a)))
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
@@ -112,7 +126,7 @@ impl Table {
         for label in &self.labels {
             s.push_str(&format!("\n{label} |"));
             for &n in &self.ns {
-                match self.get(label, n) {
+                match self.get(*label, n) {
                     Some(c) => s.push_str(&format!(" {:.3}±{:.3} |", c.mean, c.std)),
                     None => s.push_str(" – |"),
                 }

@@ -2,9 +2,9 @@
 //! `fig6` config runs end to end through the runner with the expected files and numbers.
 
 use super::*;
-use crate::context::CheckpointEvery;
-use crate::experiment::Verdict;
-use crate::runner::{JobInfo, RunnerOptions, execute};
+use ngd_harness::context::CheckpointEvery;
+use ngd_harness::experiment::Verdict;
+use ngd_harness::runner::{JobInfo, RunnerOptions, execute};
 
 /// A tiny config (well under a second in release).
 fn tiny() -> SweepConfig {

@@ -1,10 +1,11 @@
 //! Exact (non-iterative) checks: the paper's App. D counterexample (the ℓ2 max-margin separator
 //! is not invariant under `X ↦ X Aᵀ`) and App. G (the OLS / minimum-norm solution is).
 
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, array};
 use ngd_fisher::Cutoff;
 use ngd_fisher::linalg::lstsq_min_norm;
+use ngd_harness::error::RunError;
 use ngd_optim::baselines::{l1_max_margin, l2_max_margin};
 
 /// App. D's data: `A = [[1, 2], [−1, 0]]`, `X = [2, −3]`, `y = 1`.
@@ -38,10 +39,18 @@ pub fn app_d() -> Result<AppD, RunError> {
     let (a, x, y) = app_d_problem();
     let signed = &x * &y.view().insert_axis(ndarray::Axis(1));
     let xa = signed.dot(&a.t());
-    let l2_x = l2_max_margin(signed.view()).map_err(RunError::failed)?.beta;
-    let l2_xa = l2_max_margin(xa.view()).map_err(RunError::failed)?.beta;
-    let l1_x = l1_max_margin(signed.view()).map_err(RunError::failed)?.beta;
-    let l1_xa = l1_max_margin(xa.view()).map_err(RunError::failed)?.beta;
+    let l2_x = l2_max_margin(signed.view())
+        .map_err(ExperimentError::from)?
+        .beta;
+    let l2_xa = l2_max_margin(xa.view())
+        .map_err(ExperimentError::from)?
+        .beta;
+    let l1_x = l1_max_margin(signed.view())
+        .map_err(ExperimentError::from)?
+        .beta;
+    let l1_xa = l1_max_margin(xa.view())
+        .map_err(ExperimentError::from)?
+        .beta;
     Ok(AppD {
         l2_pulled_back: a.t().dot(&l2_xa),
         l1_pulled_back: a.t().dot(&l1_xa),
@@ -61,10 +70,10 @@ pub fn ols_invariance(
 ) -> Result<(f64, f64), RunError> {
     let xa = x.dot(&a.t());
     let beta = lstsq_min_norm(x, y, Cutoff::default())
-        .map_err(RunError::failed)?
+        .map_err(ExperimentError::from)?
         .x;
     let beta_t = lstsq_min_norm(xa.view(), y, Cutoff::default())
-        .map_err(RunError::failed)?
+        .map_err(ExperimentError::from)?
         .x;
     Ok((
         super::linear::relative_difference(xa.dot(&beta_t).view(), x.dot(&beta).view()),

@@ -1,13 +1,13 @@
 //! Post-processing of `theorems`: tidy CSVs, figures, and one claim per check with its threshold.
 
 use super::{TheoremCheck, TheoremOutput, TheoremsConfig};
-use crate::error::Error;
-use crate::experiment::{Claim, ExperimentSummary, Figure, Verdict, diverged_runs};
-use crate::output::ExperimentDir;
-use crate::plot::{LinePlot, Series, line_plot};
+use ngd_harness::error::Error;
+use ngd_harness::experiment::{Claim, ExperimentSummary, Figure, Verdict, diverged_runs};
+use ngd_harness::output::ExperimentDir;
+use ngd_harness::plot::{LinePlot, Series, line_plot};
 use serde::Serialize;
 
-type Runs = crate::experiment::Runs<TheoremCheck, TheoremOutput>;
+type Runs = ngd_harness::experiment::Runs<TheoremCheck, TheoremOutput>;
 
 #[derive(Serialize)]
 struct TraceRow<'a> {

@@ -9,10 +9,11 @@
 //! `Aᵀ β'_t = β_t` at every step when `β'₀ = A⁻ᵀ β₀` (Theorem 2).
 
 use super::TracePoint;
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use ndarray_linalg::Solve;
 use ngd_fisher::DiagOptions;
+use ngd_harness::error::RunError;
 use ngd_models::DiagonalNet;
 use ngd_optim::{ClassificationProblem, DiagonalNgd, FisherChoice, LogSchedule, StepRule};
 use std::collections::BTreeMap;
@@ -46,7 +47,7 @@ pub fn transformed_init(
     a.t()
         .to_owned()
         .solve(&beta0.to_owned())
-        .map_err(RunError::failed)
+        .map_err(|e| ExperimentError::from(e).into())
 }
 
 /// A linear-model NGD run (sample Fisher, Moore–Penrose, fixed step `η`).
@@ -65,10 +66,10 @@ impl LinearNgd {
         eta: f64,
     ) -> Result<Self, RunError> {
         Ok(Self {
-            net: DiagonalNet::from_beta_depth1(beta0).map_err(RunError::failed)?,
+            net: DiagonalNet::from_beta_depth1(beta0).map_err(ExperimentError::from)?,
             rule: DiagonalNgd::new(eta, FisherChoice::Sample(DiagOptions::default()))
-                .map_err(RunError::failed)?,
-            problem: ClassificationProblem::from_labels(x, y).map_err(RunError::failed)?,
+                .map_err(ExperimentError::from)?,
+            problem: ClassificationProblem::from_labels(x, y).map_err(ExperimentError::from)?,
         })
     }
 
@@ -82,9 +83,9 @@ impl LinearNgd {
         let report = self
             .rule
             .step(&mut self.net, &self.problem)
-            .map_err(RunError::failed)?;
+            .map_err(ExperimentError::from)?;
         if !report.loss.is_finite() || self.net.weights().iter().any(|w| !w.is_finite()) {
-            return Err(RunError::Failed("NGD produced a non-finite iterate".into()));
+            return Err(ExperimentError::NonFinite { method: "NGD" }.into());
         }
         Ok(report.info.unwrap_or("unknown"))
     }
@@ -168,7 +169,7 @@ pub fn asymptotics(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(Vec<TracePoint>, Vec<&'static str>), RunError> {
     let min_norm = ngd_fisher::linalg::lstsq_min_norm(x, y, ngd_fisher::Cutoff::default())
-        .map_err(RunError::failed)?
+        .map_err(ExperimentError::from)?
         .x;
     let mut run = LinearNgd::new(x, y, beta0, eta)?;
     let mut trace = Vec::new();

@@ -30,11 +30,11 @@ pub use linear::{
     Invariance, LinearNgd, asymptotics, invariance, relative_difference, transformed_init,
 };
 
-use crate::config::{Preset, check_finite_positive, check_positive};
-use crate::context::RunContext;
-use crate::error::{ConfigError, Error, RunError};
-use crate::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
-use crate::output::ExperimentDir;
+use ngd_harness::config::{Preset, check_finite_positive, check_positive};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::{ConfigError, Error, RunError};
+use ngd_harness::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
+use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -5,10 +5,11 @@ use super::linear::{asymptotics, invariance};
 use super::thm4::two_layer_asymptotics;
 use super::two_layer::TwoLayerNet;
 use super::{TheoremCheck, TheoremOutput, TheoremsConfig, Transform};
-use crate::context::RunContext;
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use ngd_data::{diagonal_rescaling, gaussian_matrix, well_conditioned_matrix};
+use ngd_harness::context::RunContext;
+use ngd_harness::error::RunError;
 use ngd_optim::LogSchedule;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -22,8 +23,8 @@ fn data(
     d: usize,
 ) -> Result<(Array2<f64>, Array1<f64>), RunError> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(ctx.shared_seed(label));
-    let x = gaussian_matrix(n, d, 1.0, &mut rng).map_err(RunError::failed)?;
-    let teacher = gaussian_matrix(d, 1, 1.0, &mut rng).map_err(RunError::failed)?;
+    let x = gaussian_matrix(n, d, 1.0, &mut rng).map_err(ExperimentError::from)?;
+    let teacher = gaussian_matrix(d, 1, 1.0, &mut rng).map_err(ExperimentError::from)?;
     let y = x
         .dot(&teacher)
         .column(0)
@@ -40,14 +41,14 @@ fn transform(ctx: &RunContext, t: Transform, d: usize) -> Result<Array2<f64>, Ru
         Transform::WellConditioned => well_conditioned_matrix(d, &mut rng),
         Transform::DiagonalRescaling => diagonal_rescaling(d, &mut rng),
     }
-    .map_err(RunError::failed)
+    .map_err(|e| ExperimentError::from(e).into())
 }
 
 /// `β₀ ~ N(0, scale²)`, shared by the runs on the same data.
 fn init(ctx: &RunContext, label: &str, d: usize, scale: f64) -> Result<Array1<f64>, RunError> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(ctx.shared_seed(&format!("init-{label}")));
     Ok(gaussian_matrix(d, 1, scale, &mut rng)
-        .map_err(RunError::failed)?
+        .map_err(ExperimentError::from)?
         .column(0)
         .to_owned())
 }
@@ -96,7 +97,7 @@ pub(super) fn run(
     check: &TheoremCheck,
     ctx: &mut RunContext,
 ) -> Result<TheoremOutput, RunError> {
-    let schedule = LogSchedule::new(c.points_per_decade).map_err(RunError::failed)?;
+    let schedule = LogSchedule::new(c.points_per_decade).map_err(ExperimentError::from)?;
     let mut out = TheoremOutput::default();
     match *check {
         TheoremCheck::Thm1 { transform: t } | TheoremCheck::Thm2 { transform: t } => {
@@ -132,10 +133,10 @@ pub(super) fn run(
             let (x, y) = data(ctx, "two-layer", n, d)?;
             let mut rng = ctx.rng();
             let s = c.two_layer_init_scale;
-            let w =
-                gaussian_matrix(h, d, s / (d as f64).sqrt(), &mut rng).map_err(RunError::failed)?;
+            let w = gaussian_matrix(h, d, s / (d as f64).sqrt(), &mut rng)
+                .map_err(ExperimentError::from)?;
             let v = gaussian_matrix(h, 1, s / (h as f64).sqrt(), &mut rng)
-                .map_err(RunError::failed)?
+                .map_err(ExperimentError::from)?
                 .column(0)
                 .to_owned();
             ctx.note_route("two-layer-kernel (J̃J̃ᵀ Cholesky)");

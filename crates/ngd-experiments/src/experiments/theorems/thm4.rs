@@ -4,8 +4,8 @@
 use super::TracePoint;
 use super::linear::{margin_stats, report_progress};
 use super::two_layer::{TwoLayerNet, natural_gradient};
-use crate::error::RunError;
 use ndarray::{ArrayView1, ArrayView2};
+use ngd_harness::error::RunError;
 use ngd_optim::LogSchedule;
 
 /// `steps` NGD steps `w ← w − η g` from `net`; records the margin statistics of

@@ -16,10 +16,11 @@
 //! `w ← w − η g` moves the margins by `−η J̃ g = −η t = η (1 + e^{−u})` to first order, so
 //! `u_n ≈ t + c_n` and the logits `s ≈ t y + c_s` (Theorem 4).
 
-use crate::error::RunError;
+use crate::error::ExperimentError;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
 use ngd_fisher::Cutoff;
 use ngd_fisher::linalg::spd_solve;
+use ngd_harness::error::RunError;
 
 /// The network `s(x) = vᵀ tanh(W x)`.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,7 +97,7 @@ pub fn natural_gradient(
         Cutoff::default(),
         "two-layer NTK J̃J̃ᵀ",
     )
-    .map_err(RunError::failed)?;
+    .map_err(ExperimentError::from)?;
     Ok((jt.t().dot(&a), margins))
 }
 

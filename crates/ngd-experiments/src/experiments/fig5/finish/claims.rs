@@ -1,8 +1,8 @@
 //! The claims table of `fig5`, with thresholds, and the reference values of Arora et al.
 
-use super::{Done, curve, label};
-use crate::experiment::{Claim, ExperimentSummary, Verdict};
+use super::{Done, SeriesKey, curve, label};
 use crate::experiments::fig5::Fig5Config;
+use ngd_harness::experiment::{Claim, ExperimentSummary, Verdict};
 
 /// Arora et al. (2019), 2000 observations, n = 100, rank 5 (minimum test error of their
 /// dynamics runs, as collected in the project's notes/reference-setups.md): depth → error.
@@ -22,8 +22,8 @@ fn grade(passed: usize, total: usize) -> Verdict {
 }
 
 pub(super) fn claims(c: &Fig5Config, done: &Done, summary: &mut ExperimentSummary) {
-    let trivial = curve(done, "EGD, L = 1", |o| o.trivial_error);
-    let err = |name: &str| curve(done, name, |o| o.reconstruction_error);
+    let trivial = curve(done, &SeriesKey::egd(1), |o| o.trivial_error);
+    let err = |key: &SeriesKey| curve(done, key, |o| o.reconstruction_error);
     // 1. Few observations: the grid point nearest 2000.
     let m0 = c
         .observations
@@ -34,7 +34,7 @@ pub(super) fn claims(c: &Fig5Config, done: &Done, summary: &mut ExperimentSummar
     let mut text = Vec::new();
     let (mut pass, mut total) = (0, 0);
     for d in [2, 3, 4] {
-        if let (Some(e), Some(t)) = (at(&err(&format!("EGD, L = {d}")), m0), at(&trivial, m0)) {
+        if let (Some(e), Some(t)) = (at(&err(&SeriesKey::egd(d)), m0), at(&trivial, m0)) {
             total += 1;
             pass += usize::from(e <= 0.5 * t);
             text.push(format!("L = {d}: {e:.4} (trivial {t:.3})"));
@@ -88,11 +88,8 @@ pub(super) fn claims(c: &Fig5Config, done: &Done, summary: &mut ExperimentSummar
     let mut text = Vec::new();
     let (mut pass, mut total) = (0, 0);
     for &[d, k] in &c.collapsed {
-        let plain = err(&format!("EGD, L = {d}"));
-        let coll = err(&format!(
-            "EGD, L = {d} (collapsed ×{k}, looks like L = {})",
-            d * k
-        ));
+        let plain = err(&SeriesKey::egd(d));
+        let coll = err(&SeriesKey::egd_collapsed(d, k));
         for (m, e) in &coll {
             if let (Some(p), Some(t)) = (at(&plain, *m), at(&trivial, *m)) {
                 total += 1;
@@ -114,7 +111,7 @@ pub(super) fn claims(c: &Fig5Config, done: &Done, summary: &mut ExperimentSummar
     let (mut pass, mut total) = (0, 0);
     for d in [2, 3, 4] {
         if let Some(r) = at(
-            &curve(done, &format!("EGD, L = {d}"), |o| o.effective_rank),
+            &curve(done, &SeriesKey::egd(d), |o| o.effective_rank),
             m_max,
         ) {
             total += 1;
@@ -122,7 +119,10 @@ pub(super) fn claims(c: &Fig5Config, done: &Done, summary: &mut ExperimentSummar
             text.push(format!("L = {d}: {r:.2}"));
         }
     }
-    if let Some(r) = at(&curve(done, "EGD, L = 1", |o| o.effective_rank), m_max) {
+    if let Some(r) = at(
+        &curve(done, &SeriesKey::egd(1), |o| o.effective_rank),
+        m_max,
+    ) {
         text.push(format!("(EGD L = 1: {r:.1})"));
     }
     summary.claims.push(Claim {

@@ -10,7 +10,10 @@
 //! **Checkpoints.** `ctx.checkpoint(step, &state)` writes `checkpoints/<run-id>.json`
 //! atomically when the configured interval (seconds or steps) has elapsed; with `--resume`,
 //! `ctx.restore::<S>()` returns the last state if it was written for the same experiment,
-//! config, seed and run (a fingerprint is stored alongside).
+//! config, seed and run (a fingerprint is stored alongside). The file records its format
+//! ([`CHECKPOINT_FORMAT`]); a checkpoint of this run in another format, or whose state does not
+//! parse as this run's state, is refused with an error naming the file (never misread).
+//! Experiments checkpoint through [`crate::checkpointed::run_checkpointed`].
 
 use crate::error::RunError;
 use crate::output::write_json_atomic;
@@ -79,8 +82,18 @@ impl std::str::FromStr for CheckpointEvery {
     }
 }
 
+/// The format of checkpoint files this build writes and reads. Format 1 (no `format` field)
+/// stored arrays flattened by hand; format 2 stores them through ndarray's `serde` feature.
+pub const CHECKPOINT_FORMAT: u32 = 2;
+
+fn format_one() -> u32 {
+    1
+}
+
 #[derive(Serialize, serde::Deserialize)]
 struct CheckpointFile<S> {
+    #[serde(default = "format_one")]
+    format: u32,
     fingerprint: String,
     step: u64,
     state: S,
@@ -188,6 +201,7 @@ impl<'a> RunContext<'a> {
             return Ok(false);
         }
         let file = CheckpointFile {
+            format: CHECKPOINT_FORMAT,
             fingerprint: self.fingerprint.clone(),
             step,
             state,
@@ -202,18 +216,54 @@ impl<'a> RunContext<'a> {
     }
 
     /// With `--resume`: the last checkpointed state of this very run (same fingerprint), if any.
-    /// A missing, unreadable or foreign checkpoint yields `None` (the run starts afresh).
-    pub fn restore<S: DeserializeOwned>(&mut self) -> Option<S> {
+    /// A missing, unreadable or truncated file, or one of another run (other fingerprint),
+    /// yields `None` (the run starts afresh).
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::Checkpoint`] when the file belongs to this run but was written in another
+    /// format (by another version) or its state does not parse as `S`.
+    pub fn restore<S: DeserializeOwned>(&mut self) -> Result<Option<S>, RunError> {
         if !self.resume {
-            return None;
+            return Ok(None);
         }
-        let bytes = std::fs::read(&self.checkpoint_path).ok()?;
-        let file: CheckpointFile<S> = serde_json::from_slice(&bytes).ok()?;
+        let Ok(bytes) = std::fs::read(&self.checkpoint_path) else {
+            return Ok(None);
+        };
+        let Ok(file) = serde_json::from_slice::<CheckpointFile<serde_json::Value>>(&bytes) else {
+            return Ok(None);
+        };
         if file.fingerprint != self.fingerprint {
-            return None;
+            return Ok(None);
         }
+        let refuse = |message: String| RunError::Checkpoint {
+            path: self.checkpoint_path.clone(),
+            message: format!("{message}; delete the file to restart this run from step 0"),
+        };
+        if file.format != CHECKPOINT_FORMAT {
+            return Err(refuse(format!(
+                "written in checkpoint format {}, this build reads format {CHECKPOINT_FORMAT}",
+                file.format
+            )));
+        }
+        let state = serde_json::from_value(file.state)
+            .map_err(|e| refuse(format!("its state does not fit this run: {e}")))?;
         self.last_step = Some(file.step);
-        Some(file.state)
+        Ok(Some(state))
+    }
+}
+
+#[cfg(test)]
+impl RunContext<'static> {
+    /// A context for tests: run `r` of experiment seed 1, no progress sink.
+    pub(crate) fn for_test(
+        path: &std::path::Path,
+        fingerprint: &str,
+        every: CheckpointEvery,
+        resume: bool,
+    ) -> Self {
+        let noop = Box::new(|_| {});
+        RunContext::new("r", 1, fingerprint.into(), path.into(), every, resume, noop)
     }
 }
 
@@ -267,45 +317,39 @@ mod tests {
             -1.234_567_890_123_456_7e-300,
             2.0_f64.powi(60) + 1.0,
         ];
-        let mut ctx = RunContext::new(
-            "r",
-            1,
-            "fp".into(),
-            path.clone(),
-            CheckpointEvery::Steps(1),
-            true,
-            Box::new(|_| {}),
-        );
+        let mut ctx = RunContext::for_test(&path, "fp", CheckpointEvery::Steps(1), true);
         assert!(ctx.checkpoint(5, &state).unwrap());
         assert!(
             !ctx.checkpoint(5, &state).unwrap(),
             "interval of 1 step not elapsed"
         );
-        let back: Vec<f64> = ctx.restore().unwrap();
+        let back: Vec<f64> = ctx.restore().unwrap().unwrap();
         assert_eq!(
             back.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
             state.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
         );
         // A different fingerprint (other config/seed) is ignored; so is resume = false.
-        let mut other = RunContext::new(
-            "r",
-            1,
-            "other".into(),
-            path.clone(),
-            CheckpointEvery::Never,
-            true,
-            Box::new(|_| {}),
-        );
-        assert!(other.restore::<Vec<f64>>().is_none());
-        let mut fresh = RunContext::new(
-            "r",
-            1,
-            "fp".into(),
-            path,
-            CheckpointEvery::Never,
-            false,
-            Box::new(|_| {}),
-        );
-        assert!(fresh.restore::<Vec<f64>>().is_none());
+        let mut other = RunContext::for_test(&path, "other", CheckpointEvery::Never, true);
+        assert!(other.restore::<Vec<f64>>().unwrap().is_none());
+        let mut fresh = RunContext::for_test(&path, "fp", CheckpointEvery::Never, false);
+        assert!(fresh.restore::<Vec<f64>>().unwrap().is_none());
+    }
+
+    #[test]
+    fn old_or_mismatched_checkpoints_of_this_run_are_refused_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.json");
+        let mut ctx = RunContext::for_test(&path, "fp", CheckpointEvery::Steps(1), true);
+        // Format 1 had no `format` field.
+        std::fs::write(&path, r#"{"fingerprint":"fp","step":3,"state":[1.0,2.0]}"#).unwrap();
+        let err = ctx.restore::<Vec<f64>>().unwrap_err().to_string();
+        assert!(err.contains("c.json") && err.contains("format 1"), "{err}");
+        // The right format, a state of another shape.
+        ctx.checkpoint(4, &("not", "numbers")).unwrap();
+        let err = ctx.restore::<Vec<f64>>().unwrap_err().to_string();
+        assert!(err.contains("does not fit"), "{err}");
+        // Garbage is recovered from (the run starts afresh).
+        std::fs::write(&path, "{\"fingerprint\":").unwrap();
+        assert!(ctx.restore::<Vec<f64>>().unwrap().is_none());
     }
 }

@@ -1,7 +1,7 @@
 //! Font registration and writing one drawing to both SVG and PNG.
 
 use crate::error::Error;
-use crate::output::write_atomic;
+use crate::output::{persist, temporary_beside, write_atomic};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
@@ -50,22 +50,15 @@ pub(crate) fn render<D: Drawing>(base: &Path, drawing: &D) -> Result<Vec<PathBuf
     }
     write_atomic(&svg_path, svg.as_bytes())?;
 
-    let stem = png_path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = png_path.with_file_name(format!(".{stem}.tmp-{}.png", std::process::id()));
+    let tmp = temporary_beside(&png_path)?;
     let drawn = (|| -> Result<(), String> {
-        let root = BitMapBackend::new(&tmp, drawing.size()).into_drawing_area();
+        let root = BitMapBackend::new(tmp.path(), drawing.size()).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         drawing.draw(&root)?;
         root.present().map_err(|e| e.to_string())
     })();
-    let moved = drawn.and_then(|()| std::fs::rename(&tmp, &png_path).map_err(|e| e.to_string()));
-    if let Err(m) = moved {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(plot_err(&png_path, m));
-    }
+    drawn.map_err(|m| plot_err(&png_path, m))?;
+    persist(tmp, &png_path)?;
     Ok(vec![svg_path, png_path])
 }
 

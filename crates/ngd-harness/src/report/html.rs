@@ -1,6 +1,6 @@
 //! The self-contained HTML report (PNG figures inlined as base64 data URIs).
 
-use super::{Section, escape_cell, machine_description, provenance};
+use super::{ReportTitle, Section, escape_cell, machine_description, provenance};
 use base64::Engine;
 use std::fmt::Write;
 use std::path::Path;
@@ -13,15 +13,20 @@ pub(crate) fn esc(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-pub(super) fn html(out: &Path, sections: &[Section], missing: &[String]) -> String {
+pub(super) fn html(
+    out: &Path,
+    title: &ReportTitle,
+    sections: &[Section],
+    missing: &[String],
+) -> String {
     let mut h = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>Reproduction report</title><style>body{font-family:sans-serif;max-width:1000px;\
          margin:auto;padding:1em}table{border-collapse:collapse}td,th{border:1px solid #999;\
          padding:4px 8px;vertical-align:top}img{max-width:100%}figcaption{font-size:90%}\
-         code{font-size:85%;word-break:break-all}</style></head><body>\n\
-         <h1>Reproduction report: \u{201c}Depth without the magic\u{201d}</h1>\n",
+         code{font-size:85%;word-break:break-all}</style></head><body>\n",
     );
+    let _ = writeln!(h, "<h1>{}</h1>", esc(title.title));
     for s in sections {
         let _ = writeln!(
             h,

@@ -18,7 +18,7 @@ mod atomic;
 mod dir;
 mod manifest;
 
-pub use atomic::{write_atomic, write_json_atomic};
+pub use atomic::{persist, temporary_beside, write_atomic, write_json_atomic};
 pub(crate) use dir::read_json_file;
 pub use dir::{ExperimentDir, default_out_dir, workspace_root};
 pub use manifest::{Manifest, RunStatusEntry, crate_versions, git_revision};

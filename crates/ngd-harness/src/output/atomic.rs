@@ -1,18 +1,25 @@
-//! Atomic file writes: temporary file in the same folder, fsync, rename.
+//! Atomic file writes, one implementation: a temporary file in the same folder
+//! (`tempfile`, named `.<name>.<random>.tmp.<extension>`), fsync, rename over the final name (`persist`),
+//! fsync of the folder.
 //!
-//! On any error the temporary file is removed, so a crash or a full disk never leaves a partial
-//! result file under the final name (the rename is atomic on POSIX file systems).
+//! On any error the temporary file is removed (it is deleted when dropped), so a crash or a
+//! full disk never leaves a partial result file under the final name (the rename is atomic on
+//! POSIX file systems).
 
 use crate::error::Error;
 use serde::Serialize;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
+use tempfile::NamedTempFile;
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// Writes `bytes` to `path` atomically. The parent folder must exist.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+/// A temporary file beside `path` (same folder, so that the final rename is atomic), to be
+/// filled and then moved into place with [`persist`]. It keeps `path`'s extension, for writers
+/// that choose a format by it.
+///
+/// # Errors
+///
+/// [`Error::Io`] naming `path` when the folder does not accept a new file.
+pub fn temporary_beside(path: &Path) -> Result<NamedTempFile, Error> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -21,35 +28,42 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    let tmp: PathBuf = dir.join(format!(
-        ".{name}.tmp-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    match result {
-        Ok(()) => {
-            // Make the rename itself durable; failure to sync a folder is not an error of the
-            // result (some file systems do not support it).
-            if let Ok(d) = std::fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(Error::io(path, e))
-        }
+    let extension = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(&format!(".tmp{extension}"))
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(path, e))
+}
+
+/// Moves a filled temporary file (from [`temporary_beside`]) to `path`: fsync of its content,
+/// rename over `path`, fsync of the folder (not an error where the file system cannot).
+///
+/// # Errors
+///
+/// [`Error::Io`] naming `path`; the temporary file is then removed.
+pub fn persist(tmp: NamedTempFile, path: &Path) -> Result<(), Error> {
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Ok(d) = std::fs::File::open(dir.unwrap_or(Path::new("."))) {
+        let _ = d.sync_all();
     }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically. The parent folder must exist.
+///
+/// # Errors
+///
+/// [`Error::Io`] naming `path`; nothing is left behind.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let mut tmp = temporary_beside(path)?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    persist(tmp, path)
 }
 
 /// Serializes `value` as pretty JSON (with a trailing newline) and writes it atomically.

@@ -1,8 +1,8 @@
 //! The type-erased experiment registry used by the command line.
 //!
 //! [`DynExperiment`] is implemented for every [`Experiment`]; configs cross the erased boundary
-//! as JSON values (validated on the way in). To add an experiment, append an instance to
-//! [`registry`].
+//! as JSON values (validated on the way in). A study lists its experiments in its
+//! [`crate::cli::Study`].
 
 use crate::config::{Preset, layered_config};
 use crate::error::{ConfigError, Error};
@@ -114,22 +114,15 @@ impl<E: Experiment> DynExperiment for E {
     }
 }
 
-/// Every registered experiment, in report order.
-pub fn registry() -> Vec<&'static dyn DynExperiment> {
-    vec![
-        &crate::experiments::fig2::Fig2,
-        &crate::experiments::fig3::Fig3,
-        &crate::experiments::sparse_sweep::FIG4,
-        &crate::experiments::fig5::Fig5,
-        &crate::experiments::sparse_sweep::FIG6,
-        &crate::experiments::theorems::Theorems,
-        &crate::experiments::egd_demo::EgdDemo,
-    ]
-}
-
-/// Looks an experiment up by name.
-pub fn find(name: &str) -> Result<&'static dyn DynExperiment, ConfigError> {
-    let all = registry();
+/// Looks an experiment up by name among `all`.
+///
+/// # Errors
+///
+/// [`ConfigError::UnknownExperiment`] naming the available experiments.
+pub fn find(
+    all: &[&'static dyn DynExperiment],
+    name: &str,
+) -> Result<&'static dyn DynExperiment, ConfigError> {
     all.iter()
         .copied()
         .find(|e| e.name() == name)

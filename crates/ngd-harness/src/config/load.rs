@@ -1,9 +1,9 @@
 //! Layered config loading: preset defaults ← TOML file ← `--set key=value`, then deserialization
 //! into the experiment's config type with messages that name the key.
 //!
-//! `toml`'s deserialization errors carry a byte span but not the key path, so the merged document
-//! is rendered to TOML text, deserialized from that text, and the key is recovered from the
-//! line the span points into (and the `[table]` header above it).
+//! The merged document is deserialized through `serde_path_to_error`, which reports the path of
+//! the failing key (`a.b`, `depths[1]`); the key is then looked up in the `--set` overrides and
+//! in the file to name where the bad value came from.
 
 use crate::error::ConfigError;
 use serde::Serialize;
@@ -52,24 +52,24 @@ pub fn layered_config<T: Serialize + DeserializeOwned>(
     }
     merge(&mut merged, &set_table);
 
-    let text = toml::to_string(&merged).map_err(|e| {
-        ConfigError::Usage(format!(
-            "internal: cannot render merged config as TOML: {e}"
-        ))
-    })?;
-    toml::from_str::<T>(&text).map_err(|e| {
-        let message = e.message().trim().to_string();
-        let key = if let Some(k) = unknown_field_name(&message) {
-            k
-        } else {
-            e.span()
-                .map(|s| key_at(&text, s.start))
-                .unwrap_or_else(|| "?".into())
+    serde_path_to_error::deserialize::<_, T>(Value::Table(merged)).map_err(|e| {
+        let inner = e.inner().to_string();
+        let message = inner.lines().next().unwrap_or("").trim().to_string();
+        let path = e.path().to_string();
+        let parent = if path == "." { String::new() } else { path };
+        let key = match unknown_field_name(&message) {
+            Some(k) if parent.is_empty() => k,
+            Some(k) => format!("{parent}.{k}"),
+            None if parent.is_empty() => "?".into(),
+            None => parent,
         };
-        let leaf = key.rsplit('.').next().unwrap_or(&key).to_string();
-        let source_name = if contains_dotted(&set_table, &key) || contains_leaf(&set_table, &leaf) {
+        // `depths[1]` was given as `depths`.
+        let given = key.split('[').next().unwrap_or(&key).to_string();
+        let leaf = given.rsplit('.').next().unwrap_or(&given).to_string();
+        let source_name = if contains_dotted(&set_table, &given) || contains_leaf(&set_table, &leaf)
+        {
             "--set".to_string()
-        } else if contains_dotted(&file_table, &key) || contains_leaf(&file_table, &leaf) {
+        } else if contains_dotted(&file_table, &given) || contains_leaf(&file_table, &leaf) {
             file_name.clone().unwrap_or_else(|| "config".into())
         } else {
             "config".to_string()
@@ -172,28 +172,6 @@ fn contains_leaf(table: &Table, leaf: &str) -> bool {
 fn unknown_field_name(message: &str) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
     rest.split_once('`').map(|(k, _)| k.to_string())
-}
-
-/// The dotted key of the `key = value` line containing byte `pos` of `text`.
-fn key_at(text: &str, pos: usize) -> String {
-    let pos = pos.min(text.len());
-    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[line_start..].lines().next().unwrap_or("");
-    let key = line
-        .split_once('=')
-        .map_or(line, |(k, _)| k)
-        .trim()
-        .trim_matches('"');
-    let header = text[..line_start].lines().rev().find_map(|l| {
-        let l = l.trim();
-        l.strip_prefix('[')
-            .and_then(|h| h.strip_suffix(']'))
-            .map(|h| h.trim_matches(['[', ']']).to_string())
-    });
-    match header {
-        Some(h) if !line.trim_start().starts_with('[') => format!("{h}.{key}"),
-        _ => key.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -63,20 +63,14 @@ pub fn git_revision(dir: &Path) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Versions of the workspace crates (all share the workspace version), of the main dependencies
+/// Versions of this harness, of the main dependencies
 /// as locked in `Cargo.lock` at build time, and of `rustc`.
 pub fn crate_versions() -> BTreeMap<String, String> {
     let mut map = BTreeMap::new();
-    let own = env!("CARGO_PKG_VERSION");
-    for name in [
-        "ngd-data",
-        "ngd-models",
-        "ngd-fisher",
-        "ngd-optim",
-        "ngd-experiments",
-    ] {
-        map.insert(name.to_string(), own.to_string());
-    }
+    map.insert(
+        env!("CARGO_PKG_NAME").to_string(),
+        env!("CARGO_PKG_VERSION").to_string(),
+    );
     for pair in env!("NGD_DEP_VERSIONS")
         .split(';')
         .filter(|s| !s.is_empty())
@@ -96,7 +90,7 @@ mod tests {
     #[test]
     fn versions_include_workspace_and_rustc() {
         let v = crate_versions();
-        assert_eq!(v["ngd-experiments"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(v["ngd-harness"], env!("CARGO_PKG_VERSION"));
         assert!(v["rustc"].starts_with("rustc") || v["rustc"] == "unknown");
         assert!(v.contains_key("ndarray"), "{v:?}");
     }

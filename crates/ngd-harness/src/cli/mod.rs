@@ -1,0 +1,285 @@
+//! The command line of a study: argument parsing ([`args`]), the subcommands, plan files
+//! ([`plan`]) and their status against a results tree ([`plan_status`]), and the process-level
+//! setup. A study describes itself with a [`Study`] and may add subcommands of its own through
+//! an [`Extension`]; its `main` is one call of [`main`].
+//!
+//! **Thread-count environment.** Some libraries (OpenBLAS) read their thread count from the
+//! environment once, when they are loaded (before `main`), and changing the environment of a
+//! running process needs `unsafe` in edition 2024. So when `--jobs N > 1` (or an extension's
+//! own option) asks for a thread count the environment does not already have, [`main`]
+//! re-executes the same binary with the same arguments and [`Study::thread_env`] set (1 for
+//! parallel runs), forwarding its exit code. Nothing runs before that point.
+
+pub mod args;
+pub mod plan;
+pub mod plan_status;
+
+use crate::config::Preset;
+use crate::error::{ConfigError, Error};
+use crate::output::default_out_dir;
+use crate::registry::{DynExperiment, find};
+use crate::report::{ReportTitle, write_report};
+use crate::runner::{JobInfo, RunnerOptions};
+use args::{Cli, Command, ExecArgs};
+use clap::{CommandFactory, FromArgMatches};
+use std::path::PathBuf;
+
+/// What the harness needs to know of a study to give it a command line.
+#[derive(Clone, Copy)]
+pub struct Study {
+    /// The binary's name (`--help`, error messages), e.g. `ngd`.
+    pub binary: &'static str,
+    /// One paragraph for `--help`: what the study does.
+    pub about: &'static str,
+    /// The report's title and generator line.
+    pub report: ReportTitle,
+    /// Every experiment of the study, in report order.
+    pub experiments: fn() -> Vec<&'static dyn DynExperiment>,
+    /// Environment variable holding a linked library's thread count (e.g.
+    /// `OPENBLAS_NUM_THREADS`), set to 1 when `--jobs > 1`; `None` if there is none.
+    pub thread_env: Option<&'static str>,
+}
+
+/// A study's own subcommands, added beside the harness's.
+pub trait Extension: clap::Subcommand + std::fmt::Debug {
+    /// The value [`Study::thread_env`] must have for this subcommand, if it sets one.
+    fn thread_count(&self) -> Option<String> {
+        None
+    }
+    /// Runs the subcommand.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the subcommand reports ([`Error::exit_code`] gives the exit code).
+    fn run(self, study: &Study) -> Result<(), Error>;
+}
+
+/// The extension of a study without subcommands of its own.
+#[derive(Debug, clap::Subcommand)]
+pub enum NoExtension {}
+
+impl Extension for NoExtension {
+    fn run(self, _study: &Study) -> Result<(), Error> {
+        match self {}
+    }
+}
+
+/// Runs the study's command line; returns the process exit code (0, 1 run failure, 2 usage or
+/// config mistake).
+pub fn main<X: Extension>(study: &Study) -> i32 {
+    let command = Cli::<X>::command()
+        .name(study.binary)
+        .bin_name(study.binary)
+        .about(study.about)
+        .long_about(format!("{}\n\n{}", study.about, args::RESULTS_HELP));
+    let cli = match Cli::<X>::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if let Some(code) = reexec_for_thread_env(study, &cli) {
+        return code;
+    }
+    match dispatch(study, cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            let prefix = if e.exit_code() == 2 { "error" } else { "ERROR" };
+            eprintln!("{}: {prefix}: {e}", study.binary);
+            e.exit_code()
+        }
+    }
+}
+
+fn reexec_for_thread_env<X: Extension>(study: &Study, cli: &Cli<X>) -> Option<i32> {
+    let var = study.thread_env?;
+    let wanted = match &cli.command {
+        Command::Run(a) if a.exec.jobs() > 1 => "1".to_string(),
+        Command::Reproduce(a) if a.exec.jobs() > 1 => "1".to_string(),
+        Command::Extra(x) => x.thread_count()?,
+        _ => return None,
+    };
+    if std::env::var(var).ok().as_deref() == Some(wanted.as_str()) {
+        return None;
+    }
+    let exe = std::env::current_exe().ok()?;
+    let status = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env(var, &wanted)
+        .status()
+        .ok()?;
+    Some(status.code().unwrap_or(1))
+}
+
+fn out_dir(out: &Option<PathBuf>) -> PathBuf {
+    out.clone().unwrap_or_else(default_out_dir)
+}
+
+fn options(e: &ExecArgs) -> RunnerOptions {
+    RunnerOptions {
+        jobs: e.jobs() as usize,
+        resume: e.resume,
+        checkpoint_every: e.checkpoint_every,
+    }
+}
+
+fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
+    let all = (study.experiments)();
+    match cli.command {
+        Command::List => {
+            print_list(&all);
+            Ok(())
+        }
+        Command::Run(a) => {
+            let exp = find(&all, &a.experiment)?;
+            let config = exp.resolve_config(a.exec.preset, a.config.as_deref(), &a.sets)?;
+            run_resolved(exp, &config, &a.exec).map(|_| ())
+        }
+        Command::Reproduce(a) => reproduce(study, &all, a),
+        Command::RunJob(a) => {
+            let plan = plan::read_plan(&a.plan)?;
+            let entry = plan.runs.get(a.index).ok_or_else(|| {
+                ConfigError::Usage(format!(
+                    "--index {} out of range: plan {} has {} runs (0..{})",
+                    a.index,
+                    a.plan.display(),
+                    plan.runs.len(),
+                    plan.runs.len()
+                ))
+            })?;
+            let exp = find(&all, &entry.experiment)?;
+            let config = plan.configs.get(&entry.experiment).ok_or_else(|| {
+                ConfigError::Usage(format!(
+                    "plan {} has no config for `{}`",
+                    a.plan.display(),
+                    entry.experiment
+                ))
+            })?;
+            let job = JobInfo {
+                preset: plan.preset.clone(),
+                seed: plan.seed,
+                out: out_dir(&a.out),
+            };
+            let opts = RunnerOptions {
+                jobs: 1,
+                resume: true,
+                checkpoint_every: a.checkpoint_every,
+            };
+            let outcome = exp.execute_json(config, &job, &opts, Some(&entry.run_id))?;
+            println!(
+                "{}: run {} {} → {}",
+                entry.experiment,
+                entry.run_id,
+                if outcome.executed == 0 {
+                    "already done"
+                } else {
+                    "done"
+                },
+                job.out
+                    .join(&entry.experiment)
+                    .join("runs")
+                    .join(format!("{}.json", entry.run_id))
+                    .display()
+            );
+            Ok(())
+        }
+        Command::PlanStatus(a) => {
+            let plan = plan::read_plan(&a.plan)?;
+            let status = plan_status::plan_status(&plan, &out_dir(&a.out));
+            let json = serde_json::to_string(&status).map_err(|e| {
+                ConfigError::Usage(format!("internal: status not serializable: {e}"))
+            })?;
+            println!("{json}");
+            Ok(())
+        }
+        Command::Report(a) => {
+            let out = out_dir(&a.out);
+            let names: Vec<&str> = all.iter().map(|e| e.name()).collect();
+            let (md, html) = write_report(&out, &study.report, &names)?;
+            println!("report: {} and {}", md.display(), html.display());
+            Ok(())
+        }
+        Command::Extra(x) => x.run(study),
+    }
+}
+
+fn print_list(exps: &[&dyn DynExperiment]) {
+    for e in exps {
+        println!("{:<14} {}", e.name(), e.description());
+        for p in Preset::ALL {
+            let (runs, cost) = e.preset_cost(p);
+            println!(
+                "{:<14}   --preset {:<6} {runs} runs, estimated cost {cost:.3e} work units",
+                "",
+                p.name(),
+                cost = cost as f64
+            );
+        }
+    }
+}
+
+fn run_resolved(
+    exp: &dyn DynExperiment,
+    config: &serde_json::Value,
+    exec: &ExecArgs,
+) -> Result<(), Error> {
+    let job = JobInfo {
+        preset: exec.preset.name().into(),
+        seed: exec.seed,
+        out: out_dir(&exec.out),
+    };
+    let outcome = exp.execute_json(config, &job, &options(exec), None)?;
+    println!(
+        "{}: {} runs executed, {} reused, {} diverged, {:.2} s → {}",
+        exp.name(),
+        outcome.executed,
+        outcome.reused,
+        outcome.diverged,
+        outcome.wall_seconds,
+        job.out.join(exp.name()).display()
+    );
+    Ok(())
+}
+
+fn reproduce(
+    study: &Study,
+    all: &[&'static dyn DynExperiment],
+    a: args::ReproduceArgs,
+) -> Result<(), Error> {
+    let selected: Vec<&dyn DynExperiment> = if a.only.is_empty() {
+        all.to_vec()
+    } else {
+        a.only
+            .iter()
+            .map(|n| find(all, n.trim()))
+            .collect::<Result<_, _>>()?
+    };
+    if a.list {
+        print_list(&selected);
+        return Ok(());
+    }
+    // Resolve and validate every config before any work starts.
+    let configs: Vec<(&dyn DynExperiment, serde_json::Value)> = selected
+        .iter()
+        .map(|e| e.resolve_config(a.exec.preset, None, &[]).map(|c| (*e, c)))
+        .collect::<Result<_, _>>()?;
+    if let Some(path) = &a.plan {
+        let plan = plan::build_plan(a.exec.preset.name(), a.exec.seed, &configs)?;
+        plan::write_plan(path, &plan)?;
+        println!("plan: {} runs → {}", plan.runs.len(), path.display());
+        return Ok(());
+    }
+    let mut first_error = None;
+    for (exp, config) in &configs {
+        if let Err(e) = run_resolved(*exp, config, &a.exec) {
+            if e.exit_code() == 2 {
+                return Err(e);
+            }
+            eprintln!("{}: ERROR: {e}", study.binary);
+            first_error.get_or_insert(e);
+        }
+    }
+    let out = out_dir(&a.exec.out);
+    let names: Vec<&str> = selected.iter().map(|e| e.name()).collect();
+    let (md, html) = write_report(&out, &study.report, &names)?;
+    println!("report: {} and {}", md.display(), html.display());
+    first_error.map_or(Ok(()), Err)
+}
