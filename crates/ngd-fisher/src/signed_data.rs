@@ -1,7 +1,7 @@
 //! Signed data `X̃ = diag(y) X` as a type, and the diagonal-network natural gradient from a
 //! network and labelled data without hand-built margins or cofactors.
 //!
-//! The low-level solvers ([`diag_natural_gradient`](crate::diag_natural_gradient) and its
+//! The low-level solvers ([`diag_natural_gradient`] and its
 //! twins) take `X̃` as a plain array for speed, so passing the raw inputs `X` in its place is
 //! not detectable there: it silently computes the natural gradient for all labels `+1`.
 //! [`SignedData`] makes the choice visible where the data is built — it is constructed either

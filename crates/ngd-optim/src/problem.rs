@@ -15,7 +15,9 @@ pub struct ClassificationProblem {
 impl ClassificationProblem {
     /// Wraps signed data `X̃ = diag(y) X` (`N × D`).
     ///
-    /// Errors if `N = 0`, `D = 0` or an entry is not finite.
+    /// # Errors
+    ///
+    /// Returns an error if `N = 0`, `D = 0` or an entry is not finite.
     pub fn new(xt: Array2<f64>) -> Result<Self, OptimError> {
         let (n, d) = xt.dim();
         if n == 0 || d == 0 {
@@ -34,6 +36,12 @@ impl ClassificationProblem {
     }
 
     /// Builds `X̃ = diag(y) X` from data `X` (`N × D`) and labels `y ∈ {−1, +1}^N`.
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Shape`] if `len(y) ≠ N`, `N = 0` or `D = 0`; [`OptimError::Invalid`] for a
+    /// label that is not exactly `±1`; [`OptimError::NonFinite`] if `X` has a NaN or infinite
+    /// entry.
     pub fn from_labels(x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<Self, OptimError> {
         if y.len() != x.nrows() {
             return Err(OptimError::Shape {
@@ -84,7 +92,9 @@ impl CompletionProblem {
     /// Wraps a target `M` and a mask of the same shape with entries `1` (observed) or `0`.
     /// Unobserved target entries are ignored (they may be anything finite).
     ///
-    /// Errors on a shape mismatch, a mask entry other than 0 or 1, or a non-finite target.
+    /// # Errors
+    ///
+    /// Returns an error on a shape mismatch, a mask entry other than 0 or 1, or a non-finite target.
     pub fn new(target: Array2<f64>, mask: Array2<f64>) -> Result<Self, OptimError> {
         if target.dim() != mask.dim() || target.is_empty() {
             return Err(OptimError::Shape {

@@ -70,11 +70,17 @@ pub enum RouteChoice {
 }
 
 /// Options of [`diag_natural_gradient`].
+///
+/// Defaults (`DiagOptions::default()`): `cutoff` is [`Cutoff::numpy_default`]
+/// (`rcond = max(rows, cols) · ε` of each matrix solved) and `route` is [`RouteChoice::Auto`]
+/// (kernel for `N ≤ D`, weighted for `N > D`, minimum norm when either detects rank deficiency).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DiagOptions {
-    /// The singular-value cut-off for every solve and rank test.
+    /// The singular-value cut-off for every solve and rank test (default
+    /// [`Cutoff::numpy_default`]).
     pub cutoff: Cutoff,
-    /// The route to run.
+    /// The route to run (default [`RouteChoice::Auto`]; a forced route on a problem it cannot
+    /// solve exactly, e.g. `Kernel` with rank `X̃ < N`, is an error, not a fallback).
     pub route: RouteChoice,
 }
 
@@ -96,7 +102,10 @@ pub struct DiagNaturalGradient {
 /// Computes a natural gradient of the mean logistic loss for a diagonal network.
 ///
 /// `x_signed` is `X̃` (`N × D`), `margins` is `u = X̃ β` (length N), `cofactors` is `L × D`.
-/// Errors on inconsistent shapes, non-finite inputs, a forced route whose preconditions fail,
+///
+/// # Errors
+///
+/// Returns an error on inconsistent shapes, non-finite inputs, a forced route whose preconditions fail,
 /// or a non-finite result. Allocates its scratch memory; repeated callers (optimizers) use
 /// [`diag_natural_gradient_with`] and keep a [`DiagWorkspace`].
 pub fn diag_natural_gradient(
@@ -116,6 +125,10 @@ pub fn diag_natural_gradient(
 
 /// [`diag_natural_gradient`] with caller-owned scratch buffers, reused across calls (the same
 /// results, bit for bit; no `N × D` or `N × N` allocation once the workspace has its size).
+///
+/// # Errors
+///
+/// As [`diag_natural_gradient`].
 pub fn diag_natural_gradient_with(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
