@@ -24,13 +24,12 @@ use ngd_models::factorization::{prefix_products, suffix_products};
 /// Options of [`moore_penrose`].
 ///
 /// Defaults (`MpOptions::default()`): `cutoff` [`Cutoff::numpy_default`], `cg_tolerance`
-/// `1e-10`, `cg_max_iterations` `None` (`D² + 100`). `L = 1` uses none of them (`G_1 = G`);
-/// `L = 2` uses only `cutoff`; `L ≥ 3` uses only the CG settings.
+/// `1e-10`, `cg_max_iterations` `None` (`D² + 100`). `L = 1` uses none of them (`G_1 = G`).
+/// An operator eigenvalue (L = 2) below the cut-off counts as zero, so a rank-deficient operator
+/// gives its pseudo-inverse solution rather than an error.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MpOptions {
-    /// The cut-off on the operator eigenvalues `λ_i + μ_j` (L = 2; default
-    /// [`Cutoff::numpy_default`], the `rcond` of a `D² × D²` matrix). Eigenvalues below it
-    /// are treated as zero, so a rank-deficient operator gives its pseudo-inverse solution.
+    /// The cut-off on the operator eigenvalues `λ_i + μ_j` (L = 2).
     pub cutoff: Cutoff,
     /// CG (L ≥ 3) stops when `‖G − T(Y)‖_F ≤ cg_tolerance · ‖G‖_F`, `T` the operator,
     /// checked on the recomputed (true) residual. Default `1e-10`; the attainable
@@ -52,14 +51,6 @@ impl Default for MpOptions {
 }
 
 /// The Moore–Penrose natural gradient `G_i = A_iᵀ Y B_iᵀ`, `Σ_i A_i A_iᵀ Y B_iᵀ B_i = G`.
-///
-/// # Errors
-///
-/// [`FisherError::Invalid`] if `L = 0` or `cg_tolerance` is not finite and positive;
-/// [`FisherError::Shape`] if a factor is not `D × D` or `G` is not `D × D`;
-/// [`FisherError::NonFinite`] for a non-finite factor or result; [`FisherError::Lapack`] if an
-/// eigendecomposition fails (L = 2); [`FisherError::NotConverged`] if CG (L ≥ 3) does not
-/// reach `cg_tolerance` within its iteration budget.
 pub fn moore_penrose(
     factors: &[Array2<f64>],
     grad: ArrayView2<'_, f64>,
