@@ -9,7 +9,7 @@
 //!   (corrected eq. 51) and the Moore–Penrose direction (Sylvester for L = 2, CG for L ≥ 3);
 //! - [`ntk`]: empirical and natural neural tangent kernels (the paper's Fig. 3).
 //! - [`signed_data`]: signed data `X̃ = diag(y) X` as a type built from `(X, y)`, and the
-//!   natural gradient of a [`ngd_models::DiagonalNet`] from the net and the data alone;
+//!   natural gradient of a [`ngd_models::DiagonalNet`] from the net and the data alone.
 //!
 //! Conventions (`docs/math.md`): mean loss and mean Fisher; natural gradients are *ascent*
 //! directions `g` (optimizers step `w ← w − η g`); `vec` is column-major, so
