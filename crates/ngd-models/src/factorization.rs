@@ -40,8 +40,8 @@ impl MatrixFactorization {
     ///
     /// # Errors
     ///
-    /// Returns an error if there are no factors, a factor is not square, the sizes differ, or a value is
-    /// not finite.
+    /// Returns an error if there are no factors, a factor is not square, the sizes differ, or a
+    /// value is not finite.
     pub fn new(factors: Vec<Array2<f64>>) -> Result<Self, ModelError> {
         check_factor_shapes(&factors)?;
         if factors.iter().flatten().any(|x| !x.is_finite()) {

@@ -109,8 +109,8 @@ fn with_contiguous<T>(mut out: ArrayViewMut1<'_, f64>, body: impl FnOnce(&mut [f
 ///
 /// # Errors
 ///
-/// Returns an error if `X̃` is empty, a length does not fit, or the loss is not finite (non-finite data
-/// or coefficients; `grad` then holds partial sums). Margins of any finite size are fine (see
+/// Returns an error if `X̃` is empty, a length does not fit, or the loss is not finite (non-finite
+/// data or coefficients; `grad` then holds partial sums). Margins of any finite size are fine (see
 /// [`crate::logistic`]).
 pub fn value_and_gradient(
     xt: ArrayView2<'_, f64>,

@@ -102,12 +102,19 @@ pub struct DiagNaturalGradient {
 /// Computes a natural gradient of the mean logistic loss for a diagonal network.
 ///
 /// `x_signed` is `X̃` (`N × D`), `margins` is `u = X̃ β` (length N), `cofactors` is `L × D`.
+/// Raw inputs `X` passed for `X̃` cannot be detected here (they give the natural gradient for
+/// all labels `+1`): build `X̃` with [`SignedData::from_labels`](crate::SignedData::from_labels),
+/// or call [`diag_natural_gradient_of`](crate::diag_natural_gradient_of) with the network.
+/// Allocates its scratch memory; repeated callers (optimizers) use
+/// [`diag_natural_gradient_with`] and keep a [`DiagWorkspace`].
 ///
 /// # Errors
 ///
-/// Returns an error on inconsistent shapes, non-finite inputs, a forced route whose preconditions fail,
-/// or a non-finite result. Allocates its scratch memory; repeated callers (optimizers) use
-/// [`diag_natural_gradient_with`] and keep a [`DiagWorkspace`].
+/// [`FisherError::Shape`] / [`FisherError::NonFinite`] on inconsistent shapes or non-finite
+/// inputs; [`FisherError::Singular`] when a forced route's preconditions fail (e.g. `Kernel`
+/// with rank `X̃ < N`); [`FisherError::Invalid`] for `Force(Route::Population)`;
+/// [`FisherError::Lapack`] if a factorization fails; [`FisherError::NonFinite`] for a
+/// non-finite result.
 pub fn diag_natural_gradient(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
