@@ -34,12 +34,6 @@ fn pull_back_and_solve(
 
 /// The brute-force Moore–Penrose natural gradient `pinv(F(w)) ∇_w` of the mean logistic loss,
 /// `F(w) = Jᵀ F(β) J`, `F(β) = (1/N) X̃ᵀ diag(d) X̃`; returns `(g, rank F(w))`.
-///
-/// # Errors
-///
-/// [`FisherError::Shape`] / [`FisherError::NonFinite`] for inconsistent or non-finite inputs
-/// (as [`diag_natural_gradient`](crate::diag_natural_gradient)); [`FisherError::Lapack`] if the
-/// SVD of `F(w)` fails.
 pub fn dense_natural_gradient(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
@@ -54,11 +48,6 @@ pub fn dense_natural_gradient(
 
 /// The brute-force population-Fisher natural gradient `pinv(Jᵀ F_pop(β) J) Jᵀ ∇_β L_train`;
 /// returns `(g, rank)`.
-///
-/// # Errors
-///
-/// As [`dense_natural_gradient`], and as [`population_fisher`](super::population_fisher)
-/// for `Xp` and `β`.
 pub fn dense_population_natural_gradient(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,

@@ -28,11 +28,6 @@ pub(crate) struct ScaledWeights {
 
 impl ScaledWeights {
     /// Computes the rescaled weights of the margins `u`.
-    ///
-    /// # Errors
-    ///
-    /// [`FisherError::NonFinite`] if a rescaled target is not finite (margins too spread out or
-    /// too negative, or non-finite margins).
     pub fn new(margins: ArrayView1<'_, f64>) -> Result<Self, FisherError> {
         let log_d = margins.mapv(log_fisher_weight);
         let max = log_d.iter().copied().fold(f64::NEG_INFINITY, f64::max);

@@ -70,17 +70,11 @@ pub enum RouteChoice {
 }
 
 /// Options of [`diag_natural_gradient`].
-///
-/// Defaults (`DiagOptions::default()`): `cutoff` is [`Cutoff::numpy_default`]
-/// (`rcond = max(rows, cols) · ε` of each matrix solved) and `route` is [`RouteChoice::Auto`]
-/// (kernel for `N ≤ D`, weighted for `N > D`, minimum norm when either detects rank deficiency).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DiagOptions {
-    /// The singular-value cut-off for every solve and rank test (default
-    /// [`Cutoff::numpy_default`]).
+    /// The singular-value cut-off for every solve and rank test.
     pub cutoff: Cutoff,
-    /// The route to run (default [`RouteChoice::Auto`]; a forced route on a problem it cannot
-    /// solve exactly, e.g. `Kernel` with rank `X̃ < N`, is an error, not a fallback).
+    /// The route to run.
     pub route: RouteChoice,
 }
 
@@ -102,19 +96,9 @@ pub struct DiagNaturalGradient {
 /// Computes a natural gradient of the mean logistic loss for a diagonal network.
 ///
 /// `x_signed` is `X̃` (`N × D`), `margins` is `u = X̃ β` (length N), `cofactors` is `L × D`.
-/// Raw inputs `X` passed for `X̃` cannot be detected here (they give the natural gradient for
-/// all labels `+1`): build `X̃` with [`SignedData::from_labels`](crate::SignedData::from_labels),
-/// or call [`diag_natural_gradient_of`](crate::diag_natural_gradient_of) with the network.
-/// Allocates its scratch memory; repeated callers (optimizers) use
+/// Errors on inconsistent shapes, non-finite inputs, a forced route whose preconditions fail,
+/// or a non-finite result. Allocates its scratch memory; repeated callers (optimizers) use
 /// [`diag_natural_gradient_with`] and keep a [`DiagWorkspace`].
-///
-/// # Errors
-///
-/// [`FisherError::Shape`] / [`FisherError::NonFinite`] on inconsistent shapes or non-finite
-/// inputs; [`FisherError::Singular`] when a forced route's preconditions fail (e.g. `Kernel`
-/// with rank `X̃ < N`); [`FisherError::Invalid`] for `Force(Route::Population)`;
-/// [`FisherError::Lapack`] if a factorization fails; [`FisherError::NonFinite`] for a
-/// non-finite result.
 pub fn diag_natural_gradient(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
@@ -132,10 +116,6 @@ pub fn diag_natural_gradient(
 
 /// [`diag_natural_gradient`] with caller-owned scratch buffers, reused across calls (the same
 /// results, bit for bit; no `N × D` or `N × N` allocation once the workspace has its size).
-///
-/// # Errors
-///
-/// As [`diag_natural_gradient`].
 pub fn diag_natural_gradient_with(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,

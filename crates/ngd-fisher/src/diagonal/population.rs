@@ -12,11 +12,6 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use ngd_models::logistic::fisher_weight;
 
 /// The population Fisher `F_pop(β) = (1/M) Xpᵀ diag(φ(Xp β) φ(−Xp β)) Xp` (`D × D`).
-///
-/// # Errors
-///
-/// [`FisherError::Shape`] if `M = 0` or `Xp` does not have `len(β)` columns;
-/// [`FisherError::NonFinite`] for a non-finite entry of `Xp` or `β`.
 pub fn population_fisher(
     x_population: ArrayView2<'_, f64>,
     beta: ArrayView1<'_, f64>,
@@ -46,11 +41,7 @@ pub fn population_fisher(
 ///
 /// `x_signed`, `margins`, `cofactors` are the training quantities as in
 /// [`super::diag_natural_gradient`]; `x_population` is `M × D` (unlabelled) and `beta` the
-/// current `β`.
-///
-/// # Errors
-///
-/// Returns an error if `F_pop(β)` is singular (always when `M < D`) or some `s_i = 0`.
+/// current `β`. Errors if `F_pop(β)` is singular (always when `M < D`) or some `s_i = 0`.
 pub fn population_natural_gradient(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,
