@@ -111,10 +111,9 @@ impl SignedData {
 ///
 /// # Errors
 ///
-/// [`FisherError::Shape`] if `net.dim() ≠ D` of `data`; then everything
-/// [`diag_natural_gradient`] reports: a forced route whose preconditions fail
-/// ([`FisherError::Singular`], [`FisherError::Invalid`]), a LAPACK failure
-/// ([`FisherError::Lapack`]) or a non-finite result ([`FisherError::NonFinite`]).
+/// [`FisherError::Shape`] if `net.dim() ≠ D` of `data`; otherwise every error of
+/// [`diag_natural_gradient`] (for example [`FisherError::Singular`] when a forced route's
+/// preconditions fail, [`FisherError::NonFinite`] for a non-finite result).
 pub fn diag_natural_gradient_of(
     net: &DiagonalNet,
     data: &SignedData,
