@@ -61,8 +61,8 @@ pub fn step(name: &str, mut cmd: Command) -> Result<(), String> {
     }
 }
 
-/// `cargo xtask test`: tidy, fmt check, clippy `-D warnings`, release tests, docs without
-/// warnings.
+/// `cargo xtask test`: tidy, fmt check, clippy `-D warnings`, release tests, the library
+/// examples, docs without warnings.
 pub fn test(tests_only: bool) -> Result<(), String> {
     let start = Instant::now();
     crate::tidy::run()?;
@@ -85,6 +85,7 @@ pub fn test(tests_only: bool) -> Result<(), String> {
     let mut tests = cargo();
     tests.args(["test", "--workspace", "--release"]);
     step("cargo test --release", tests)?;
+    run_library_examples()?;
     if !tests_only {
         let mut doc = cargo();
         doc.args(["doc", "--workspace", "--no-deps"])
@@ -95,6 +96,39 @@ pub fn test(tests_only: bool) -> Result<(), String> {
         "xtask: all checks passed in {:.1} s",
         start.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// The library crates whose `examples/` programs `cargo xtask test` runs.
+const EXAMPLE_CRATES: [&str; 4] = ["ngd-data", "ngd-models", "ngd-fisher", "ngd-optim"];
+
+/// Runs every `crates/CRATE/examples/*.rs` of the library crates in release mode; each example
+/// checks its own result and exits non-zero with a message when a check fails.
+fn run_library_examples() -> Result<(), String> {
+    for krate in EXAMPLE_CRATES {
+        let dir = workspace_root().join("crates").join(krate).join("examples");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|f| f.strip_suffix(".rs").map(String::from))
+            .collect();
+        names.sort();
+        for name in names {
+            let mut run = cargo();
+            run.args([
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                krate,
+                "--example",
+                &name,
+            ]);
+            step(&format!("example {krate}/{name}"), run)?;
+        }
+    }
     Ok(())
 }
 

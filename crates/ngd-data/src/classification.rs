@@ -21,6 +21,10 @@ pub struct Classification {
 
 impl Classification {
     /// Builds a data set and [validates](Self::validate) it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Classification::validate`].
     pub fn new(x: Array2<f64>, y: Array1<f64>) -> Result<Self, DataError> {
         let data = Self { x, y };
         data.validate()?;
@@ -38,6 +42,12 @@ impl Classification {
     }
 
     /// Checks `N ≥ 1`, `D ≥ 1`, `len(y) = N`, all inputs finite and all labels exactly `±1`.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Shape`] if `N = 0`, `D = 0` or `len(y) ≠ N`; [`DataError::NonFinite`] if an
+    /// input is NaN or infinite; [`DataError::Label`] with the index of the first label that is
+    /// not exactly `±1`.
     pub fn validate(&self) -> Result<(), DataError> {
         let (n, d) = self.x.dim();
         if n == 0 || d == 0 {
@@ -75,7 +85,9 @@ impl Classification {
 
     /// The margins `u_n = y_n x_nᵀ β`.
     ///
-    /// Errors if `β` does not have length `D`.
+    /// # Errors
+    ///
+    /// Returns an error if `β` does not have length `D`.
     pub fn margins(&self, beta: ArrayView1<'_, f64>) -> Result<Array1<f64>, DataError> {
         if beta.len() != self.d() {
             return Err(DataError::Shape {
@@ -90,7 +102,9 @@ impl Classification {
     /// The fraction of samples classified correctly by the linear classifier `β`, i.e. with a
     /// strictly positive margin `y_n x_nᵀ β > 0` (a zero margin counts as an error).
     ///
-    /// Errors if `β` does not have length `D` or `N = 0`.
+    /// # Errors
+    ///
+    /// Returns an error if `β` does not have length `D` or `N = 0`.
     pub fn accuracy(&self, beta: ArrayView1<'_, f64>) -> Result<f64, DataError> {
         if self.n() == 0 {
             return Err(DataError::Degenerate {
@@ -105,7 +119,9 @@ impl Classification {
 
     /// Whether `β` separates the data: every margin `y_n x_nᵀ β` is strictly positive.
     ///
-    /// Errors if `β` does not have length `D`.
+    /// # Errors
+    ///
+    /// Returns an error if `β` does not have length `D`.
     pub fn is_linearly_separable_by(&self, beta: ArrayView1<'_, f64>) -> Result<bool, DataError> {
         Ok(self.margins(beta)?.iter().all(|&u| u > 0.0))
     }
@@ -114,7 +130,10 @@ impl Classification {
     ///
     /// `A` is `D' × D` (usually square and invertible, as in the paper's Theorems 1 and 2: a
     /// linear classifier `β'` on the new data scores like `Aᵀ β'` on the old).
-    /// Errors if `A` does not have `D` columns.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error if `A` does not have `D` columns.
     pub fn transformed(&self, a: ArrayView2<'_, f64>) -> Result<Classification, DataError> {
         if a.ncols() != self.d() {
             return Err(DataError::Shape {

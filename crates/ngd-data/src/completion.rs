@@ -15,7 +15,10 @@ use rand::Rng;
 /// Gaussian, rescaled so that `‖W‖_F = n` (root-mean-square entry 1).
 ///
 /// Draw order: `U` row-major, then `V` row-major (`2 n · rank` normal draws).
-/// Errors unless `n ≥ 1` and `1 ≤ rank ≤ n`.
+///
+/// # Errors
+///
+/// Returns an error unless `n ≥ 1` and `1 ≤ rank ≤ n`.
 pub fn low_rank_truth<R: Rng + ?Sized>(
     n: usize,
     rank: usize,
@@ -52,7 +55,11 @@ pub fn low_rank_truth<R: Rng + ?Sized>(
 /// returned sorted in row-major order (by row, then column).
 ///
 /// Uses `rand::seq::index::sample` on the `n²` flat indices (its draws depend only on `n²`, `m`
-/// and the generator state). Errors unless `n ≥ 1` and `1 ≤ m ≤ n²`.
+/// and the generator state).
+///
+/// # Errors
+///
+/// Returns an error unless `n ≥ 1` and `1 ≤ m ≤ n²`.
 pub fn sample_observations<R: Rng + ?Sized>(
     n: usize,
     m: usize,
@@ -91,6 +98,11 @@ pub struct CompletionTask {
 
 /// Draws a task: the truth by [`low_rank_truth`], then `m` observations by
 /// [`sample_observations`], from the same generator in that order.
+///
+/// # Errors
+///
+/// As [`low_rank_truth`] (unless `n ≥ 1` and `1 ≤ rank ≤ n`) and [`sample_observations`]
+/// (unless `1 ≤ m ≤ n²`).
 pub fn completion_task<R: Rng + ?Sized>(
     n: usize,
     rank: usize,
@@ -104,7 +116,11 @@ pub fn completion_task<R: Rng + ?Sized>(
 
 impl CompletionTask {
     /// Builds a task from a square, finite truth and a set of observed entries (sorted into
-    /// row-major order). Errors on a non-square or empty truth, non-finite values, an entry out
+    /// row-major order).
+    ///
+    /// # Errors
+    ///
+    /// Returns an error on a non-square or empty truth, non-finite values, an entry out
     /// of range, a repeated entry or no entries.
     pub fn new(truth: Array2<f64>, mut observed: Vec<(usize, usize)>) -> Result<Self, DataError> {
         let (rows, cols) = truth.dim();
@@ -153,7 +169,9 @@ impl CompletionTask {
     /// the centre entry `(n/2, n/2)` (integer division: the exact centre for odd `n`) and zero
     /// elsewhere, with only that entry observed. Pass `value = 1.0` for the usual picture.
     ///
-    /// Errors if `n = 0` or `value` is not finite.
+    /// # Errors
+    ///
+    /// Returns an error if `n = 0` or `value` is not finite.
     pub fn single_centre(n: usize, value: f64) -> Result<Self, DataError> {
         if n == 0 {
             return Err(DataError::Invalid {
@@ -181,7 +199,9 @@ impl CompletionTask {
 
     /// The relative reconstruction error `‖β − M‖²_F / ‖M‖²_F` over all entries.
     ///
-    /// Errors if `β` is not `n × n` or `M = 0`.
+    /// # Errors
+    ///
+    /// Returns an error if `β` is not `n × n` or `M = 0`.
     pub fn reconstruction_error(&self, beta: ArrayView2<'_, f64>) -> Result<f64, DataError> {
         if beta.dim() != self.truth.dim() {
             return Err(DataError::Shape {
@@ -209,6 +229,10 @@ impl CompletionTask {
     /// truth, every other entry at its value in `init` (where natural gradient descent stays,
     /// since its kernel is the identity). With `init = 0` this is `1 − Σ_Ω M²_ij / ‖M‖²_F`,
     /// about `1 − m/n²`.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Shape`] if `init` is not `n × n`; [`DataError::Degenerate`] if `M = 0`.
     pub fn trivial_error(&self, init: ArrayView2<'_, f64>) -> Result<f64, DataError> {
         let mut fitted = init.to_owned();
         if fitted.dim() == self.truth.dim() {
@@ -223,7 +247,9 @@ impl CompletionTask {
 /// The effective rank `exp(−Σ_k p_k log p_k)` with `p = σ / Σσ` (Roy and Vetterli 2007; the
 /// measure of Arora et al. 2019), with `0 log 0 = 0`. Equals `r` for `r` equal non-zero values.
 ///
-/// Errors if the list is empty, a value is negative or not finite, or all are zero.
+/// # Errors
+///
+/// Returns an error if the list is empty, a value is negative or not finite, or all are zero.
 pub fn effective_rank(singular_values: &[f64]) -> Result<f64, DataError> {
     check_finite("singular values", singular_values)?;
     if let Some(&bad) = singular_values.iter().find(|&&s| s < 0.0) {

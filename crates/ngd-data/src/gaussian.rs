@@ -12,7 +12,9 @@ use rand_distr::StandardNormal;
 /// matrix, and a `rows × cols` matrix uses exactly `rows · cols` normal draws. Empty shapes give
 /// an empty matrix and draw nothing.
 ///
-/// Errors if `std` is negative or not finite.
+/// # Errors
+///
+/// Returns an error if `std` is negative or not finite.
 pub fn gaussian_matrix<R: Rng + ?Sized>(
     rows: usize,
     cols: usize,

@@ -11,6 +11,29 @@
 //!
 //! All randomness comes from a caller's `&mut R: rand::Rng`, with a documented draw order: the
 //! same generator state gives bit-identical data.
+//!
+//! # Example
+//!
+//! The toy set of Fig. 2, its signed data `X̃ = diag(y) X`, and its ℓ2 max-margin direction
+//! `(2, 1)/√5`, which separates it with normalized margin `√5/2`:
+//!
+//! ```
+//! use ndarray::Array1;
+//! use ngd_data::{toy_2d, toy_2d_l2_max_margin_direction};
+//! use rand::SeedableRng;
+//! use rand_xoshiro::Xoshiro256PlusPlus;
+//!
+//! let data = toy_2d(&mut Xoshiro256PlusPlus::seed_from_u64(0));
+//! assert_eq!((data.n(), data.d()), (20, 2));
+//! let beta = Array1::from(toy_2d_l2_max_margin_direction().to_vec());
+//! assert_eq!(data.accuracy(beta.view())?, 1.0);
+//! // The margins are X̃ β, with X̃ = diag(y) X built by `signed`.
+//! let margins = data.margins(beta.view())?;
+//! assert!((data.signed().dot(&beta) - &margins).iter().all(|e| e.abs() < 1e-15));
+//! let smallest = margins.iter().copied().fold(f64::INFINITY, f64::min);
+//! assert!((smallest - 5f64.sqrt() / 2.0).abs() < 1e-12);
+//! # Ok::<(), ngd_data::DataError>(())
+//! ```
 
 pub mod classification;
 pub mod completion;

@@ -25,6 +25,10 @@ pub struct SparseGaussianSpec {
 impl SparseGaussianSpec {
     /// Checks `dim ≥ 1`, `1 ≤ sparsity ≤ dim`, `n_train ≥ 1`, `n_test ≥ 1`; the error names the
     /// first field that fails.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Invalid`] naming the first field that fails.
     pub fn validate(&self) -> Result<(), DataError> {
         let invalid = |what, value: usize, allowed| {
             Err(DataError::Invalid {
@@ -65,6 +69,11 @@ pub struct SparseGaussianTask {
 /// Draw order (fixed, so one seed gives bit-identical data): the training inputs row by row,
 /// then the test inputs row by row, `(n_train + n_test) · dim` standard normal draws in all (see
 /// [`gaussian_matrix`]). Labels are computed, not drawn.
+///
+/// # Errors
+///
+/// [`DataError::Invalid`] if the spec fails [`SparseGaussianSpec::validate`] (naming the
+/// first field out of range).
 pub fn sparse_gaussian<R: Rng + ?Sized>(
     spec: &SparseGaussianSpec,
     rng: &mut R,

@@ -22,6 +22,10 @@ fn check_dim(d: usize) -> Result<(), DataError> {
 /// `‖E‖₂ ≤ ‖E‖_F = 1/2`. By Weyl's inequality every singular value of `A` lies in
 /// `[1 − 1/2, 1 + 1/2]`: `A` is invertible and `cond₂(A) ≤ 3`, with no SVD needed. (If `G`
 /// were exactly zero, `A = I`.)
+///
+/// # Errors
+///
+/// [`DataError::Invalid`] if `d = 0`.
 pub fn well_conditioned_matrix<R: Rng + ?Sized>(
     d: usize,
     rng: &mut R,
@@ -39,6 +43,10 @@ pub fn well_conditioned_matrix<R: Rng + ?Sized>(
 
 /// A random diagonal `d × d` matrix with entries `2^u`, `u` uniform on `[−1, 1)` (log-uniform in
 /// `[1/2, 2)`, `d` uniform draws), so its condition number is below 4.
+///
+/// # Errors
+///
+/// [`DataError::Invalid`] if `d = 0`.
 pub fn diagonal_rescaling<R: Rng + ?Sized>(
     d: usize,
     rng: &mut R,

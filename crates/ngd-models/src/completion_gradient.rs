@@ -46,7 +46,9 @@ impl CompletionGradient {
     /// its values the weights), computes the partial products of `factors` and `β` on `Ω`, sets
     /// the residuals `g_k = w_k (β_k − M_k)` and returns `L = ½ Σ_k w_k (β_k − M_k)²`.
     ///
-    /// Errors on empty or non-square factors, mismatched shapes, or a non-finite loss
+    /// # Errors
+    ///
+    /// Returns an error on empty or non-square factors, mismatched shapes, or a non-finite loss
     /// ([`ModelError::NonFinite`]).
     pub fn evaluate(
         &mut self,
@@ -87,6 +89,11 @@ impl CompletionGradient {
 
     /// Computes every `∇_{W_i} L` at the factors of the last [`CompletionGradient::evaluate`]
     /// (the same `factors` must be passed).
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Shape`] on empty or non-square factors, or factors of another size than
+    /// those of the last [`CompletionGradient::evaluate`].
     pub fn compute_gradients(&mut self, factors: &[Array2<f64>]) -> Result<(), ModelError> {
         let l = factors.len();
         let d = check_factor_shapes(factors)?;

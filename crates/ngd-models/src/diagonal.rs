@@ -18,7 +18,9 @@ pub struct DiagonalNet {
 impl DiagonalNet {
     /// Builds a network from its `L × D` weights (row `l` is `w_l`).
     ///
-    /// Errors if `L = 0`, `D = 0` or any weight is not finite.
+    /// # Errors
+    ///
+    /// Returns an error if `L = 0`, `D = 0` or any weight is not finite.
     pub fn new(weights: Array2<f64>) -> Result<Self, ModelError> {
         let (l, d) = weights.dim();
         if l == 0 || d == 0 {
@@ -38,7 +40,9 @@ impl DiagonalNet {
 
     /// The depth-1 network (the plain linear model) with weights `w_1 = β`.
     ///
-    /// Errors if `β` is empty or not finite.
+    /// # Errors
+    ///
+    /// Returns an error if `β` is empty or not finite.
     pub fn from_beta_depth1(beta: Array1<f64>) -> Result<Self, ModelError> {
         let d = beta.len();
         let weights = beta

@@ -38,8 +38,10 @@ pub struct MatrixFactorization {
 impl MatrixFactorization {
     /// Builds a factorization from its factors `W_1, …, W_L`, each `D × D`.
     ///
-    /// Errors if there are no factors, a factor is not square, the sizes differ, or a value is
-    /// not finite.
+    /// # Errors
+    ///
+    /// Returns an error if there are no factors, a factor is not square, the sizes differ, or a
+    /// value is not finite.
     pub fn new(factors: Vec<Array2<f64>>) -> Result<Self, ModelError> {
         check_factor_shapes(&factors)?;
         if factors.iter().flatten().any(|x| !x.is_finite()) {

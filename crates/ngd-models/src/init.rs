@@ -43,7 +43,9 @@ fn gaussian<R: Rng + ?Sized>(rows: usize, cols: usize, std: f64, rng: &mut R) ->
 /// A diagonal network with i.i.d. `N(0, scale²)` weights, drawn layer by layer (`w_1` first),
 /// each layer's entries in order.
 ///
-/// Errors unless `depth ≥ 1`, `dim ≥ 1` and `scale` is finite and positive.
+/// # Errors
+///
+/// Returns an error unless `depth ≥ 1`, `dim ≥ 1` and `scale` is finite and positive.
 pub fn gaussian_diagonal<R: Rng + ?Sized>(
     depth: usize,
     dim: usize,
@@ -58,7 +60,9 @@ pub fn gaussian_diagonal<R: Rng + ?Sized>(
 
 /// A diagonal network with every weight equal to `value` (so `β = value^L` in every entry).
 ///
-/// Errors unless `depth ≥ 1`, `dim ≥ 1` and `value` is finite.
+/// # Errors
+///
+/// Returns an error unless `depth ≥ 1`, `dim ≥ 1` and `value` is finite.
 pub fn constant_diagonal(depth: usize, dim: usize, value: f64) -> Result<DiagonalNet, ModelError> {
     check_count("depth", depth)?;
     check_count("dim", dim)?;
@@ -76,7 +80,11 @@ pub fn constant_diagonal(depth: usize, dim: usize, value: f64) -> Result<Diagona
 /// matrices: i.i.d. entries with standard deviation `init_scale^{1/L} · D^{−1/2}`, so the
 /// end-to-end product has Frobenius norm about `init_scale · √D`.
 ///
-/// Draw order: `W_1` row-major, then `W_2`, …. Errors unless `depth ≥ 1`, `dim ≥ 1` and
+/// Draw order: `W_1` row-major, then `W_2`, ….
+///
+/// # Errors
+///
+/// Returns an error unless `depth ≥ 1`, `dim ≥ 1` and
 /// `init_scale` is finite and positive.
 pub fn gaussian_factorization<R: Rng + ?Sized>(
     depth: usize,
@@ -94,7 +102,11 @@ pub fn gaussian_factorization<R: Rng + ?Sized>(
 /// `collapse = 1` is [`gaussian_factorization`] itself.
 ///
 /// Draw order: the `collapse` matrices of `W_1` (each row-major, multiplied left to right), then
-/// those of `W_2`, …. Errors unless `depth ≥ 1`, `dim ≥ 1`, `collapse ≥ 1` and `init_scale` is
+/// those of `W_2`, ….
+///
+/// # Errors
+///
+/// Returns an error unless `depth ≥ 1`, `dim ≥ 1`, `collapse ≥ 1` and `init_scale` is
 /// finite and positive.
 pub fn collapsed_factorization<R: Rng + ?Sized>(
     depth: usize,

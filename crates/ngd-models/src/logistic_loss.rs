@@ -60,7 +60,9 @@ fn check_finite_loss(value: f64) -> Result<f64, ModelError> {
 
 /// Writes the margins `u = X̃ β` into `out` (length `N`).
 ///
-/// Errors if `X̃` is empty or the lengths of `β` (`D`) or `out` (`N`) do not fit.
+/// # Errors
+///
+/// Returns an error if `X̃` is empty or the lengths of `β` (`D`) or `out` (`N`) do not fit.
 pub fn margins_into(
     xt: ArrayView2<'_, f64>,
     beta: ArrayView1<'_, f64>,
@@ -105,8 +107,10 @@ fn with_contiguous<T>(mut out: ArrayViewMut1<'_, f64>, body: impl FnOnce(&mut [f
 /// The mean logistic loss and its gradient `∇_β L = (1/N) X̃ᵀ ℓ'(X̃ β)` (written into `grad`,
 /// length `D`), in one pass over the rows of `X̃`.
 ///
-/// Errors if `X̃` is empty, a length does not fit, or the loss is not finite (non-finite data
-/// or coefficients; `grad` then holds partial sums). Margins of any finite size are fine (see
+/// # Errors
+///
+/// Returns an error if `X̃` is empty, a length does not fit, or the loss is not finite (non-finite
+/// data or coefficients; `grad` then holds partial sums). Margins of any finite size are fine (see
 /// [`crate::logistic`]).
 pub fn value_and_gradient(
     xt: ArrayView2<'_, f64>,
@@ -128,6 +132,11 @@ pub fn value_and_gradient(
 
 /// As [`value_and_gradient`], and also writes the margins `u = X̃ β` into `margins`
 /// (length `N`), which natural-gradient steps need.
+///
+/// # Errors
+///
+/// As [`value_and_gradient`], and [`ModelError::Shape`] if `margins` does not have length
+/// `N`.
 pub fn value_gradient_and_margins(
     xt: ArrayView2<'_, f64>,
     beta: ArrayView1<'_, f64>,
@@ -156,7 +165,11 @@ pub fn value_gradient_and_margins(
 /// (`K × D`) and its mean loss to `losses[k]`. `X̃` is read from memory once, in tiles of
 /// about 128 KiB that serve all `K` models (margins of up to 4 models per load of a row, then
 /// register-blocked gradient updates); every model's result equals [`value_and_gradient`] bit
-/// for bit, on every CPU. Errors as [`value_and_gradient`] (for any model; `grads` and `losses` are then
+/// for bit, on every CPU.
+///
+/// # Errors
+///
+/// As [`value_and_gradient`] (for any model; `grads` and `losses` are then
 /// unspecified).
 pub fn batch_value_and_gradient(
     xt: ArrayView2<'_, f64>,

@@ -51,7 +51,9 @@ impl ObservedEntries {
     /// to zero. When `target` and `mask` equal those of the previous call (compared entry by
     /// entry, `2·rows·cols` comparisons), the pattern is kept and nothing is allocated.
     ///
-    /// Errors if `target` and `mask` differ in shape, or an observed target is not finite.
+    /// # Errors
+    ///
+    /// Returns an error if `target` and `mask` differ in shape, or an observed target is not finite.
     pub fn load(
         &mut self,
         target: ArrayView2<'_, f64>,
@@ -151,7 +153,9 @@ impl ObservedEntries {
     /// loss `½ Σ_k w_k (β_k − M_k)²`, summed in row-major order (the order of
     /// [`crate::squared_loss::value_and_gradient`], so equal `β` give an equal loss).
     ///
-    /// Errors if `beta_observed` has the wrong length or the loss is not finite.
+    /// # Errors
+    ///
+    /// Returns an error if `beta_observed` has the wrong length or the loss is not finite.
     pub fn set_residuals(&mut self, beta_observed: &[f64]) -> Result<f64, ModelError> {
         if beta_observed.len() != self.len() {
             return Err(ModelError::Shape {
@@ -182,6 +186,10 @@ impl ObservedEntries {
     }
 
     /// Writes the dense residual `G` (zero off the pattern) into `out` (`rows × cols`).
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Shape`] if `out` is not `rows × cols`.
     pub fn residual_dense_into(&self, mut out: ArrayViewMut2<'_, f64>) -> Result<(), ModelError> {
         self.check_out("dense residual `out`", out.dim(), self.shape)?;
         out.fill(0.0);
@@ -193,6 +201,11 @@ impl ObservedEntries {
 
     /// `out = S C` for the sparse `S` with this pattern and the given `values` (`rows × cols`,
     /// e.g. the residuals), `C` dense `cols × n`. `out` is resized to `rows × n` if needed.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Shape`] if `values` does not have one entry per observed position or `C`
+    /// does not have `cols` rows.
     pub fn times(
         &self,
         values: &[f64],
@@ -215,6 +228,11 @@ impl ObservedEntries {
 
     /// `out = Sᵀ C` for the sparse `S` with this pattern and `values`, `C` dense `rows × n`.
     /// `out` is resized to `cols × n` if needed.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Shape`] if `values` does not have one entry per observed position or `C`
+    /// does not have `rows` rows.
     pub fn transpose_times(
         &self,
         values: &[f64],
@@ -241,6 +259,11 @@ impl ObservedEntries {
 
     /// The entries `P[r_k, :] · Q[c_k, :]` of `P Qᵀ` at the observed positions, into `out`
     /// (length `m`); `P` is `rows × n`, `Q` is `cols × n`.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Shape`] if `P` does not have `rows` rows, `Q` is not `cols × n` (with `n`
+    /// the columns of `P`) or `out` does not have length `m`.
     pub fn sample_product(
         &self,
         p: ArrayView2<'_, f64>,

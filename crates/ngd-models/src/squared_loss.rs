@@ -39,7 +39,9 @@ fn check_inputs(
 
 /// The loss `L(β) = ½ Σ mask_ij (β_ij − M_ij)²`; writes `∇_β L = mask ⊙ (β − M)` into `grad`.
 ///
-/// Errors if `target`, `mask` or `grad` differ in shape from `beta`, or the loss is not finite.
+/// # Errors
+///
+/// Returns an error if `target`, `mask` or `grad` differ in shape from `beta`, or the loss is not finite.
 pub fn value_and_gradient(
     beta: ArrayView2<'_, f64>,
     target: ArrayView2<'_, f64>,
@@ -70,7 +72,9 @@ pub fn value_and_gradient(
 /// The mean squared error on the observed entries, `Σ mask_ij (β_ij − M_ij)² / Σ mask_ij`
 /// (Arora et al.'s training loss).
 ///
-/// Errors on mismatched shapes, an all-zero mask or a non-finite result.
+/// # Errors
+///
+/// Returns an error on mismatched shapes, an all-zero mask or a non-finite result.
 pub fn observed_mse(
     beta: ArrayView2<'_, f64>,
     target: ArrayView2<'_, f64>,

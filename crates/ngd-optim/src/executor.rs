@@ -218,6 +218,13 @@ impl Executor {
     ///
     /// Errors from the rule or the objective (bad shapes, failed linear solves) end the run with
     /// that error; divergence is an [`Outcome`], not an error.
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Invalid`] if `start.step` exceeds the budget, the loss threshold is NaN or
+    /// the divergence factor is not finite and positive; otherwise any error of the rule or the
+    /// objective (bad shapes, failed linear solves) ends the run with that error. Divergence is an
+    /// [`Outcome`] ([`Stop::Diverged`]), not an error.
     pub fn run<M, P, R, O>(
         &self,
         rule: &mut R,

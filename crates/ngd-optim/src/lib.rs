@@ -20,6 +20,30 @@
 //! [`egd`], [`ngd`], [`flow`] and [`baselines`] hold the rules, integrators and reference
 //! solvers. [`Executor::cancel_when`] stops a run between steps from outside
 //! ([`Stop::Cancelled`]).
+//!
+//! # Example
+//!
+//! Euclidean gradient descent with the loss-normalized step `η / L(w)` on a depth-2 diagonal
+//! network, run by the [`Executor`] on a problem built from inputs and labels:
+//!
+//! ```
+//! use ndarray::array;
+//! use ngd_models::init::constant_diagonal;
+//! use ngd_optim::{ClassificationProblem, DiagonalEgd, DiagonalStep, Executor, NoObserver, Resume, Stop};
+//!
+//! let x = array![[2.0, 1.0], [1.0, 3.0], [-1.5, -1.0], [-1.0, -2.0]];
+//! let y = array![1.0, 1.0, -1.0, -1.0];
+//! let problem = ClassificationProblem::from_labels(x.view(), y.view())?; // X̃ = diag(y) X
+//! let mut net = constant_diagonal(2, 2, 0.1)?;
+//! let mut rule = DiagonalEgd::new(DiagonalStep::LossNormalized(0.1), 2, 2)?;
+//! let outcome = Executor::new(10_000)
+//!     .loss_below(1e-6)
+//!     .run(&mut rule, &mut net, &problem, Resume::fresh(), &mut NoObserver)?;
+//! assert!(matches!(outcome.stop, Stop::LossBelow { .. }), "{outcome:?}");
+//! assert!(outcome.final_loss.unwrap() <= 1e-6);
+//! assert!(problem.xt().dot(&net.beta()).iter().all(|&u| u > 0.0)); // every point classified
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod baselines;
 pub mod egd;

@@ -4,6 +4,7 @@
 
 use crate::OptimError;
 use ndarray::{Array2, ArrayView1, ArrayView2, Zip};
+use ngd_fisher::SignedData;
 
 /// Binary classification with the mean logistic loss `L(β) = (1/N) Σ_n log(1 + e^{−u_n})` on
 /// the margins `u = X̃ β`, where `X̃ = diag(y) X` (labels folded into the data).
@@ -15,45 +16,29 @@ pub struct ClassificationProblem {
 impl ClassificationProblem {
     /// Wraps signed data `X̃ = diag(y) X` (`N × D`).
     ///
-    /// Errors if `N = 0`, `D = 0` or an entry is not finite.
+    /// Nothing can check that the labels were folded in: raw inputs `X` passed here train as if
+    /// every label were `+1`. Prefer [`ClassificationProblem::from_labels`], or build the
+    /// problem from an [`ngd_fisher::SignedData`] (`ClassificationProblem::from(data)`).
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Fisher`] wrapping [`FisherError::Shape`](ngd_fisher::FisherError::Shape)
+    /// if `N = 0` or `D = 0`, or
+    /// [`FisherError::NonFinite`](ngd_fisher::FisherError::NonFinite) if an entry is not finite.
     pub fn new(xt: Array2<f64>) -> Result<Self, OptimError> {
-        let (n, d) = xt.dim();
-        if n == 0 || d == 0 {
-            return Err(OptimError::Shape {
-                what: "signed data X̃",
-                expected: "N × D with N ≥ 1 and D ≥ 1".into(),
-                found: format!("{n} × {d}"),
-            });
-        }
-        if xt.iter().any(|x| !x.is_finite()) {
-            return Err(OptimError::NonFinite {
-                what: "signed data X̃",
-            });
-        }
-        Ok(Self { xt })
+        Ok(SignedData::from_signed(xt)?.into())
     }
 
-    /// Builds `X̃ = diag(y) X` from data `X` (`N × D`) and labels `y ∈ {−1, +1}^N`.
+    /// Builds `X̃ = diag(y) X` from data `X` (`N × D`) and labels `y ∈ {−1, +1}^N` (by
+    /// [`SignedData::from_labels`]).
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Fisher`] wrapping the error of [`SignedData::from_labels`]: a shape error if
+    /// `len(y) ≠ N`, `N = 0` or `D = 0`, an invalid-value error naming the first label that is
+    /// not exactly `±1`, or a non-finite error if `X` has a NaN or infinite entry.
     pub fn from_labels(x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<Self, OptimError> {
-        if y.len() != x.nrows() {
-            return Err(OptimError::Shape {
-                what: "labels y",
-                expected: format!("length N = {}", x.nrows()),
-                found: format!("length {}", y.len()),
-            });
-        }
-        if let Some(bad) = y.iter().find(|&&v| v != 1.0 && v != -1.0) {
-            return Err(OptimError::Invalid {
-                what: "label",
-                value: bad.to_string(),
-                allowed: "labels must be −1 or +1",
-            });
-        }
-        let mut xt = x.to_owned();
-        for (mut row, &label) in xt.rows_mut().into_iter().zip(y) {
-            row *= label;
-        }
-        Self::new(xt)
+        Ok(SignedData::from_labels(x, y)?.into())
     }
 
     /// The signed data `X̃`, `N × D`.
@@ -72,6 +57,16 @@ impl ClassificationProblem {
     }
 }
 
+impl From<SignedData> for ClassificationProblem {
+    /// The problem on already validated signed data (built from `(X, y)` or explicitly
+    /// `SignedData::from_signed`).
+    fn from(data: SignedData) -> Self {
+        Self {
+            xt: data.into_inner(),
+        }
+    }
+}
+
 /// Matrix completion with the squared loss `L(β) = ½ Σ_{(i,j)∈Ω} (β_ij − M_ij)²` on the
 /// observed entries `Ω`; its gradient is `∇_β L = P_Ω(β − M)` (mask ⊙ (β − M)).
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +79,9 @@ impl CompletionProblem {
     /// Wraps a target `M` and a mask of the same shape with entries `1` (observed) or `0`.
     /// Unobserved target entries are ignored (they may be anything finite).
     ///
-    /// Errors on a shape mismatch, a mask entry other than 0 or 1, or a non-finite target.
+    /// # Errors
+    ///
+    /// Returns an error on a shape mismatch, a mask entry other than 0 or 1, or a non-finite target.
     pub fn new(target: Array2<f64>, mask: Array2<f64>) -> Result<Self, OptimError> {
         if target.dim() != mask.dim() || target.is_empty() {
             return Err(OptimError::Shape {

@@ -35,12 +35,24 @@ pub struct StepReport {
 /// exactly as the Euclidean rules do, reporting its route in [`StepReport::info`].
 pub trait StepRule<M, P> {
     /// Performs one step in place, returning the report measured at the iterate before it.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the rule or the problem reports: bad shapes ([`OptimError::Shape`]), a step size
+    /// that cannot be formed ([`OptimError::Invalid`]), or a failed natural-gradient solve
+    /// ([`OptimError::Fisher`]). A non-finite loss is reported in [`StepReport::loss`] (NaN), not
+    /// as an error.
     fn step(&mut self, model: &mut M, problem: &P) -> Result<StepReport, OptimError>;
 }
 
 /// The training loss of a model `M` on a problem.
 pub trait Objective<M> {
     /// The loss `L(w)` of `model`.
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Shape`] if the model does not fit the problem (e.g. `D` differs); an error
+    /// from the loss kernel, such as a non-finite loss, as the problem's implementation reports it.
     fn loss(&self, model: &M) -> Result<f64, OptimError>;
 }
 

@@ -6,7 +6,8 @@
 
 use crate::OptimError;
 
-/// Log-spaced steps with a fixed number of points per decade.
+/// Log-spaced steps with a fixed number of points per decade (default 10; step 0 is always
+/// in the schedule).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LogSchedule {
     points_per_decade: usize,
@@ -15,6 +16,10 @@ pub struct LogSchedule {
 impl LogSchedule {
     /// A schedule with `points_per_decade ≥ 1` points in each decade `[10^j, 10^{j+1})`
     /// (fewer in the first decades, where rounding merges neighbours).
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Invalid`] if `points_per_decade = 0`.
     pub fn new(points_per_decade: usize) -> Result<Self, OptimError> {
         if points_per_decade == 0 {
             return Err(OptimError::Invalid {

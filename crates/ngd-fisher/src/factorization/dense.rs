@@ -51,6 +51,12 @@ pub fn jacobian_dense(factors: &[Array2<f64>]) -> Array2<f64> {
 
 /// The brute-force Moore–Penrose natural gradient `pinv(JᵀJ) Jᵀ vec(G)`, returned per layer,
 /// with the effective rank of `JᵀJ`.
+///
+/// # Errors
+///
+/// [`FisherError::Invalid`] if `L = 0`; [`FisherError::Shape`] if a factor or `G` is not
+/// `D × D`; [`FisherError::NonFinite`] for a non-finite factor or `G`;
+/// [`FisherError::Lapack`] if the SVD of `JᵀJ` fails.
 pub fn dense_natural_gradient(
     factors: &[Array2<f64>],
     grad: ArrayView2<'_, f64>,

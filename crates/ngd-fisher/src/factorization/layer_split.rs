@@ -31,6 +31,12 @@ use ngd_models::{CompletionGradient, ModelError};
 /// The layer-split natural gradient `G_i = (1/L) A_i⁺ G B_i⁺` of a dense `G`, pseudo-inverses
 /// under `cutoff` (LU when safe, else SVD; the identities `A_1`, `B_L` are not decomposed),
 /// with `[rank A_i, rank B_i]` per layer.
+///
+/// # Errors
+///
+/// [`FisherError::Invalid`] if `L = 0`; [`FisherError::Shape`] if a factor or `G` is not
+/// `D × D`; [`FisherError::NonFinite`] for a non-finite factor, partial product or direction;
+/// [`FisherError::Lapack`] if an SVD fallback fails.
 pub fn layer_split(
     factors: &[Array2<f64>],
     grad: ArrayView2<'_, f64>,
@@ -90,7 +96,9 @@ impl LayerSplit {
     /// are those of `gradient`, which must have been evaluated
     /// ([`CompletionGradient::evaluate`]) at these `factors`.
     ///
-    /// Errors on shapes that do not fit, non-finite partial products or directions
+    /// # Errors
+    ///
+    /// Returns an error on shapes that do not fit, non-finite partial products or directions
     /// ([`FisherError::NonFinite`]), or a failing SVD.
     pub fn compute(
         &mut self,

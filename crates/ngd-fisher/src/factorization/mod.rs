@@ -105,6 +105,10 @@ pub enum NaturalDirection {
 }
 
 /// Computes the natural gradient selected by `which`.
+///
+/// # Errors
+///
+/// As [`layer_split`] or [`moore_penrose`], whichever `which` selects.
 pub fn natural_direction(
     factors: &[Array2<f64>],
     grad: ArrayView2<'_, f64>,

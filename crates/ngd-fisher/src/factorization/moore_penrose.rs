@@ -48,6 +48,11 @@ use ndarray::{Array2, ArrayView2};
 use ngd_models::factorization::{prefix_products, suffix_products};
 
 /// Options of [`moore_penrose`].
+///
+/// Defaults (`MpOptions::default()`): `cutoff` [`Cutoff::numpy_default`], `cg_tolerance`
+/// `1e-10`, `cg_max_iterations` `None` (`D² + 100`). `L = 1` uses none of them (`G_1 = G`).
+/// An operator eigenvalue (L = 2) below the cut-off counts as zero, so a rank-deficient operator
+/// gives its pseudo-inverse solution rather than an error.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MpOptions {
     /// The cut-off on the operator eigenvalues `λ_i + μ_j` (L = 2); for L ≥ 3 the floor of

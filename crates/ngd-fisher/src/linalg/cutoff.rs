@@ -9,6 +9,10 @@
 use crate::FisherError;
 
 /// The relative cut-off `rcond`: values below `rcond · max` count as zero.
+///
+/// Default (`Cutoff::default()` = [`Cutoff::numpy_default`]): `rcond = max(rows, cols) · ε`.
+/// Edges: a zero matrix keeps nothing (effective rank 0); `Cutoff::relative(0.0)` keeps every
+/// strictly positive value.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Cutoff {
     rcond: Option<f64>,
@@ -20,7 +24,12 @@ impl Cutoff {
         Self { rcond: None }
     }
 
-    /// A fixed relative cut-off `rcond`; errors unless `0 ≤ rcond < 1` and finite.
+    /// A fixed relative cut-off `rcond`. `rcond = 0` keeps every non-zero value (no
+    /// cut-off beyond exact zeros).
+    ///
+    /// # Errors
+    ///
+    /// [`FisherError::Invalid`] unless `rcond` is finite and `0 ≤ rcond < 1`.
     pub fn relative(rcond: f64) -> Result<Self, FisherError> {
         if !(rcond.is_finite() && (0.0..1.0).contains(&rcond)) {
             return Err(FisherError::Invalid {

@@ -59,7 +59,9 @@ pub struct InverseReport {
 /// Writes `A⁺` of a square `a` into `out` (resized to `n × n` if needed): by LU when `a` is
 /// safely well conditioned for `cutoff`, else by the SVD (see the module docs).
 ///
-/// Errors on a non-square or empty `a`, non-finite entries, or a failing SVD.
+/// # Errors
+///
+/// Returns an error on a non-square or empty `a`, non-finite entries, or a failing SVD.
 pub fn pinv_square_into(
     a: ArrayView2<'_, f64>,
     cutoff: Cutoff,

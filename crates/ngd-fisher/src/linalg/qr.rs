@@ -12,7 +12,9 @@ use ndarray_linalg::{Diag, QR, SolveTriangular, UPLO};
 
 /// Solves `min ‖A x − b‖` for a tall `A` (`rows ≥ cols`) of full column rank.
 ///
-/// Errors with [`FisherError::Singular`] (naming `what`) when `A` is numerically rank deficient.
+/// # Errors
+///
+/// [`FisherError::Singular`] (naming `what`) when `A` is numerically rank deficient.
 pub fn lstsq_full_column_rank(
     a: ArrayView2<'_, f64>,
     b: ArrayView1<'_, f64>,

@@ -9,7 +9,9 @@ use ndarray_linalg::{Cholesky, Diag, SolveTriangular, UPLO};
 
 /// Solves `K a = t` for a symmetric positive-definite `K` (`n × n`).
 ///
-/// Fails with [`FisherError::Singular`] (naming `what`) when the Cholesky factorization breaks
+/// # Errors
+///
+/// [`FisherError::Singular`] (naming `what`) when the Cholesky factorization breaks
 /// down or a squared pivot `L_ii²` falls below `rcond · max_j K_jj` — a necessary sign of
 /// numerical rank deficiency (every squared pivot is at least `λ_min(K)`).
 pub fn spd_solve(

@@ -29,7 +29,11 @@ impl ThinSvd {
     }
 }
 
-/// Computes the thin SVD of `a`. Errors on non-finite input or a LAPACK failure.
+/// Computes the thin SVD of `a`.
+///
+/// # Errors
+///
+/// Returns an error on non-finite input or a LAPACK failure.
 pub fn thin_svd(a: ArrayView2<'_, f64>) -> Result<ThinSvd, FisherError> {
     let (rows, cols) = a.dim();
     if a.iter().any(|x| !x.is_finite()) {
@@ -67,6 +71,11 @@ pub struct PseudoInverse {
 
 /// The Moore–Penrose pseudo-inverse of `a` (`rows × cols`), singular values below
 /// `cutoff.rcond(rows, cols) · σ_max` treated as zero.
+///
+/// # Errors
+///
+/// [`FisherError::NonFinite`] if `a` has a NaN or infinite entry; [`FisherError::Lapack`] if
+/// the SVD fails.
 pub fn pinv(a: ArrayView2<'_, f64>, cutoff: Cutoff) -> Result<PseudoInverse, FisherError> {
     let svd = thin_svd(a)?;
     let rank = svd.rank(cutoff);
@@ -98,6 +107,12 @@ pub struct LeastSquares {
 
 /// The minimum-norm least-squares solution `x = A⁺ b` of `A x ≈ b` through the SVD of `A`,
 /// with the cut-off policy of [`Cutoff`].
+///
+/// # Errors
+///
+/// [`FisherError::Shape`] if `b` does not have one entry per row of `A`;
+/// [`FisherError::NonFinite`] for a non-finite entry of `A` or `b`; [`FisherError::Lapack`] if
+/// the SVD fails.
 pub fn lstsq_min_norm(
     a: ArrayView2<'_, f64>,
     b: ArrayView1<'_, f64>,

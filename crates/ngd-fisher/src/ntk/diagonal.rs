@@ -35,6 +35,13 @@ pub fn margin_velocity(
 /// Moore–Penrose natural gradient `g` satisfies `X̃ J g = Θ t`. Computed from an SVD of the
 /// `N × LD` matrix `D̂^{1/2} X̃ J` (weights rescaled by their maximum, which cancels in `Θ`);
 /// `Θ_nm = P_nm exp(½(log d_m − log d_n))`. Small problems only (`O(N · LD · min(N, LD))`).
+///
+/// # Errors
+///
+/// [`FisherError::Shape`] / [`FisherError::NonFinite`] for inconsistent or non-finite
+/// inputs (as [`diag_natural_gradient`](crate::diag_natural_gradient));
+/// [`FisherError::Lapack`] if the SVD fails; [`FisherError::NonFinite`] if the Fisher weights
+/// differ by more than `e^1400` (the rescaling overflows).
 pub fn natural_ntk(
     x_signed: ArrayView2<'_, f64>,
     margins: ArrayView1<'_, f64>,

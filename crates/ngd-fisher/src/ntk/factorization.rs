@@ -35,6 +35,10 @@ pub fn egf_response(factors: &[Array2<f64>], e: ArrayView2<'_, f64>) -> Array2<f
 }
 
 /// The NGF response `J g = Σ_i A_i G_i B_i` for the natural direction of `E` selected by `which`.
+///
+/// # Errors
+///
+/// As [`natural_direction`] for the factors and `E`.
 pub fn ngf_response(
     factors: &[Array2<f64>],
     e: ArrayView2<'_, f64>,
@@ -74,6 +78,12 @@ fn check_step(eta: f64) -> Result<(), FisherError> {
 
 /// The EGD response `(β(W) − β(W − η ∇))/η` with the Euclidean pull-back
 /// `∇_{W_i} = A_iᵀ E B_iᵀ`.
+///
+/// # Errors
+///
+/// [`FisherError::Invalid`] if `η` is not finite and positive or `L = 0`;
+/// [`FisherError::Shape`] / [`FisherError::NonFinite`] for factors or `E` that are not finite
+/// `D × D` matrices.
 pub fn egd_response(
     factors: &[Array2<f64>],
     e: ArrayView2<'_, f64>,
@@ -86,6 +96,11 @@ pub fn egd_response(
 }
 
 /// The NGD response `(β(W) − β(W − η g))/η` with the natural direction `g` of `E`.
+///
+/// # Errors
+///
+/// [`FisherError::Invalid`] if `η` is not finite and positive; otherwise as
+/// [`natural_direction`].
 pub fn ngd_response(
     factors: &[Array2<f64>],
     e: ArrayView2<'_, f64>,

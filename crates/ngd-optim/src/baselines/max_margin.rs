@@ -38,7 +38,9 @@ impl MaxMarginSeparator {
 
 /// The ℓ2 max-margin (hard-margin SVM) separator `argmin ‖β‖₂ s.t. X̃β ≥ 1`.
 ///
-/// Errors with [`OptimError::NotSeparable`] if no `β` separates the data.
+/// # Errors
+///
+/// [`OptimError::NotSeparable`] if no `β` separates the data.
 pub fn l2_max_margin(xt: ArrayView2<'_, f64>) -> Result<MaxMarginSeparator, OptimError> {
     check_data(xt)?;
     let d = xt.ncols();
@@ -60,7 +62,11 @@ pub fn l2_max_margin(xt: ArrayView2<'_, f64>) -> Result<MaxMarginSeparator, Opti
 /// The ℓ1 max-margin separator `argmin ‖β‖₁ s.t. X̃β ≥ 1` (a linear program).
 ///
 /// The minimizer need not be unique; the interior-point method returns a point near the
-/// analytic centre of the optimal face. Errors with [`OptimError::NotSeparable`] if no `β`
+/// analytic centre of the optimal face.
+///
+/// # Errors
+///
+/// [`OptimError::NotSeparable`] if no `β`
 /// separates the data.
 pub fn l1_max_margin(xt: ArrayView2<'_, f64>) -> Result<MaxMarginSeparator, OptimError> {
     check_data(xt)?;

@@ -19,6 +19,10 @@ use ndarray::{Array2, ArrayView2, Axis, Slice, Zip};
 use ndarray_linalg::{JobSvd, SVDDC};
 
 /// Parameters of [`min_nuclear_norm_completion`].
+///
+/// Defaults (`NuclearOptions::default()`): `gamma = 1`, `tol = 1e-9`, `max_iterations =
+/// 20 000`. Running out of iterations is an error ([`OptimError::NotConverged`]), not a
+/// partial answer; a larger `gamma` or more iterations help on hard instances.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NuclearOptions {
     /// The threshold `γ` relative to the RMS observed entry: `γ = gamma · ‖P_Ω M‖_F / √|Ω|`
@@ -57,7 +61,9 @@ pub struct NuclearCompletion {
 
 /// Minimum nuclear-norm completion of `target` on the entries where `mask` is 1.
 ///
-/// Errors on shape mismatch, a mask entry other than 0/1, no observed entries, non-finite
+/// # Errors
+///
+/// Returns an error on shape mismatch, a mask entry other than 0/1, no observed entries, non-finite
 /// observed values, a failed SVD, or no convergence within `max_iterations`.
 pub fn min_nuclear_norm_completion(
     target: ArrayView2<'_, f64>,

@@ -31,6 +31,10 @@ pub struct BatchEgd {
 
 impl BatchEgd {
     /// A rule whose `k`-th model uses step-size rule `steps[k]`.
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Invalid`] if a step size `η` is not finite and positive.
     pub fn new(steps: Vec<DiagonalStep>) -> Result<Self, OptimError> {
         for step in &steps {
             step.validate()?;

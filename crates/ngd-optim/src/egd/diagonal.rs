@@ -42,6 +42,12 @@ impl DiagonalStep {
 
     /// The step `η_t` applied when the current loss is `loss`; a non-finite loss gives NaN
     /// (the step is then not taken).
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Invalid`] for the loss-normalized step when `0 ≤ loss < 1e-300` (or the
+    /// loss is negative): the step `η / L` would overflow; stop the run earlier (e.g.
+    /// `Executor::loss_below`).
     pub fn at_loss(&self, loss: f64) -> Result<f64, OptimError> {
         match *self {
             Self::Fixed(eta) => Ok(eta),
@@ -82,6 +88,10 @@ pub struct DiagonalEgd {
 impl DiagonalEgd {
     /// A rule with step-size rule `step`; scratch space for a depth-`depth`, `dim`-feature
     /// network is allocated here (another shape reallocates once, at its first step).
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Invalid`] if the step size `η` is not finite and positive.
     pub fn new(step: DiagonalStep, depth: usize, dim: usize) -> Result<Self, OptimError> {
         step.validate()?;
         Ok(Self {

@@ -91,6 +91,11 @@ pub struct FactorizationEgd {
 
 impl FactorizationEgd {
     /// A rule with step-size rule `step` and a fresh state (`v_0 = 0`, `ρ^0 = 1`).
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Invalid`] if `η` (or `lr`) is not finite and positive, or the decay is not
+    /// in `(0, 1)`.
     pub fn new(step: FactorizationStep) -> Result<Self, OptimError> {
         step.validate()?;
         Ok(Self {

@@ -51,6 +51,11 @@ const E: [f64; 7] = [
 ];
 
 /// Tolerances and limits of [`dormand_prince`].
+///
+/// Defaults (`DormandPrince::default()`): `rtol = 1e-8`, `atol = 1e-10`, `max_step = ∞` (no
+/// cap), `max_attempts = 10⁶`. Edges: `rtol = atol = 0` or `max_step ≤ 0` is rejected by
+/// [`dormand_prince`] ([`OptimError::Invalid`]); running out of attempts is
+/// [`OptimError::NotConverged`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DormandPrince {
     /// Relative tolerance.
@@ -89,6 +94,15 @@ fn combine(y: &Array1<f64>, h: f64, a: &[f64], k: &[Array1<f64>]) -> Array1<f64>
 
 /// Integrates `dy/dt = field(t, y)` from `(t0, y0)` with adaptive Dormand–Prince 5(4),
 /// recording `y` at each of `record_times` (non-decreasing, `≥ t0`).
+///
+/// # Errors
+///
+/// [`OptimError::Invalid`] for a non-finite `t0`, recording times that are not finite,
+/// non-decreasing and `≥ t0`, or tolerances outside `rtol, atol ≥ 0`, `rtol + atol > 0`,
+/// `max_step > 0`; the field's own error (converted with `Into<OptimError>`);
+/// [`OptimError::NotConverged`] after more than `max_attempts` step attempts;
+/// [`OptimError::NonFinite`] when the step size stops being positive and finite (a non-finite
+/// field value drives it there).
 pub fn dormand_prince<F, E2>(
     mut field: F,
     t0: f64,

@@ -9,6 +9,12 @@ use ngd_models::Network;
 /// The EGF vector field `w ↦ −∇_w L(w)` of `problem`.
 ///
 /// The closure errors when the state has not `P` entries or the loss is not finite.
+///
+/// # Errors
+///
+/// The function itself does not fail; the returned closure errors as
+/// [`NetworkProblem::loss_and_gradient`] does (e.g. a state without `P` entries) and with
+/// [`OptimError::NonFinite`] when the loss is not finite.
 pub fn euclidean_field<N: Network>(
     problem: &NetworkProblem<N>,
 ) -> impl FnMut(f64, &Array1<f64>) -> Result<Array1<f64>, OptimError> + '_ {

@@ -16,7 +16,9 @@ use ndarray::Array1;
 /// Integrates `dy/dt = field(t, y)` from `(t0, y0)` with fixed-step RK4, recording `y` at each
 /// of `record_times` (non-decreasing, `≥ t0`; a time equal to `t0` records `y0`).
 ///
-/// Errors on bad times or step, a field error, or a non-finite field value.
+/// # Errors
+///
+/// Returns an error on bad times or step, a field error, or a non-finite field value.
 pub fn rk4<F, E>(
     mut field: F,
     t0: f64,

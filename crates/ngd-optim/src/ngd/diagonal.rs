@@ -45,6 +45,10 @@ pub struct DiagonalNgd {
 
 impl DiagonalNgd {
     /// A rule with step `η` (finite, positive) and the given Fisher.
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Invalid`] if `step` is not finite and positive.
     pub fn new(step: f64, fisher: FisherChoice) -> Result<Self, OptimError> {
         if !(step.is_finite() && step > 0.0) {
             return Err(OptimError::Invalid {

@@ -81,11 +81,20 @@ pub struct FactorizationNgd {
 
 impl FactorizationNgd {
     /// A rule with a fixed step `η` (finite, positive) and the natural direction to use.
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Invalid`] if `step` is not finite and positive.
     pub fn new(step: f64, direction: NaturalDirection) -> Result<Self, OptimError> {
         Self::with_step_size(NgdStepSize::Fixed(step), direction)
     }
 
     /// A rule with the given step-size policy and natural direction.
+    ///
+    /// # Errors
+    ///
+    /// [`OptimError::Invalid`] if the base step `η` or the relative cap is not finite and
+    /// positive.
     pub fn with_step_size(
         step: NgdStepSize,
         direction: NaturalDirection,

@@ -13,6 +13,13 @@ use ngd_models::{DiagonalNet, logistic_loss};
 ///
 /// The returned closure errors if the state does not have `depth · D` entries, if the margins
 /// are not finite, or if the natural-gradient solve fails.
+///
+/// # Errors
+///
+/// The function itself does not fail; the returned closure errors with [`OptimError::Shape`]
+/// if `depth = 0` or the state does not have `depth · D` entries, [`OptimError::Model`] if the
+/// weights or margins are not finite, and [`OptimError::Fisher`] if the natural-gradient solve
+/// fails.
 pub fn diagonal_ngf_field<'a>(
     problem: &'a ClassificationProblem,
     depth: usize,
