@@ -1,5 +1,7 @@
 //! Atomic file writes, one implementation: a temporary file in the same folder
-//! (`tempfile`, named `.<name>.<random>.tmp.<extension>`), fsync, rename over the final name (`persist`),
+//! (`tempfile`, named `.<name>.<pid>.<random>.tmp.<extension>`: the writer's process id lets a
+//! later run remove the files of a writer that died, see `stale.rs`), fsync, rename over the final
+//! name (`persist`),
 //! fsync of the folder.
 //!
 //! On any error the temporary file is removed (it is deleted when dropped), so a crash or a
@@ -33,7 +35,7 @@ pub fn temporary_beside(path: &Path) -> Result<NamedTempFile, Error> {
         .map(|e| format!(".{}", e.to_string_lossy()))
         .unwrap_or_default();
     tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
+        .prefix(&format!(".{name}.{}.", std::process::id()))
         .suffix(&format!(".tmp{extension}"))
         .tempfile_in(dir)
         .map_err(|e| Error::io(path, e))

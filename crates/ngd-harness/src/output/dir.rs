@@ -39,7 +39,8 @@ pub struct ExperimentDir {
 }
 
 impl ExperimentDir {
-    /// Creates (if needed) `<out>/<experiment>/`, `runs/` and `checkpoints/`.
+    /// Creates (if needed) `<out>/<experiment>/`, `runs/` and `checkpoints/`, and removes the
+    /// temporary files that writers killed mid-write left there (`stale.rs`).
     ///
     /// Fails with [`ConfigError::OutputFolder`] naming the path if a folder cannot be created
     /// (e.g. a regular file is in the way), so the tool exits with code 2 before any work.
@@ -50,6 +51,7 @@ impl ExperimentDir {
                 path: dir.clone(),
                 message: e.to_string(),
             })?;
+            super::stale::remove_stale_temporaries(&dir);
         }
         Ok(Self { root })
     }

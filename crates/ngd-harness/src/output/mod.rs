@@ -17,6 +17,7 @@
 mod atomic;
 mod dir;
 mod manifest;
+mod stale;
 
 pub use atomic::{persist, temporary_beside, write_atomic, write_json_atomic};
 pub(crate) use dir::read_json_file;

@@ -6,8 +6,8 @@
 //! - **Thm 2** (`N ≥ D`): `Aᵀ β'_t = β_t`;
 //! - **Thm 3/4** (`N < D`, linear model): `max_n |s_n(t)/t − y_n|` shrinks like `1/t` and `β_t`
 //!   turns to the minimum-norm interpolant `X⁺ y`;
-//! - **Thm 4 beyond linear models**: a two-layer tanh network trained by exact NGD
-//!   ([`two_layer`]);
+//! - **Thm 4 beyond linear models**: a two-layer tanh network (`ngd_models::TwoLayerTanh`)
+//!   trained by the generic exact NGD of `ngd-optim` (`thm4.rs`);
 //! - **App. D**: the ℓ2 max-margin separator is not invariant under `X ↦ X Aᵀ`; NGD is (in its
 //!   logits, as `N = 1 < D = 2`);
 //! - **App. G**: the minimum-norm OLS solution is invariant (logits for `N < D`, `Aᵀβ' = β` for
@@ -23,7 +23,6 @@ mod finish;
 mod linear;
 mod run;
 mod thm4;
-pub mod two_layer;
 
 pub use exact::{AppD, app_d, app_d_problem, ols_invariance};
 pub use linear::{

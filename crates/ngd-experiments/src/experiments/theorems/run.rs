@@ -3,13 +3,13 @@
 use super::exact::{app_d, app_d_problem, ols_invariance};
 use super::linear::{asymptotics, invariance};
 use super::thm4::two_layer_asymptotics;
-use super::two_layer::TwoLayerNet;
 use super::{TheoremCheck, TheoremOutput, TheoremsConfig, Transform};
 use crate::error::ExperimentError;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use ngd_data::{diagonal_rescaling, gaussian_matrix, well_conditioned_matrix};
 use ngd_harness::context::RunContext;
 use ngd_harness::error::RunError;
+use ngd_models::TwoLayerTanh;
 use ngd_optim::LogSchedule;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -139,9 +139,12 @@ pub(super) fn run(
                 .map_err(ExperimentError::from)?
                 .column(0)
                 .to_owned();
-            ctx.note_route("two-layer-kernel (J̃J̃ᵀ Cholesky)");
-            out.trace = two_layer_asymptotics(
-                TwoLayerNet { w, v },
+            let net = TwoLayerTanh::new(d, h).map_err(ExperimentError::from)?;
+            // Flat parameters: `W` row-major, then `v` (the model's layout).
+            let w0 = w.iter().chain(v.iter()).copied().collect();
+            let (trace, routes) = two_layer_asymptotics(
+                net,
+                w0,
                 x.view(),
                 y.view(),
                 c.two_layer_step,
@@ -149,6 +152,10 @@ pub(super) fn run(
                 schedule,
                 &mut |done, total| ctx.progress(done, total),
             )?;
+            for route in routes {
+                ctx.note_route(&format!("two-layer generic exact NGD ({route})"));
+            }
+            out.trace = trace;
         }
         TheoremCheck::AppD => {
             let sol = app_d()?;
