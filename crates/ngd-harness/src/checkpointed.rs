@@ -54,6 +54,9 @@ pub fn run_checkpointed<W: Segmented>(ctx: &mut RunContext, work: &mut W) -> Res
         if ctx.checkpoint_due(step) {
             ctx.checkpoint(step, &work.save())?;
         }
+        if ctx.cancelled() {
+            return Err(RunError::Cancelled);
+        }
     }
     Ok(())
 }
@@ -129,5 +132,47 @@ mod tests {
         assert_eq!(resumed.total, 210);
         // It started from the checkpoint at step 9 (segments to 12, 15, 18, 20), not from 0.
         assert_eq!(resumed.segments, 4);
+    }
+
+    #[test]
+    fn a_cancelled_run_stops_with_a_checkpoint_and_resumes_to_the_same_end() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.json");
+        let flag = Arc::new(AtomicBool::new(false));
+        // Checkpoints only every 1000 steps: the one written on cancellation is forced.
+        let every = CheckpointEvery::Steps(1000);
+        let mut cancelled =
+            RunContext::for_test(&path, "fp", every, false).cancel_when(flag.clone());
+        let mut first = Sum {
+            n: 20,
+            step: 0,
+            total: 0,
+            stop_after: None,
+            segments: 0,
+        };
+        flag.store(true, Ordering::Relaxed);
+        let result = run_checkpointed(&mut cancelled, &mut first);
+        assert!(matches!(result, Err(RunError::Cancelled)), "{result:?}");
+        assert_eq!(
+            (first.step, first.segments),
+            (3, 1),
+            "stops after one segment"
+        );
+        let mut resumed = Sum {
+            n: 20,
+            step: 0,
+            total: 0,
+            stop_after: None,
+            segments: 0,
+        };
+        run_checkpointed(
+            &mut RunContext::for_test(&path, "fp", every, true),
+            &mut resumed,
+        )
+        .unwrap();
+        assert_eq!(resumed.total, 210);
+        assert_eq!(resumed.segments, 6, "resumed from step 3: 6, 9, …, 20");
     }
 }

@@ -23,6 +23,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// The SplitMix64 output function (Steele, Lea & Flood 2014).
@@ -112,6 +114,7 @@ pub struct RunContext<'a> {
     last_step: Option<u64>,
     routes: BTreeSet<String>,
     on_progress: Box<dyn FnMut(f64) + Send + 'a>,
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 impl<'a> RunContext<'a> {
@@ -139,7 +142,25 @@ impl<'a> RunContext<'a> {
             last_step: None,
             routes: BTreeSet::new(),
             on_progress,
+            cancel: None,
         }
+    }
+
+    /// Lets the run be cancelled: once `flag` is set, [`Self::cancelled`] is true and a
+    /// checkpoint is due at the next chance (so the run resumes from there), and
+    /// [`run_checkpointed`](crate::checkpointed::run_checkpointed) stops with
+    /// [`RunError::Cancelled`].
+    #[must_use]
+    pub fn cancel_when(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(flag);
+        self
+    }
+
+    /// Whether the run was asked to stop.
+    pub fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
     }
 
     /// The run's id.
@@ -187,6 +208,9 @@ impl<'a> RunContext<'a> {
 
     /// Whether a checkpoint at `step` is due (cheap; lets a run avoid building its state).
     pub fn checkpoint_due(&self, step: u64) -> bool {
+        if self.cancelled() && self.every != CheckpointEvery::Never {
+            return true;
+        }
         match self.every {
             CheckpointEvery::Never => false,
             CheckpointEvery::Seconds(s) => self.last_time.elapsed() >= Duration::from_secs_f64(s),

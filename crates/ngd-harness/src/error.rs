@@ -120,6 +120,10 @@ pub enum RunError {
     /// study's typed error is kept as the source.
     #[error("run failed: {0}")]
     Failed(#[source] BoxedError),
+    /// The run was cancelled (e.g. Ctrl-C in the Python package); its last checkpoint, written
+    /// on the way out, lets `--resume` continue it.
+    #[error("cancelled")]
+    Cancelled,
     /// Reading or writing a checkpoint failed.
     #[error("checkpoint {}: {message}", path.display())]
     Checkpoint {

@@ -21,12 +21,14 @@ use crate::context::{CheckpointEvery, RunContext, derive_run_seed, fnv1a64};
 use crate::error::{ConfigError, Error, RunError};
 use crate::experiment::{Experiment, RunRecord, RunSpec, diverged_runs};
 use crate::output::{
-    ExperimentDir, Manifest, RunStatusEntry, crate_versions, git_revision, workspace_root,
-    write_json_atomic,
+    ExperimentDir, Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, crate_versions, git_revision,
+    workspace_root, write_json_atomic,
 };
 use crate::progress::ExperimentProgress;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// How to execute a plan.
@@ -38,6 +40,10 @@ pub struct RunnerOptions {
     pub resume: bool,
     /// Checkpoint interval.
     pub checkpoint_every: CheckpointEvery,
+    /// Cancels the runs when set: runs not yet started do not start, running ones stop at their
+    /// next checkpoint segment (with a checkpoint) with [`RunError::Cancelled`]. `None`: the
+    /// runs cannot be cancelled (the command line stops with the process's signals).
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// What the experiment is run with.
@@ -236,6 +242,7 @@ pub fn execute<E: Experiment>(
     let diverged = summary.diverged.len();
     dir.write_json("summary.json", &summary)?;
     let manifest = Manifest {
+        format_version: RESULTS_FORMAT_VERSION,
         experiment: name.into(),
         description: exp.description().into(),
         preset: job.preset.clone(),
@@ -272,6 +279,18 @@ fn run_one<E: Experiment>(
     let start = Instant::now();
     let seed = derive_run_seed(job.seed, &spec.id);
     let ckpt = dir.checkpoint_path(&spec.id);
+    if opts
+        .cancel
+        .as_ref()
+        .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    {
+        return Err(Error::Run {
+            experiment: exp.name().into(),
+            count: 1,
+            run_id: spec.id.clone(),
+            source: RunError::Cancelled,
+        });
+    }
     let mut ctx = RunContext::new(
         &spec.id,
         job.seed,
@@ -281,6 +300,9 @@ fn run_one<E: Experiment>(
         opts.resume,
         Box::new(move |f| progress.update(slot, f)),
     );
+    if let Some(flag) = &opts.cancel {
+        ctx = ctx.cancel_when(Arc::clone(flag));
+    }
     let record = match exp.run(config, spec, &mut ctx) {
         Ok(output) => RunRecord::Completed { output },
         Err(RunError::Diverged { step, cause }) => RunRecord::Diverged { step, cause },

@@ -5,10 +5,13 @@
 //! through the command line: they call the experiments crate's library API
 //! (the paper's registry, `ngd_harness::registry::find` → `resolve_config` → `execute_json`) in this process, with one worker
 //! (`jobs = 1`) and the GIL released. The results are the same files as `ngd run` writes
-//! (they do not depend on the number of workers). A run cannot be interrupted with Ctrl-C
-//! until the runner has a cancellation hook; `resume=True` picks up finished runs.
+//! (they do not depend on the number of workers). Ctrl-C (any exception of a signal handler)
+//! sets the runner's cancellation flag: runs not started do not start, running ones stop at
+//! their next checkpoint segment with a checkpoint written, and the exception is raised;
+//! `resume=True` then continues from the finished runs and the checkpoints.
 
 use crate::errors::{Kind, ToPyResult, raise};
+use crate::runs::interrupt::run_interruptible;
 use ngd_experiments::experiments::registry;
 use ngd_harness::Preset;
 use ngd_harness::registry::find;
@@ -16,6 +19,8 @@ use ngd_harness::runner::{JobInfo, RunnerOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 fn preset(name: &str) -> PyResult<Preset> {
     Preset::ALL
@@ -67,14 +72,21 @@ fn py_run<'py>(
         seed,
         out: out.clone(),
     };
+    let cancel = Arc::new(AtomicBool::new(false));
     let options = RunnerOptions {
         jobs: 1,
         resume,
         checkpoint_every,
+        cancel: Some(Arc::clone(&cancel)),
     };
-    let outcome = py
-        .detach(|| experiment.execute_json(&config, &job, &options, None))
-        .py_err()?;
+    let (outcome, interrupt) = run_interruptible(py, &cancel, || {
+        experiment.execute_json(&config, &job, &options, None)
+    });
+    if let Some(interrupt) = interrupt {
+        // The runs stopped at their next checkpoint segment; `resume=True` continues them.
+        return Err(interrupt);
+    }
+    let outcome = outcome.py_err()?;
     let result = PyDict::new(py);
     result.set_item("path", out.join(name))?;
     result.set_item("executed", outcome.executed)?;

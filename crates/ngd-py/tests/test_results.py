@@ -42,7 +42,7 @@ def test_run_writes_what_ngd_run_writes(fig4):
 
 def test_load_gives_clean_columns_with_units_in_attrs(fig4):
     res = results.load(fig4, "fig4")
-    assert res.experiment == "fig4" and res.format_version == 0
+    assert res.experiment == "fig4" and res.format_version == 1
     assert sorted(res.tables) == ["accuracy", "beta", "logits", "trace"]
     acc = res["accuracy"]
     assert isinstance(acc, pd.DataFrame)
@@ -50,7 +50,7 @@ def test_load_gives_clean_columns_with_units_in_attrs(fig4):
     assert all(c == c.lower() and " " not in c and "(" not in c for c in acc.columns)
     assert acc.attrs["units"]["train_loss"] == "nats"
     assert acc.attrs["units"]["test_accuracy"] == "fraction"
-    assert acc.attrs["experiment"] == "fig4" and acc.attrs["format_version"] == 0
+    assert acc.attrs["experiment"] == "fig4" and acc.attrs["format_version"] == 1
     assert acc["test_accuracy"].between(0, 1).all()
     assert set(acc["n_train"]) == {10, 30}
     raw = pd.read_csv(fig4 / "fig4" / "accuracy.csv")
@@ -114,3 +114,35 @@ def test_loader_errors(fig4, tmp_path):
         results.load(empty)
     with pytest.raises(KeyError, match="no table 'loss'"):
         results.load(fig4, "fig4")["loss"]
+
+
+def test_run_is_interrupted_by_ctrl_c_and_resumes(tmp_path):
+    """Ctrl-C (SIGINT via ``_thread.interrupt_main``) stops an in-process experiment between
+    two checkpoint segments with a checkpoint written; the process stays usable and
+    ``resume=True`` continues from the checkpoint."""
+    import _thread
+    import threading
+    import time
+
+    # ~10⁹ EGD steps: far beyond the test's time unless the cancellation flag stops the run.
+    long = ["steps=1000000000", "repeats=1", "depths=[1]"]
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            ngd.run("egd-demo", out=tmp_path, set=long)
+    finally:
+        timer.cancel()
+    assert time.monotonic() - start < 30
+    # The cancelled run wrote a checkpoint on its way out (the interval had not elapsed).
+    assert list((tmp_path / "egd-demo" / "checkpoints").iterdir())
+    # The process is usable: a short run completes.
+    outcome = ngd.run("egd-demo", out=tmp_path / "short", set=["steps=100"])
+    assert outcome["executed"] >= 1
+
+
+def test_manifests_carry_the_format_version(fig4):
+    manifest = json.loads((fig4 / "fig4" / "manifest.json").read_text())
+    assert manifest["format_version"] == ngd.results.FORMAT_VERSION == 1
+    assert results.load(fig4, "fig4").format_version == 1

@@ -118,6 +118,7 @@ fn options(e: &ExecArgs) -> RunnerOptions {
         jobs: e.jobs() as usize,
         resume: e.resume,
         checkpoint_every: e.checkpoint_every,
+        cancel: None,
     }
 }
 
@@ -162,6 +163,7 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
                 jobs: 1,
                 resume: true,
                 checkpoint_every: a.checkpoint_every,
+                cancel: None,
             };
             let outcome = exp.execute_json(config, &job, &opts, Some(&entry.run_id))?;
             println!(

@@ -4,9 +4,18 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The version of the results folder's format (files, columns, JSON layouts), written as
+/// `format_version` in every `manifest.json`; readers (the Python package's `ngd.results`) check
+/// it. Raise it whenever a file or column of an experiment's output changes meaning or shape.
+/// A manifest without the field is version 0 (written before the field existed).
+pub const RESULTS_FORMAT_VERSION: u32 = 1;
+
 /// The provenance record of one experiment's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The results format version ([`RESULTS_FORMAT_VERSION`]; 0 when absent).
+    #[serde(default)]
+    pub format_version: u32,
     /// Experiment name.
     pub experiment: String,
     /// One-line description.

@@ -22,4 +22,6 @@ mod stale;
 pub use atomic::{persist, temporary_beside, write_atomic, write_json_atomic};
 pub(crate) use dir::read_json_file;
 pub use dir::{ExperimentDir, default_out_dir, workspace_root};
-pub use manifest::{Manifest, RunStatusEntry, crate_versions, git_revision};
+pub use manifest::{
+    Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, crate_versions, git_revision,
+};

@@ -5,8 +5,9 @@
 re-executes its own binary for ``--jobs > 1``; inside Python that binary would be the
 interpreter, so the bindings run in-process with one worker — results do not depend on the
 number of workers). ``set=["n_grid=[100,200]", ...]`` overrides config keys like ``--set``.
-The call releases the GIL; it cannot be interrupted with Ctrl-C before the runner has a
-cancellation hook (``resume=True`` reuses finished runs of an interrupted call).
+The call releases the GIL and can be interrupted with Ctrl-C: runs not yet started do not start,
+running ones stop at their next checkpoint segment (writing a checkpoint), and
+``KeyboardInterrupt`` is raised; ``resume=True`` continues from the finished runs and checkpoints.
 
 Load what it wrote with :func:`ngd.results.load`.
 """

@@ -85,6 +85,7 @@ fn tiny_fig6_runs_end_to_end() {
         jobs: 2,
         resume: false,
         checkpoint_every: CheckpointEvery::Never,
+        cancel: None,
     };
     let outcome = execute(&FIG6, &c, &job, &opts, None).unwrap();
     // Per (N, draw): EGD batch, NGD L=1, NGD L=2, NGD population.
