@@ -48,6 +48,16 @@ impl OutputLoss {
         Ok(())
     }
 
+    /// Checks that outputs and targets have one length and that the targets fit the loss.
+    fn check_pair(
+        self,
+        outputs: ArrayView1<'_, f64>,
+        targets: ArrayView1<'_, f64>,
+    ) -> Result<(), ModelError> {
+        check_len("targets", outputs.len(), targets.len())?;
+        self.check_targets(targets)
+    }
+
     /// The loss value `L(s)`.
     ///
     /// # Errors
@@ -57,8 +67,7 @@ impl OutputLoss {
         outputs: ArrayView1<'_, f64>,
         targets: ArrayView1<'_, f64>,
     ) -> Result<f64, ModelError> {
-        check_len("targets", outputs.len(), targets.len())?;
-        self.check_targets(targets)?;
+        self.check_pair(outputs, targets)?;
         Ok(match self {
             Self::Logistic => {
                 let n = outputs.len().max(1) as f64;
@@ -85,15 +94,11 @@ impl OutputLoss {
         outputs: ArrayView1<'_, f64>,
         targets: ArrayView1<'_, f64>,
     ) -> Result<Array1<f64>, ModelError> {
-        check_len("targets", outputs.len(), targets.len())?;
-        self.check_targets(targets)?;
+        self.check_pair(outputs, targets)?;
         Ok(match self {
-            Self::Logistic => {
-                let n = outputs.len().max(1) as f64;
-                Zip::from(&outputs)
-                    .and(&targets)
-                    .map_collect(|&s, &y| y * logistic::loss_derivative(y * s) / n)
-            }
+            Self::Logistic => per_sample_mean(outputs, targets, |s, y| {
+                y * logistic::loss_derivative(y * s)
+            }),
             Self::Squared => &outputs - &targets,
         })
     }
@@ -157,16 +162,24 @@ impl OutputLoss {
         outputs: ArrayView1<'_, f64>,
         targets: ArrayView1<'_, f64>,
     ) -> Result<Array1<f64>, ModelError> {
-        check_len("targets", outputs.len(), targets.len())?;
-        self.check_targets(targets)?;
+        self.check_pair(outputs, targets)?;
         Ok(match self {
             Self::Logistic => {
-                let n = outputs.len().max(1) as f64;
-                Zip::from(&outputs)
-                    .and(&targets)
-                    .map_collect(|&s, &y| logistic::fisher_weight(y * s) / n)
+                per_sample_mean(outputs, targets, |s, y| logistic::fisher_weight(y * s))
             }
             Self::Squared => Array1::ones(outputs.len()),
         })
     }
+}
+
+/// `f(s_n, y_n) / N` for every sample (the mean convention of the logistic loss).
+fn per_sample_mean(
+    outputs: ArrayView1<'_, f64>,
+    targets: ArrayView1<'_, f64>,
+    f: impl Fn(f64, f64) -> f64,
+) -> Array1<f64> {
+    let n = outputs.len().max(1) as f64;
+    Zip::from(&outputs)
+        .and(&targets)
+        .map_collect(|&s, &y| f(s, y) / n)
 }
