@@ -91,8 +91,9 @@ pub struct RunArgs {
     /// TOML file overriding keys of the preset's config (unknown keys are errors).
     #[arg(long, value_name = "FILE.toml")]
     pub config: Option<PathBuf>,
-    /// Override one config key, e.g. `--set steps=500` or `--set 'depths=[1,2]'` (repeatable;
-    /// applied after `--config`).
+    /// Override one config key, e.g. `--set egd_max_steps=500 --set 'depths=[1,2]'` for the
+    /// paper's fig2 (repeatable; applied after `--config`; an unknown key is an error that lists
+    /// the experiment's keys).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
     /// Shared execution options.
