@@ -94,16 +94,24 @@ pub trait Experiment: Sync {
     ) -> Result<ExperimentSummary, Error>;
 }
 
-/// Whether a paper claim was reproduced.
+/// The verdict on a claim: a paper's claim is reproduced or not; a hypothesis stated before
+/// measuring (an experiment beyond the paper) is supported or not, or not judged when its rule
+/// cannot be evaluated (a run stopped by its budget far from convergence, a missing series).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// The measurement agrees with the claim.
+    /// The measurement agrees with the paper's claim.
     Reproduced,
     /// The measurement agrees with part of the claim.
     Partly,
-    /// The measurement contradicts the claim.
+    /// The measurement contradicts the paper's claim.
     NotReproduced,
+    /// The measurement satisfies the hypothesis' rule.
+    Supported,
+    /// The measurement violates the hypothesis' rule (a result, reported as such).
+    NotSupported,
+    /// The hypothesis' rule could not be evaluated; the reason says why.
+    NotJudged,
 }
 
 impl Verdict {
@@ -113,6 +121,9 @@ impl Verdict {
             Verdict::Reproduced => "reproduced",
             Verdict::Partly => "partly",
             Verdict::NotReproduced => "not reproduced",
+            Verdict::Supported => "supported",
+            Verdict::NotSupported => "not supported",
+            Verdict::NotJudged => "not judged",
         }
     }
 }
