@@ -17,46 +17,21 @@ are drawn from the same distributions as `ngd bench` (NumPy's own generator, see
 timings, not the numbers, are comparable.
 """
 
-import argparse
-import os
-import sys
-import time
+from bench_common import (
+    CUTOFF,
+    EGD_STEP,
+    MF_DECAY,
+    MF_LR,
+    MF_NGD_STEP,
+    NGD_STEP,
+    WEIGHT_SCALE,
+    completion,
+    parse,
+    sparse_gaussian,
+    time_steps,
+)
 
-CASES = {
-    # case: (N, D, L, steps) defaults, as in `ngd bench`
-    "egd-diag": (2500, 1000, 2, 200),
-    "ngd-diag-kernel": (500, 1000, 2, 20),
-    "ngd-diag-dense": (500, 1000, 2, 3),
-    "ngd-diag-weighted": (2500, 1000, 2, 5),
-    "egd-mf": (2000, 100, 3, 500),
-    "ngd-mf": (2000, 100, 3, 50),
-    "egd-diag-batch": (2500, 1000, 4, 100),
-}
-
-SPARSITY, N_TEST, WEIGHT_SCALE = 20, 5000, 0.1
-CUTOFF = 2.220446049250313e-16  # ngd's default cut-off: max(rows, cols) · ε relative to σ_max
-EGD_STEP, NGD_STEP, MF_LR, MF_NGD_STEP, MF_DECAY = 0.5, 0.01, 1e-3, 1e-5, 0.999
-
-
-def parse():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("case", choices=sorted(CASES))
-    p.add_argument("--n", type=int)
-    p.add_argument("--d", type=int)
-    p.add_argument("--depth", type=int)
-    p.add_argument("--steps", type=int)
-    p.add_argument("--threads", type=int)
-    a = p.parse_args()
-    dn, dd, dl, ds = CASES[a.case]
-    a.n, a.d = a.n or dn, a.d or dd
-    a.depth, a.steps = a.depth or dl, a.steps or ds
-    return a
-
-
-ARGS = parse()
-if ARGS.threads:
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(ARGS.threads)
+ARGS = parse(__doc__.splitlines()[0])
 
 import numpy as np  # noqa: E402  (after the thread variables are set)
 
@@ -85,15 +60,6 @@ def blas_description():
 def log_sigmoid(z):
     """log φ(z) = −log(1 + e^{−z}), stable."""
     return -np.logaddexp(0.0, -z)
-
-
-def sparse_gaussian(rng, n, d, keep_test):
-    x = rng.standard_normal((n, d))
-    y = np.where(x[:, : min(SPARSITY, d)].sum(axis=1) >= 0.0, 1.0, -1.0)
-    xt = x * y[:, None]
-    del x
-    test = rng.standard_normal((N_TEST, d)) if keep_test else None
-    return xt, test
 
 
 def cofactors(w):
@@ -202,20 +168,6 @@ def ngd_diag(a, route):
 
 # ---------------------------------------------------------------- matrix factorizations
 
-def completion(a):
-    rng = np.random.default_rng(0)
-    d, rank = a.d, min(5, a.d)
-    u, v = rng.standard_normal((d, rank)), rng.standard_normal((d, rank))
-    truth = u @ v.T / np.sqrt(rank)
-    truth *= d / np.linalg.norm(truth)
-    flat = rng.choice(d * d, size=a.n, replace=False)
-    mask = np.zeros(d * d)
-    mask[flat] = 1.0
-    mask = mask.reshape(d, d)
-    factors = [rng.standard_normal((d, d)) / np.sqrt(d) for _ in range(a.depth)]
-    return truth, mask, factors
-
-
 def prefixes_suffixes(factors):
     d = factors[0].shape[0]
     pre = [np.eye(d)]
@@ -288,21 +240,7 @@ def main():
     step = build(a)
     print(f"# {a.case} (numpy {np.__version__}): N = {a.n}, D = {a.d}, L/K = {a.depth}")
     print(f"# BLAS: {blas_description()}")
-    if not np.isfinite(step()):
-        sys.exit(f"{a.case}: non-finite loss in the warm-up step")
-    times = []
-    start = time.perf_counter()
-    for _ in range(a.steps):
-        t = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t)
-    per_step = (time.perf_counter() - start) / a.steps
-    times.sort()
-    print(
-        f"# steps {a.steps} (+1 warm-up), seconds per step: min {times[0]:.4e}, "
-        f"median {times[len(times) // 2]:.4e}, max {times[-1]:.4e}"
-    )
-    print(f"{a.case} seconds_per_step={per_step:.6e}")
+    time_steps(a.case, step, a.steps)
 
 
 if __name__ == "__main__":
