@@ -9,10 +9,12 @@
 //!    `ExperimentDir::write_csv`, plots via [`ngd_harness::plot`], claims);
 //! 3. append the instance to [`registry`].
 
+pub mod deep_linear;
 pub mod egd_demo;
 pub mod fig2;
 pub mod fig3;
 pub mod fig5;
+mod network_training;
 pub mod sparse_sweep;
 pub mod theorems;
 
@@ -28,5 +30,6 @@ pub fn registry() -> Vec<&'static dyn DynExperiment> {
         &sparse_sweep::FIG6,
         &theorems::Theorems,
         &egd_demo::EgdDemo,
+        &deep_linear::DeepLinear,
     ]
 }
