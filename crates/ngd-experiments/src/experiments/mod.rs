@@ -15,6 +15,7 @@ pub mod fig2;
 pub mod fig3;
 pub mod fig5;
 mod network_training;
+pub mod own_data;
 pub mod sparse_sweep;
 pub mod theorems;
 
@@ -31,5 +32,6 @@ pub fn registry() -> Vec<&'static dyn DynExperiment> {
         &theorems::Theorems,
         &egd_demo::EgdDemo,
         &deep_linear::DeepLinear,
+        &own_data::OwnData,
     ]
 }

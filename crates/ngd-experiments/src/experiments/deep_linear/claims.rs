@@ -66,7 +66,7 @@ pub(super) struct Comparison {
     pub disagreement: f64,
     /// Test accuracies (deep, linear).
     pub accuracies: (f64, f64),
-    /// Both runs converged and took their whole budget.
+    /// Both runs took their whole budget and converged (mean loss < ln 2 / N).
     pub judgeable: bool,
 }
 
@@ -93,8 +93,9 @@ pub(super) fn compare(deep: &DeepLinearOutput, linear: &DeepLinearOutput) -> Com
             linear.test_accuracy.unwrap_or(f64::NAN),
         ),
         judgeable: same_steps
-            && deep.stop.starts_with("step budget")
-            && linear.stop.starts_with("step budget"),
+            && [deep, linear]
+                .iter()
+                .all(|o| o.stop.starts_with("step budget") && o.convergence.converged),
     }
 }
 
@@ -220,7 +221,7 @@ fn l3_l4(comparisons: &[(usize, Comparison)]) -> Vec<Claim> {
         cells.collect::<Vec<_>>().join("; ")
     };
     let not_judged = || {
-        let reason = "an NGD run stopped before its budget (failed solve)".to_string();
+        let reason = "an NGD run stopped before its budget (failed solve) or did not converge (mean loss ≥ ln 2 / N)".to_string();
         (Verdict::NotJudged, reason)
     };
     let m3 = fmt(&|k| {

@@ -267,7 +267,7 @@ pub(super) fn finish(
     }
     summary.notes.push(format!(
         "Deep linear nets: hidden width {}, every entry of W_l drawn N(0, {}² / h_(l−1)); EGD with the loss-normalized step η / L(w) (a time reparametrization of the gradient flow); NGD: exact Moore–Penrose natural gradient by the generic routes, fixed step η = {} for {} steps, on the depth-{} net and on the linear model started at the deep net's initial β. The diagonal net's EGD is the fig4 sweep's EGD run (init N(0, {}²), η = {}) on the same data draws.",
-        c.hidden_width, c.init_scale, c.ngd_learning_rate, c.ngd_steps, c.ngd_depth, c.init_scale, c.diagonal_learning_rate
+        c.hidden_width, c.init_scale, c.ngd_learning_rate, c.ngd_steps, c.ngd_depth, c.diagonal_init_scale, c.diagonal_learning_rate
     ));
     summary.notes.push("Hypotheses stated before measuring in docs/hypotheses.md (L1–L4); the claims quote their rules.".into());
     Ok(summary)

@@ -22,6 +22,8 @@ mod claims;
 mod finish;
 mod run;
 
+pub(crate) use run::angle_degrees;
+
 use crate::experiments::network_training::NetworkPoint;
 use crate::experiments::sparse_sweep::check_depths;
 use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
@@ -68,6 +70,8 @@ pub struct DeepLinearConfig {
     pub egd_loss_below: f64,
     /// Loss-normalized EGD base step of the diagonal net at `L = 2` (the contrast of L2).
     pub diagonal_learning_rate: f64,
+    /// Standard deviation of the diagonal net's i.i.d. Gaussian initial weights (Fig. 4's).
+    pub diagonal_init_scale: f64,
     /// EGD step budget of the diagonal net.
     pub diagonal_steps: u64,
     /// Sizes `N` (in `n_grid`, `< dim`) of the NGD comparison (L3, L4).
@@ -185,11 +189,12 @@ impl Experiment for DeepLinear {
             egd_steps: 20_000,
             egd_loss_below: 1e-250,
             diagonal_learning_rate: 0.05,
+            diagonal_init_scale: 0.1,
             diagonal_steps: 20_000,
             ngd_n: vec![100, 250],
             ngd_depth: 2,
-            ngd_learning_rate: 3e-4,
-            ngd_steps: 3000,
+            ngd_learning_rate: 1e-3,
+            ngd_steps: 5000,
             points_per_decade: 10,
         };
         match preset {
@@ -199,14 +204,13 @@ impl Experiment for DeepLinear {
                 hidden_width: 5,
                 dim: 200,
                 sparsity: 5,
-                n_grid: vec![20, 50, 100, 400],
+                n_grid: vec![20, 50, 100, 150],
                 n_test: 2000,
                 seeds: 2,
                 egd_learning_rates: vec![0.01, 0.005, 0.002, 0.001],
                 egd_steps: 3000,
                 diagonal_steps: 3000,
                 ngd_n: vec![20],
-                ngd_steps: 1000,
                 points_per_decade: 6,
                 ..paper
             },
@@ -253,6 +257,7 @@ impl Experiment for DeepLinear {
             "a finite number ≥ 0 (0 disables the threshold)",
         )?;
         check_finite_positive("diagonal_learning_rate", c.diagonal_learning_rate)?;
+        check_finite_positive("diagonal_init_scale", c.diagonal_init_scale)?;
         check_positive("diagonal_steps", c.diagonal_steps)?;
         for &n in &c.ngd_n {
             check(

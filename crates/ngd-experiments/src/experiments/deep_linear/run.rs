@@ -45,7 +45,7 @@ pub(super) fn sweep_config(c: &DeepLinearConfig) -> SweepConfig {
         egd_step: EgdStepKind::LossNormalized,
         egd_steps: c.diagonal_steps,
         egd_loss_below: c.egd_loss_below,
-        init_scale: c.init_scale,
+        init_scale: c.diagonal_init_scale,
         points_per_decade: c.points_per_decade,
         ..base
     }

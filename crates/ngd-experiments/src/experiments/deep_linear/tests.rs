@@ -18,7 +18,7 @@ fn tiny() -> DeepLinearConfig {
         egd_steps: 400,
         diagonal_steps: 400,
         ngd_n: vec![10],
-        ngd_steps: 40,
+        ngd_steps: 600,
         ngd_learning_rate: 0.01,
         points_per_decade: 4,
         ..DeepLinear.config(Preset::Quick)
