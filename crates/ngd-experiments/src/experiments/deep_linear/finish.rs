@@ -141,7 +141,7 @@ fn against_n(
 fn plots(c: &DeepLinearConfig, r: &Results<'_>, out: &ExperimentDir) -> Result<Vec<Figure>, Error> {
     let toy_n = ngd_data::TOY_2D_POINTS_PER_CLASS * 2;
     let mut toy = LinePlot::new(
-        "Toy set: loss-normalized EGD on deep linear nets, angle to the ℓ2 max-margin direction",
+        "Toy set: deep linear EGD, angle to the ℓ2 max-margin direction",
         "step t",
         "angle to ℓ2 max margin (degrees)",
     );
