@@ -152,7 +152,7 @@ fn smallest_margin<N: Network>(
     problem: &NetworkProblem<N>,
     w: ArrayView1<'_, f64>,
 ) -> Result<f64, ExperimentError> {
-    let margins = problem.outputs(w)? * &problem.targets();
+    let margins = problem.outputs(w)? * problem.targets();
     Ok(margins.iter().fold(f64::INFINITY, |m, &u| m.min(u)))
 }
 
@@ -165,7 +165,7 @@ fn point<N: Network>(
     loss: f64,
     w: ArrayView1<'_, f64>,
 ) -> Result<NetworkPoint, ExperimentError> {
-    let margins = problem.outputs(w)? * &problem.targets();
+    let margins = problem.outputs(w)? * problem.targets();
     Ok(NetworkPoint {
         step,
         train_loss: loss,

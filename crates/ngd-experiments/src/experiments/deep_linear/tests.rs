@@ -25,12 +25,15 @@ fn tiny() -> DeepLinearConfig {
     }
 }
 
+/// A change to a valid config.
+type Edit = Box<dyn Fn(&mut DeepLinearConfig)>;
+
 #[test]
 fn presets_are_valid_and_bad_values_name_their_field() {
     for preset in [Preset::Quick, Preset::Paper] {
         DeepLinear.validate(&DeepLinear.config(preset)).unwrap();
     }
-    let cases: Vec<(&str, Box<dyn Fn(&mut DeepLinearConfig)>)> = vec![
+    let cases: Vec<(&str, Edit)> = vec![
         ("depths", Box::new(|c| c.depths = vec![1, 1])),
         ("depths", Box::new(|c| c.depths = vec![0])),
         (

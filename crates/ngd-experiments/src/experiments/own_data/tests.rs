@@ -10,6 +10,9 @@ fn quick() -> OwnDataConfig {
     OwnData.config(Preset::Quick)
 }
 
+/// A change to a valid config.
+type Edit = Box<dyn Fn(&mut OwnDataConfig)>;
+
 #[test]
 fn presets_are_valid_and_bad_values_name_their_field() {
     OwnData.validate(&quick()).unwrap();
@@ -18,7 +21,7 @@ fn presets_are_valid_and_bad_values_name_their_field() {
     let dir = tempfile::tempdir().unwrap();
     let narrow = dir.path().join("narrow.csv");
     std::fs::write(&narrow, "x1,y\n0.5,1\n").unwrap();
-    let cases: Vec<(&str, Box<dyn Fn(&mut OwnDataConfig)>)> = vec![
+    let cases: Vec<(&str, Edit)> = vec![
         ("record_points", Box::new(|c| c.record_points = 1)),
         ("methods", Box::new(|c| c.methods.clear())),
         (
@@ -145,8 +148,7 @@ fn shrunken_own_data_runs_end_to_end() {
     // 60 steps of η = 0.5 separate the training set.
     let ngd = data
         .lines()
-        .filter(|l| l.starts_with("NGD linear,"))
-        .last()
+        .rfind(|l| l.starts_with("NGD linear,"))
         .unwrap();
     assert!(ngd.ends_with(",true"), "{ngd}");
 }

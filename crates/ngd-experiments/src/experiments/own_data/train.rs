@@ -19,6 +19,9 @@ use ngd_optim::baselines::l2_max_margin;
 use ngd_optim::{LogSchedule, NetworkProblem};
 use rand_distr::{Distribution, StandardNormal};
 
+/// `w ↦ β` of a model linear in the input.
+type BetaOf<'a> = &'a dyn Fn(ArrayView1<'_, f64>) -> Result<Array1<f64>, ExperimentError>;
+
 /// What every model's training shares.
 struct Shared<'a> {
     spec: &'a MethodSpec,
@@ -33,7 +36,7 @@ struct Shared<'a> {
 /// direction is recorded).
 fn train_model<N: Network>(
     net: N,
-    beta: Option<&dyn Fn(ArrayView1<'_, f64>) -> Result<Array1<f64>, ExperimentError>>,
+    beta: Option<BetaOf<'_>>,
     s: &Shared<'_>,
     ctx: &mut RunContext,
 ) -> Result<OwnDataOutput, RunError> {
