@@ -17,6 +17,8 @@ pub mod fig5;
 mod network_training;
 pub mod own_data;
 pub mod sparse_sweep;
+#[cfg(test)]
+mod test_support;
 pub mod theorems;
 
 use ngd_harness::registry::DynExperiment;

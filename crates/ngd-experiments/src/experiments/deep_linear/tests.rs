@@ -2,9 +2,8 @@
 //! runs end to end through the runner with every file and the four hypotheses judged.
 
 use super::*;
-use ngd_harness::context::CheckpointEvery;
+use crate::experiments::test_support::run_in_tempdir;
 use ngd_harness::experiment::Verdict;
-use ngd_harness::runner::{JobInfo, RunnerOptions, execute};
 
 /// A shrunken config (seconds in release).
 fn tiny() -> DeepLinearConfig {
@@ -66,19 +65,7 @@ fn presets_are_valid_and_bad_values_name_their_field() {
 fn tiny_deep_linear_runs_end_to_end() {
     let c = tiny();
     DeepLinear.validate(&c).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let job = JobInfo {
-        preset: "quick".into(),
-        seed: 3,
-        out: dir.path().to_path_buf(),
-    };
-    let opts = RunnerOptions {
-        jobs: 2,
-        resume: false,
-        checkpoint_every: CheckpointEvery::Never,
-        cancel: None,
-    };
-    let outcome = execute(&DeepLinear, &c, &job, &opts, None).unwrap();
+    let (dir, outcome) = run_in_tempdir(&DeepLinear, &c, 3);
     // 4 toy runs; per N: 4 depths + the diagonal net; NGD deep and linear at N = 10.
     assert_eq!(outcome.executed, 4 + 2 * 5 + 2);
     assert_eq!(outcome.diverged, 0);

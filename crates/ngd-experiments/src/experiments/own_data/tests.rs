@@ -2,9 +2,8 @@
 //! parses (and unknown keys are refused), and a shrunken config runs end to end.
 
 use super::*;
+use crate::experiments::test_support::run_in_tempdir;
 use ngd_harness::config::layered_config;
-use ngd_harness::context::CheckpointEvery;
-use ngd_harness::runner::{JobInfo, RunnerOptions, execute};
 
 fn quick() -> OwnDataConfig {
     OwnData.config(Preset::Quick)
@@ -108,19 +107,7 @@ fn shrunken_own_data_runs_end_to_end() {
         init_scale: 0.5,
     });
     OwnData.validate(&c).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let job = JobInfo {
-        preset: "quick".into(),
-        seed: 1,
-        out: dir.path().to_path_buf(),
-    };
-    let opts = RunnerOptions {
-        jobs: 2,
-        resume: false,
-        checkpoint_every: CheckpointEvery::Never,
-        cancel: None,
-    };
-    let outcome = execute(&OwnData, &c, &job, &opts, None).unwrap();
+    let (dir, outcome) = run_in_tempdir(&OwnData, &c, 1);
     assert_eq!(outcome.executed, c.methods.len());
     let root = dir.path().join("own-data");
     for f in [
