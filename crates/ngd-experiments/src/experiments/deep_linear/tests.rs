@@ -121,3 +121,41 @@ fn tiny_deep_linear_runs_end_to_end() {
         summary.claims[2]
     );
 }
+
+/// A run of the shared network trainer restored from a mid-run checkpoint ends bit-identical
+/// to an uninterrupted run.
+#[test]
+fn restored_network_run_matches_uninterrupted_run() {
+    use ngd_harness::context::CheckpointEvery;
+    let mut c = tiny();
+    c.egd_loss_below = 0.0;
+    c.egd_steps = 230;
+    let spec = DeepLinear
+        .plan(&c)
+        .into_iter()
+        .find(|s| s.id == "egd-L3-N10-r0")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ckpt.json");
+    let ctx = |every, resume| {
+        RunContext::new(
+            &spec.id,
+            3,
+            "fp".into(),
+            path.clone(),
+            every,
+            resume,
+            Box::new(|_| {}),
+        )
+    };
+    let full = DeepLinear
+        .run(&c, &spec, &mut ctx(CheckpointEvery::Steps(100), false))
+        .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"step\": 200"), "{}", &text[..80]);
+    let resumed = DeepLinear
+        .run(&c, &spec, &mut ctx(CheckpointEvery::Never, true))
+        .unwrap();
+    assert_eq!(full, resumed);
+    assert_eq!(full.points.last().unwrap().step, 230);
+}
