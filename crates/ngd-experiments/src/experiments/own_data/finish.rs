@@ -1,8 +1,9 @@
-//! Post-processing of `own-data`: `data.csv` (per method × recorded step), `directions.csv`
+//! Post-processing of `own-data`: `data.csv` (per method × recorded step), `methods.csv` (one
+//! row of end numbers per method: the report's table), `directions.csv`
 //! (the end `β/‖β‖` of the models linear in the input), plots of the loss, the accuracy and the
 //! directions, and a summary with each method's numbers and no verdict.
 
-use super::{OwnDataConfig, OwnDataOutput, OwnDataParams};
+use super::{MethodSpec, OwnDataConfig, OwnDataOutput, OwnDataParams};
 use ngd_harness::convergence::Loss;
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
@@ -30,6 +31,44 @@ struct Row<'a> {
     #[serde(rename = "angle_to_l2_max_margin (degrees)")]
     angle: Option<f64>,
     converged: bool,
+}
+
+/// One row of `methods.csv`: a method's end numbers (the report's table).
+#[derive(Serialize)]
+struct MethodRow<'a> {
+    method: &'a str,
+    model: String,
+    rule: String,
+    learning_rate: f64,
+    steps: u64,
+    stop: &'a str,
+    converged: bool,
+    #[serde(rename = "train_loss (nats)")]
+    train_loss: f64,
+    #[serde(rename = "train_error (fraction)")]
+    train_error: f64,
+    #[serde(rename = "test_accuracy (fraction)")]
+    test_accuracy: Option<f64>,
+    #[serde(rename = "angle_to_l2_max_margin (degrees)")]
+    angle: Option<f64>,
+}
+
+/// The `methods.csv` row of a finished method.
+fn method_row<'a>(m: &'a MethodSpec, o: &'a OwnDataOutput) -> Option<MethodRow<'a>> {
+    let end = o.points.last()?;
+    Some(MethodRow {
+        method: &m.label,
+        model: format!("{:?}", m.model),
+        rule: format!("{:?}", m.method),
+        learning_rate: m.learning_rate,
+        steps: end.step,
+        stop: &o.stop,
+        converged: o.convergence.converged,
+        train_loss: end.train_loss,
+        train_error: end.train_error,
+        test_accuracy: end.test_accuracy,
+        angle: end.probe,
+    })
 }
 
 /// One row of `directions.csv`.
@@ -79,6 +118,8 @@ pub(super) fn finish(
     }
     out.write_csv("data.csv", &rows)?;
     out.write_csv("directions.csv", &directions)?;
+    let table: Vec<MethodRow> = done.iter().filter_map(|(m, o)| method_row(m, o)).collect();
+    out.write_csv("methods.csv", &table)?;
 
     let data_name = c
         .train_file
@@ -201,6 +242,6 @@ pub(super) fn finish(
             caption: "The end direction of every method whose model is linear in the input.".into(),
         });
     }
-    summary.notes.insert(0, "A tool, not a hypothesis: each configured method's numbers on the user's data; no claim and no verdict. Convergence is the harness's one definition (mean logistic loss < ln 2 / N).".into());
+    summary.notes.insert(0, "A tool, not a hypothesis: each configured method's numbers on the user's data; no claim and no verdict; methods.csv tabulates every method's end numbers. Convergence is the harness's one definition (mean logistic loss < ln 2 / N).".into());
     Ok(summary)
 }

@@ -112,6 +112,7 @@ fn shrunken_own_data_runs_end_to_end() {
     let root = dir.path().join("own-data");
     for f in [
         "data.csv",
+        "methods.csv",
         "directions.csv",
         "loss.png",
         "accuracy.png",
