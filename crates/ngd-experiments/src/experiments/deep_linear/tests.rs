@@ -2,7 +2,7 @@
 //! runs end to end through the runner with every file and the four hypotheses judged.
 
 use super::*;
-use crate::experiments::test_support::run_in_tempdir;
+use crate::experiments::test_support::{run_and_resume, run_in_tempdir};
 use ngd_harness::experiment::Verdict;
 
 /// A shrunken config (seconds in release).
@@ -126,7 +126,6 @@ fn tiny_deep_linear_runs_end_to_end() {
 /// to an uninterrupted run.
 #[test]
 fn restored_network_run_matches_uninterrupted_run() {
-    use ngd_harness::context::CheckpointEvery;
     let mut c = tiny();
     c.egd_loss_below = 0.0;
     c.egd_steps = 230;
@@ -135,27 +134,7 @@ fn restored_network_run_matches_uninterrupted_run() {
         .into_iter()
         .find(|s| s.id == "egd-L3-N10-r0")
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ckpt.json");
-    let ctx = |every, resume| {
-        RunContext::new(
-            &spec.id,
-            3,
-            "fp".into(),
-            path.clone(),
-            every,
-            resume,
-            Box::new(|_| {}),
-        )
-    };
-    let full = DeepLinear
-        .run(&c, &spec, &mut ctx(CheckpointEvery::Steps(100), false))
-        .unwrap();
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("\"step\": 200"), "{}", &text[..80]);
-    let resumed = DeepLinear
-        .run(&c, &spec, &mut ctx(CheckpointEvery::Never, true))
-        .unwrap();
+    let (full, resumed) = run_and_resume(&DeepLinear, &c, &spec, 100, 200);
     assert_eq!(full, resumed);
     assert_eq!(full.points.last().unwrap().step, 230);
 }
