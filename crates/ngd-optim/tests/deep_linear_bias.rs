@@ -1,12 +1,12 @@
 //! Known-answer test of the implicit bias of EGD on the full-matrix deep linear network
 //! `β = W_1ᵀ ⋯ W_Lᵀ` (Ji & Telgarsky 2019): on the paper's 2-D toy set, EGD with the
 //! loss-normalized step converges in direction to the ℓ2 max-margin separator (computed by the
-//! interior-point baseline), while the diagonal network of depth 2 goes to the ℓ1 direction
-//! `(1, 0)`, 26.57° away.
+//! interior-point baseline) at every depth 1–4, while the diagonal network of depth 2 goes to
+//! the ℓ1 direction `(1, 0)`, 26.57° away.
 //!
 //! The convergence is asymptotic: measured when written, the angle to the ℓ2 direction is
 //! ≈ 27° / √(min margin) for L = 2 (0.85° at margin 10³, 0.027° at 10⁶) and ≈ 0.1° at
-//! margin 10⁶ for L = 3 (`cargo test --release -p ngd-optim --test deep_linear_bias -- --nocapture`
+//! margin 10⁶ for L = 3 and 4 (`cargo test --release -p ngd-optim --test deep_linear_bias -- --nocapture`
 //! prints them). Margins of 10⁶ are far beyond the loss's underflow (margin ≈ 745): the
 //! generic rule's loss-normalized direction `∇L / L` is evaluated in rescaled form, so the run
 //! goes on; it stops once the smallest margin reaches [`TARGET_MARGIN`], every step observed.
@@ -33,12 +33,14 @@ fn angle_degrees(a: &Array1<f64>, b: &Array1<f64>) -> f64 {
 }
 
 /// Loss-normalized EGD (base step `eta`) from a `N(0, scale²)` initialization drawn from
-/// `seed`, until the smallest margin reaches [`TARGET_MARGIN`]; returns `β` and the steps.
+/// `seed`, until the smallest margin reaches [`TARGET_MARGIN`] (or, unless `margin_required`,
+/// the budget of 20 000 steps); returns `β` and the steps.
 fn train<P: Parametrization + Clone>(
     model: P,
     scale: f64,
     eta: f64,
     seed: u64,
+    margin_required: bool,
 ) -> (Array1<f64>, usize) {
     let data = ngd_data::toy_2d(&mut Xoshiro256PlusPlus::seed_from_u64(0));
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -73,7 +75,9 @@ fn train<P: Parametrization + Clone>(
             &mut stop_at_margin,
         )
         .unwrap();
-    assert_eq!(outcome.stop, Stop::Observer, "{outcome:?}");
+    if margin_required {
+        assert_eq!(outcome.stop, Stop::Observer, "{outcome:?}");
+    }
     (model.beta(w.view()).unwrap(), outcome.step)
 }
 
@@ -96,7 +100,7 @@ fn deep_linear_egd_converges_to_the_l2_max_margin_direction() {
     for hidden in [vec![3], vec![3, 3]] {
         for (eta, seed) in [(0.01, 7), (0.1, 8)] {
             let net = DeepLinearNet::new(2, &hidden).unwrap();
-            let (beta, steps) = train(net, 0.1, eta, seed);
+            let (beta, steps) = train(net, 0.1, eta, seed, true);
             let angle = angle_degrees(&beta, &svm);
             println!(
                 "L = {}, η = {eta}: {angle:.4}° after {steps} steps",
@@ -107,13 +111,36 @@ fn deep_linear_egd_converges_to_the_l2_max_margin_direction() {
     }
 }
 
+/// Depths 1 and 4 of the same known answer. At `L = 1` (the linear model) the loss-normalized
+/// step grows the margins only linearly in the step, so the run takes its whole budget of
+/// 20 000 steps (measured 0.03°); at `L = 4`
+/// (hidden widths 3, 3, 3) the margins reach 10⁶ within a few hundred steps.
+#[test]
+fn deep_linear_egd_reaches_the_l2_direction_at_depths_1_and_4() {
+    let svm = l2_max_margin(signed_toy_data().view()).unwrap().direction();
+    for (hidden, eta, margin_required) in [(vec![], 0.1, false), (vec![3, 3, 3], 0.05, true)] {
+        let depth = hidden.len() + 1;
+        let net = DeepLinearNet::new(2, &hidden).unwrap();
+        let (beta, steps) = train(net, 0.1, eta, 9, margin_required);
+        let angle = angle_degrees(&beta, &svm);
+        println!("L = {depth}, η = {eta}: {angle:.4}° after {steps} steps");
+        assert!(angle < 1.0, "angle {angle}° (L = {depth})");
+    }
+}
+
 /// The diagonal network of depth 2, trained the same way, goes to the ℓ1 direction `(1, 0)`
 /// (within 1°, measured 0.002°) and not to the ℓ2 one (26.57° away).
 #[test]
 fn diagonal_egd_does_not_go_to_the_l2_direction() {
     let svm = l2_max_margin(signed_toy_data().view()).unwrap().direction();
     let l1 = Array1::from(ngd_data::toy_2d_l1_max_margin_direction().to_vec());
-    let (beta, steps) = train(DiagonalParametrization::new(2, 2).unwrap(), 0.1, 0.05, 7);
+    let (beta, steps) = train(
+        DiagonalParametrization::new(2, 2).unwrap(),
+        0.1,
+        0.05,
+        7,
+        true,
+    );
     let (to_l2, to_l1) = (angle_degrees(&beta, &svm), angle_degrees(&beta, &l1));
     println!("diagonal L = 2: {to_l2:.4}° from ℓ2, {to_l1:.4}° from ℓ1 after {steps} steps");
     assert!(to_l2 > 25.0, "{to_l2}°");

@@ -9,11 +9,16 @@
 //!    `ExperimentDir::write_csv`, plots via [`ngd_harness::plot`], claims);
 //! 3. append the instance to [`registry`].
 
+pub mod deep_linear;
 pub mod egd_demo;
 pub mod fig2;
 pub mod fig3;
 pub mod fig5;
+mod network_training;
+pub mod own_data;
 pub mod sparse_sweep;
+#[cfg(test)]
+mod test_support;
 pub mod theorems;
 
 use ngd_harness::registry::DynExperiment;
@@ -28,5 +33,7 @@ pub fn registry() -> Vec<&'static dyn DynExperiment> {
         &sparse_sweep::FIG6,
         &theorems::Theorems,
         &egd_demo::EgdDemo,
+        &deep_linear::DeepLinear,
+        &own_data::OwnData,
     ]
 }

@@ -13,9 +13,15 @@
 //! test set, from the run's shared data seed), `ngd_optim::DiagonalEgd` takes the steps (one
 //! fused pass over `X̃` each) and `ngd_optim::Executor` runs them with a `LogSchedule` of
 //! about `record_points` observations (see `train`).
+//!
+//! For data of your own, `own-data` subsumes this experiment's data-file mode: the same files
+//! (read by the same [`crate::data_file`]), any shipped model and any method, from a config
+//! file. `egd-demo` stays as the framework's small end-to-end example.
 
 mod finish;
 mod train;
+
+pub(crate) use train::points_per_decade;
 
 use crate::data_file::{load_classification_csv, require_separable};
 use ngd_data::Classification;

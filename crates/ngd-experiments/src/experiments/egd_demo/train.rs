@@ -31,7 +31,7 @@ pub(super) const SEGMENT: usize = 50;
 
 /// Points per decade of the log schedule that gives about `record_points` observations over
 /// `steps` steps (step 0 and the last step are always observed).
-pub(super) fn points_per_decade(steps: u64, record_points: usize) -> usize {
+pub(crate) fn points_per_decade(steps: u64, record_points: usize) -> usize {
     let decades = (steps.max(10) as f64).log10();
     ((record_points.saturating_sub(1)) as f64 / decades)
         .ceil()

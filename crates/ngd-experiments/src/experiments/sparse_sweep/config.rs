@@ -262,7 +262,7 @@ impl SweepConfig {
 }
 
 /// Distinct depths in `[1, 8]`, at least one.
-fn check_depths(field: &str, depths: &[usize]) -> Result<(), ConfigError> {
+pub(crate) fn check_depths(field: &str, depths: &[usize]) -> Result<(), ConfigError> {
     check_nonempty(field, depths)?;
     let mut sorted = depths.to_vec();
     sorted.sort_unstable();

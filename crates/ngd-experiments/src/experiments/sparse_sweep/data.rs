@@ -13,7 +13,7 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The training problem and the test set of one `(N, r)`.
-pub(super) struct Task {
+pub(crate) struct Task {
     /// `X̃ = diag(y) X` of the training set.
     pub problem: ClassificationProblem,
     /// The training set (labels for the logit trace).
@@ -28,7 +28,7 @@ fn shared_rng(ctx: &RunContext, label: &str) -> Xoshiro256PlusPlus {
 }
 
 /// Draws the data of `(N = n, r = seed)` (shared by every method of that pair).
-pub(super) fn draw_task(
+pub(crate) fn draw_task(
     c: &SweepConfig,
     n: usize,
     seed: usize,
@@ -98,7 +98,7 @@ pub(super) fn evaluate(task: &Task, beta: ArrayView1<'_, f64>) -> Result<Eval, R
 }
 
 /// `Σ_{j<k} |β_j| / Σ_j |β_j|` (0 for `β = 0`).
-pub(super) fn true_support_mass(beta: &Array1<f64>, sparsity: usize) -> f64 {
+pub(crate) fn true_support_mass(beta: &Array1<f64>, sparsity: usize) -> f64 {
     let total: f64 = beta.iter().map(|b| b.abs()).sum();
     if total > 0.0 {
         beta.iter().take(sparsity).map(|b| b.abs()).sum::<f64>() / total

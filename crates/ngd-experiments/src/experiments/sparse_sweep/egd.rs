@@ -243,7 +243,7 @@ impl Segmented for Training<'_> {
 
 /// Runs EGD for every depth on `(N, r)`; a depth whose loss reaches `egd_loss_below` (or, with
 /// the loss-normalized step, the floor) stops while the others go on.
-pub(super) fn run(
+pub(crate) fn run(
     c: &SweepConfig,
     p: &SweepParams,
     ctx: &mut RunContext,

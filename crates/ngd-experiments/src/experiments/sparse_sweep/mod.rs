@@ -17,14 +17,15 @@
 mod claims;
 mod config;
 mod csv_out;
-mod data;
-mod egd;
+pub(crate) mod data;
+pub(crate) mod egd;
 mod finish;
 pub mod key;
 mod ngd;
 mod notes;
 mod table;
 
+pub(crate) use config::check_depths;
 pub use config::{EgdStepKind, SweepConfig};
 
 use key::SeriesKey;
