@@ -144,14 +144,28 @@ fn every_plot_kind_renders_to_svg_and_png() {
 }
 
 #[test]
-fn tick_labels_are_compact() {
-    use super::tick_label;
-    assert_eq!(tick_label(0.0), "0");
-    assert_eq!(tick_label(1000.0), "1000");
-    assert_eq!(tick_label(0.25), "0.25");
-    assert_eq!(tick_label(0.001), "0.001");
-    assert_eq!(tick_label(1e-6), "1e-6");
-    assert_eq!(tick_label(9.999999999e-6), "1e-5");
-    assert_eq!(tick_label(2.5e-7), "2.5e-7");
-    assert_eq!(tick_label(1e6), "1e6");
+fn log_axes_label_every_decade_in_one_format() {
+    use super::ticks::log_ticks;
+    let t = log_ticks(3e-5, 2.0);
+    let labels: Vec<&str> = t.iter().map(|x| x.1.as_str()).collect();
+    assert_eq!(labels, ["10⁻⁴", "10⁻³", "10⁻²", "10⁻¹", "10⁰"]);
+    // The lowest decade is labelled when it is inside the range.
+    assert_eq!(log_ticks(1e-3, 5e-1)[0].1, "10⁻³");
+    // Less than two decades: the 2× and 5× multiples are added.
+    let one: Vec<String> = log_ticks(15.0, 600.0).into_iter().map(|x| x.1).collect();
+    assert_eq!(one, ["2×10¹", "5×10¹", "10²", "2×10²", "5×10²"]);
+    // Less than a factor 2.5 wide: linear ticks, one number of decimals.
+    let narrow: Vec<String> = log_ticks(0.45, 0.95).into_iter().map(|x| x.1).collect();
+    assert_eq!(narrow, ["0.5", "0.6", "0.7", "0.8", "0.9"]);
+    assert!(narrow.len() >= 2, "{narrow:?}");
+}
+
+#[test]
+fn linear_ticks_share_one_number_of_decimals() {
+    use super::ticks::linear_ticks;
+    let labels: Vec<String> = linear_ticks(0.42, 1.03).into_iter().map(|t| t.1).collect();
+    assert_eq!(labels, ["0.5", "0.6", "0.7", "0.8", "0.9", "1.0"]);
+    let big: Vec<String> = linear_ticks(0.0, 4e5).into_iter().map(|t| t.1).collect();
+    assert_eq!(big[0], "0");
+    assert!(big[1..].iter().all(|l| l.contains("×10⁵")), "{big:?}");
 }
