@@ -92,10 +92,12 @@ fn every_plot_kind_renders_to_svg_and_png() {
             Separator {
                 label: "ℓ2 max margin".into(),
                 normal: (1.0, 0.3),
+                style: None,
             },
             Separator {
                 label: "axis-aligned".into(),
                 normal: (1.0, 0.0),
+                style: Some(Style::ngd(2)),
             },
         ],
         size: (700, 700),
