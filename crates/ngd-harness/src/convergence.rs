@@ -76,6 +76,67 @@ impl Loss {
     }
 }
 
+/// How many of a set of runs converged, for a figure's caption and the claims built on them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    /// Runs counted.
+    pub total: usize,
+    /// Runs that did not converge.
+    pub unconverged: usize,
+    /// The criterion of the first run counted (all runs of one tally share their loss).
+    pub criterion: Option<String>,
+}
+
+impl Tally {
+    /// The tally of `runs`.
+    pub fn of<'a>(runs: impl IntoIterator<Item = &'a Convergence>) -> Self {
+        let mut t = Self::default();
+        for c in runs {
+            t.add(c);
+        }
+        t
+    }
+
+    /// Counts one run.
+    pub fn add(&mut self, c: &Convergence) {
+        self.total += 1;
+        self.unconverged += usize::from(!c.converged);
+        if self.criterion.is_none() {
+            self.criterion = Some(c.criterion.clone());
+        }
+    }
+
+    /// The caption sentence: `k of n runs did not converge within the budget (hollow
+    /// markers; criterion …).`, or that all converged.
+    pub fn caption(&self) -> String {
+        let criterion = self.criterion.as_deref().unwrap_or("none");
+        if self.unconverged > 0 {
+            format!(
+                "{} of {} runs did not converge within the budget (hollow markers; criterion: {criterion}).",
+                self.unconverged, self.total
+            )
+        } else {
+            format!(
+                "All {} runs converged (criterion: {criterion}).",
+                self.total
+            )
+        }
+    }
+
+    /// Appends to every claim's reason that it is built on unconverged runs, when some are.
+    pub fn mark_claims(&self, claims: &mut [crate::experiment::Claim]) {
+        if self.unconverged == 0 {
+            return;
+        }
+        for claim in claims {
+            claim.reason.push_str(&format!(
+                "; built on runs of which {} of {} did not converge within the budget",
+                self.unconverged, self.total
+            ));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +162,30 @@ mod tests {
         assert!(c.converged, "{c:?}");
         assert!(!Loss::Logistic { samples: 0 }.judge(0.0).converged);
         assert!(!Loss::Logistic { samples: 3 }.judge(f64::NAN).converged);
+    }
+
+    #[test]
+    fn a_tally_counts_and_marks_claims() {
+        let loss = Loss::Logistic { samples: 4 };
+        let runs = [loss.judge(0.01), loss.judge(0.5), loss.judge(0.02)];
+        let t = Tally::of(&runs);
+        assert_eq!((t.total, t.unconverged), (3, 1));
+        assert!(
+            t.caption().starts_with("1 of 3 runs did not converge"),
+            "{}",
+            t.caption()
+        );
+        let mut claims = vec![crate::experiment::Claim {
+            claim: "c".into(),
+            measured: "m".into(),
+            verdict: crate::experiment::Verdict::Reproduced,
+            reason: "r".into(),
+        }];
+        t.mark_claims(&mut claims);
+        assert!(claims[0].reason.contains("1 of 3 did not converge"));
+        let all = Tally::of(&runs[..1]);
+        all.mark_claims(&mut claims[..0]);
+        assert!(all.caption().starts_with("All 1 runs converged"));
     }
 
     #[test]
