@@ -6,13 +6,16 @@
 //!   contributes `ln(1 + e^{−u_n}) / N ≥ ln 2 / N`, so below that level every training sample is
 //!   classified correctly (zero training error); the level does not depend on the data's scale.
 //! - **Squared loss on observed entries** `½ Σ_Ω (β − M)²`: converged ⇔ the relative residual
-//!   `Σ_Ω (β − M)² / Σ_Ω M²` is at most [`SQUARED_RELATIVE_TOLERANCE`] `= 10⁻¹²` (the residual's
-//!   norm is `10⁻⁶` of the targets': six significant digits), independent of the data's scale.
+//!   `Σ_Ω (β − M)² / Σ_Ω M²` is at most [`SQUARED_RELATIVE_TOLERANCE`] `= 10⁻⁵`, independent of
+//!   the data's scale. The level sits a factor 10 outside the matrix-completion literature's
+//!   stopping rule (Arora et al. 2019: mean squared error over `Ω` at most `10⁻⁶` on targets of
+//!   root-mean-square 1, i.e. a relative residual near `10⁻⁶`), so a run stopped by that rule
+//!   counts as converged and one stopped by its step budget well above it does not.
 
 use serde::{Deserialize, Serialize};
 
 /// The relative residual below which a squared-loss fit counts as converged.
-pub const SQUARED_RELATIVE_TOLERANCE: f64 = 1e-12;
+pub const SQUARED_RELATIVE_TOLERANCE: f64 = 1e-5;
 
 /// The loss a run minimizes, with what its convergence level depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -190,7 +193,7 @@ mod tests {
 
     #[test]
     fn squared_convergence_is_relative_to_the_targets() {
-        // Residual 1e-7 on targets of squared norm 1 and 1e20: the same relative fit.
+        // Relative residual 1e-13 on targets of squared norm 1 and 1e20: the same fit.
         let small = Loss::Squared {
             target_sq_norm: 1.0,
         }
@@ -205,7 +208,7 @@ mod tests {
             !Loss::Squared {
                 target_sq_norm: 1.0
             }
-            .judge(0.5e-11)
+            .judge(0.5e-4)
             .converged
         );
         assert!(

@@ -59,7 +59,7 @@ pub enum Dash {
     Dashed,
     /// 2 px on, 4 px off (other methods).
     Dotted,
-    /// 14 px on, 6 px off (reference levels).
+    /// 14 px on, 6 px off, always grey (reference levels).
     LongDash,
 }
 
@@ -184,13 +184,27 @@ impl Style {
         Self::method(Method::Other, depth.saturating_sub(1))
     }
 
+    /// A reference level drawn as a curve (e.g. a trivial solution's error): grey long dashes,
+    /// no marker.
+    pub fn reference() -> Self {
+        Self {
+            series: 0,
+            dash: Dash::LongDash,
+            marker: Marker::None,
+        }
+    }
+
     /// A solid curve of series index `i` (the default when a series names no style).
     pub fn indexed(i: usize) -> Self {
         Self::method(Method::Egd, i)
     }
 
-    /// The colour.
+    /// The colour (reference grey for long dashes).
     pub(crate) fn rgb(&self) -> RGBColor {
-        color(self.series)
+        if self.dash == Dash::LongDash {
+            REFERENCE_GREY
+        } else {
+            color(self.series)
+        }
     }
 }

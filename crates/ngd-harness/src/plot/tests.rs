@@ -153,7 +153,7 @@ fn log_axes_label_every_decade_in_one_format() {
     assert_eq!(labels, ["10⁻⁴", "10⁻³", "10⁻²", "10⁻¹", "10⁰"]);
     // The lowest decade is labelled when it is inside the range.
     assert_eq!(log_ticks(1e-3, 5e-1)[0].1, "10⁻³");
-    // Less than two decades: the 2× and 5× multiples are added.
+    // Fewer than three decades: the 2× and 5× multiples are added.
     let one: Vec<String> = log_ticks(15.0, 600.0).into_iter().map(|x| x.1).collect();
     assert_eq!(one, ["2×10¹", "5×10¹", "10²", "2×10²", "5×10²"]);
     // Less than a factor 2.5 wide: linear ticks, one number of decimals.

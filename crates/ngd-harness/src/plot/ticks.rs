@@ -1,7 +1,7 @@
 //! Tick positions and labels in one format for every axis.
 //!
 //! - **Log axes**: a tick at every power of ten inside the range, labelled `10ᵏ` (superscript
-//!   exponent, also `10⁰`); when the range holds fewer than two powers, the `2·10ᵏ` and `5·10ᵏ`
+//!   exponent, also `10⁰`); when the range holds fewer than three powers, the `2·10ᵏ` and `5·10ᵏ`
 //!   multiples are added, labelled `2×10ᵏ`; a range narrower than those gets the linear ticks
 //!   below, so that no log axis is unlabelled.
 //! - **Linear axes**: steps of `1, 2 or 5 × 10ᵏ` giving about six ticks, every label with the
@@ -42,7 +42,7 @@ pub(crate) fn log_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
     let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
     let inside = |v: f64| v >= lo * (1.0 - 1e-12) && v <= hi * (1.0 + 1e-12);
     let decades: Vec<i32> = (k0..=k1).filter(|&k| inside(10f64.powi(k))).collect();
-    let mantissas: &[f64] = if decades.len() >= 2 {
+    let mantissas: &[f64] = if decades.len() >= 3 {
         &[1.0]
     } else {
         &[1.0, 2.0, 5.0]
@@ -50,7 +50,7 @@ pub(crate) fn log_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
     let stride = (decades.len() / 12).max(1) as i32;
     let mut ticks = Vec::new();
     for k in k0..=k1 {
-        if decades.len() >= 2 && (k - decades[0]).rem_euclid(stride) != 0 {
+        if decades.len() >= 3 && (k - decades[0]).rem_euclid(stride) != 0 {
             continue;
         }
         for &m in mantissas {
