@@ -93,7 +93,7 @@ fn nuclear(task: &CompletionTask, tol: f64) -> Result<Fig5Output, RunError> {
     let (rank, nuclear_norm) = spectrum(&sol.estimate)?;
     let zero = Array2::zeros(task.truth.raw_dim());
     Ok(Fig5Output {
-        convergence: convergence(&task, &sol.estimate),
+        convergence: convergence(task, &sol.estimate),
         points: Vec::new(),
         reconstruction_error: task
             .reconstruction_error(sol.estimate.view())
