@@ -6,10 +6,14 @@
 //! - [`scatter_plot`]: 2-D labelled point groups with separator lines through the origin;
 //! - [`stem_plot`]: coefficient vectors as stems, one panel per vector.
 //!
-//! Text uses the bundled DejaVu Sans (`assets/DejaVuSans.ttf`, licence in
-//! `assets/DejaVuSans-LICENSE.txt`), registered with plotters from bytes, so no system font is
-//! looked up. PNGs are written to a temporary file and renamed; SVGs are rendered in memory and
-//! written atomically.
+//! Every figure follows one visual grammar ([`style`], stated in words by [`VISUAL_GRAMMAR`]):
+//! EGD solid, NGD dashed, other methods dotted, reference levels grey long dashes; colour and
+//! marker by depth; hollow markers for runs that did not converge; legends in a panel beside
+//! the plotting area; log axes labelled `10ᵏ` at every decade, linear axes in one format.
+//!
+//! Each drawing is made once as SVG (plotters), written atomically, and rasterized to the PNG
+//! by `resvg` with the bundled DejaVu Sans (`assets/DejaVuSans.ttf`, licence in
+//! `assets/DejaVuSans-LICENSE.txt`) as `sans-serif`, the system's fonts only as a fallback.
 
 mod heatmap;
 mod legend;
