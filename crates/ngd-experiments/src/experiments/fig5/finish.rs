@@ -128,16 +128,22 @@ pub(super) fn label(p: &Fig5Params) -> String {
     SeriesKey::of(p).label()
 }
 
+/// The observation counts of the completed runs, ascending and distinct.
+fn observation_counts(done: &Done) -> Vec<usize> {
+    let mut ms: Vec<usize> = done.iter().map(|(s, _)| s.params.observations).collect();
+    ms.sort_unstable();
+    ms.dedup();
+    ms
+}
+
 /// Mean of `f` over seeds per observation count, for the runs of series `key`.
 pub(super) fn curve(
     done: &Done,
     key: &SeriesKey,
     f: impl Fn(&Fig5Output) -> f64,
 ) -> Vec<(f64, f64)> {
-    let mut ms: Vec<usize> = done.iter().map(|(s, _)| s.params.observations).collect();
-    ms.sort_unstable();
-    ms.dedup();
-    ms.into_iter()
+    observation_counts(done)
+        .into_iter()
         .filter_map(|m| {
             let v: Vec<f64> = done
                 .iter()
@@ -151,10 +157,8 @@ pub(super) fn curve(
 
 /// Per point of [`curve`]: did every run of series `key` at that observation count converge?
 fn converged_curve(done: &Done, key: &SeriesKey) -> Vec<bool> {
-    let mut ms: Vec<usize> = done.iter().map(|(s, _)| s.params.observations).collect();
-    ms.sort_unstable();
-    ms.dedup();
-    ms.into_iter()
+    observation_counts(done)
+        .into_iter()
         .filter_map(|m| {
             let runs: Vec<bool> = done
                 .iter()
