@@ -161,6 +161,17 @@ impl LinePlot {
         2 + (2 * (n - 1 - i.min(n - 1)) as u32) / (n - 1) as u32
     }
 
+    /// Marker radius of series `i`: on sparse curves earlier series get larger markers
+    /// (6 px down to 4 px), so markers of coinciding points nest instead of hiding each other.
+    fn marker_radius(&self, i: usize) -> f64 {
+        let n = self.series.len().max(2);
+        if self.series[i].points.len() <= DENSE {
+            4.0 + 2.0 * (n - 1 - i.min(n - 1)) as f64 / (n - 1) as f64
+        } else {
+            4.0
+        }
+    }
+
     /// Indices of the points of series `i` that get a marker: every point of a sparse curve;
     /// on a dense curve [`MARKERS_PER_CURVE`] positions shifted per series (golden-ratio
     /// phase) plus every unconverged point.
@@ -290,11 +301,7 @@ impl LinePlot {
                 let style = st.rgb().stroke_width(self.width(i));
                 legend::draw_line(&area, pixels, st.dash, style)?;
             }
-            let radius = if series.points.len() <= DENSE {
-                4.5
-            } else {
-                4.0
-            };
+            let radius = self.marker_radius(i);
             for j in self.marked(i, &usable) {
                 let p = local(map(series.points[j]));
                 let hollow = !series.point_converged(j);

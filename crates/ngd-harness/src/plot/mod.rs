@@ -30,7 +30,5 @@ pub use scatter::{PointGroup, ScatterPlot, Separator, scatter_plot};
 pub use stem::{StemPlot, stem_plot};
 pub use style::{Dash, Marker, Method, Style, VISUAL_GRAMMAR};
 
-pub(crate) use style::color;
-
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 //! Stem plots of coefficient vectors (e.g. the learnt `β`), one panel per vector.
 
-use super::color;
 use super::render::{Drawing, render, s};
+use super::style::Style;
 use super::ticks::{Ticked, label_of, linear_ticks};
 use crate::error::Error;
 use plotters::coord::Shift;
@@ -22,6 +22,9 @@ pub struct StemPlot {
     pub vectors: Vec<(String, Vec<f64>)>,
     /// Pixel width; height is 220 per panel plus the title.
     pub width: u32,
+    /// Per panel: its series style (colour by depth, see [`super::style`]); missing entries
+    /// take the colour of the panel index.
+    pub styles: Vec<Style>,
 }
 
 /// Writes `<base>.svg` and `<base>.png`; returns their paths.
@@ -74,7 +77,12 @@ impl Drawing for StemPlot {
                 .light_line_style(WHITE.mix(0.0))
                 .draw()
                 .map_err(s)?;
-            let c = color(i);
+            let c = self
+                .styles
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| Style::indexed(i))
+                .rgb();
             chart
                 .draw_series(std::iter::once(PathElement::new(
                     vec![(-0.5, 0.0), (n - 0.5, 0.0)],

@@ -20,7 +20,8 @@ pub const VISUAL_GRAMMAR: &str = "Line style by method: EGD solid, NGD dashed, o
 long dashes. Colour and marker by depth (L = 1 blue circle, L = 2 vermilion square, L = 3 green \
 triangle, L = 4 pink diamond, then further colours), the same in every figure. Hollow markers: \
 runs that did not converge within their budget (training loss above the harness's convergence \
-level); filled markers: converged runs. Earlier series are drawn wider beneath later ones so \
+level); filled markers: converged runs. Earlier series are drawn wider, with larger markers, \
+beneath later ones so \
 that coinciding curves stay visible. Legends sit outside the plotting area; log axes label every \
 decade as 10ᵏ.";
 

@@ -124,6 +124,7 @@ fn every_plot_kind_renders_to_svg_and_png() {
             ),
         ],
         width: 900,
+        styles: vec![Style::egd(1)],
     };
     check(
         &stem_plot(&d.join("stem"), &stem).unwrap(),

@@ -6,7 +6,7 @@
 //!   below, so that no log axis is unlabelled.
 //! - **Linear axes**: steps of `1, 2 or 5 × 10ᵏ` giving about six ticks, every label with the
 //!   same number of decimals (those of the step); values of magnitude `≥ 10⁵` or a step below
-//!   `10⁻³` use `m×10ᵏ` with the step's exponent.
+//!   `10⁻³` use `m×10ᵏ` with the step's exponent; negative values carry the minus sign `−`.
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use std::ops::Range;
@@ -111,10 +111,10 @@ pub(crate) fn linear_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
                 let exp = lo.abs().max(hi.abs()).log10().floor() as i32;
                 let m = v / 10f64.powi(exp);
                 let decimals = (exp - k).max(0) as usize;
-                format!("{m:.decimals$}×10{}", superscript(exp))
+                format!("{m:.decimals$}×10{}", superscript(exp)).replace('-', "−")
             } else {
                 let decimals = (-k).max(0) as usize;
-                format!("{v:.decimals$}")
+                format!("{v:.decimals$}").replace('-', "−")
             };
             (v, label)
         })

@@ -117,6 +117,7 @@ pub(super) fn finish(
         ..Default::default()
     };
     let mut betas = Vec::new();
+    let mut stem_styles = Vec::new();
     let mut final_errors = Vec::new();
     let mut final_acc = Vec::new();
     for &depth in &c.depths {
@@ -168,6 +169,7 @@ pub(super) fn finish(
             .insert(format!("max_final_train_error_L{depth} (fraction)"), e);
         final_errors.push((depth, e));
         final_acc.push((depth, a));
+        stem_styles.push(Style::egd(depth));
         betas.push((
             format!("EGD, L = {depth} (draw 0 or first completed)"),
             outs[0].beta.clone(),
@@ -196,6 +198,7 @@ pub(super) fn finish(
             },
             x_label: "coordinate j".into(),
             y_label: "β_j".into(),
+            styles: stem_styles,
             vectors: betas,
             width: 900,
         };

@@ -132,6 +132,7 @@ fn logits_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result
 
 fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<bool, Error> {
     let mut vectors = Vec::new();
+    let mut styles = Vec::new();
     for (_, p, m) in models(runs) {
         let wanted = [egd(1), egd(2), NGD, NGD_POP].contains(&m.label);
         if p.n == c.beta_n && p.seed == 0 && wanted {
@@ -143,6 +144,7 @@ fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<b
                 m.label, m.true_support_mass
             );
             vectors.push((title, shown.iter().map(|b| b / scale).collect()));
+            styles.push(style(m.label));
         }
     }
     if vectors.is_empty() {
@@ -160,6 +162,7 @@ fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<b
         y_label: "β_j / max|β|".into(),
         vectors,
         width: 1000,
+        styles,
     };
     stem_plot(&out.path("beta"), &plot)?;
     Ok(true)
@@ -188,7 +191,7 @@ pub(super) fn finish(
         summary.figures.push(fig("accuracy", format!("Left panel: mean test accuracy against N over {} data draws (log N; band: ± one standard deviation) for EGD on diagonal nets (solid; {:?} step, {} steps at most), NGD with the sample Fisher (dashed) and the population Fisher (dotted); grey long dashes: chance. A point is hollow when any of its draws did not converge. {}", c.seeds, c.egd_step, c.egd_steps, tally.caption())));
     }
     if logits_plot(c, runs, out)? {
-        summary.figures.push(fig("logits", "Middle panel: NGD (sample Fisher, L = 1) training logits against the step; Theorem 4 predicts x_nᵀβ_t ≈ η t y_n.".into()));
+        summary.figures.push(fig("logits", "Middle panel: NGD (sample Fisher, L = 1) training logits against the step; Theorem 4 predicts x_nᵀβ_t ≈ η t y_n, so the curves of one label coincide by design (the shifted markers show each).".into()));
     }
     if beta_plot(c, runs, out)? {
         summary.figures.push(fig("beta", format!("Right panel: the learnt β at N = {} (draw 0), scaled by max|β|; the first {} coordinates are the true support.", c.beta_n, c.sparsity)));
