@@ -128,12 +128,26 @@ pub(super) fn label(p: &Fig5Params) -> String {
     SeriesKey::of(p).label()
 }
 
-/// The observation counts of the completed runs, ascending and distinct.
-fn observation_counts(done: &Done) -> Vec<usize> {
+/// Per observation count (ascending), `reduce` of the outputs of series `key` there (counts
+/// where the series has no completed run are skipped).
+fn per_count<T>(
+    done: &Done,
+    key: &SeriesKey,
+    reduce: impl Fn(&[&Fig5Output]) -> T,
+) -> Vec<(usize, T)> {
     let mut ms: Vec<usize> = done.iter().map(|(s, _)| s.params.observations).collect();
     ms.sort_unstable();
     ms.dedup();
-    ms
+    ms.into_iter()
+        .filter_map(|m| {
+            let outs: Vec<&Fig5Output> = done
+                .iter()
+                .filter(|(s, _)| s.params.observations == m && SeriesKey::of(&s.params) == *key)
+                .map(|(_, o)| *o)
+                .collect();
+            (!outs.is_empty()).then(|| (m, reduce(&outs)))
+        })
+        .collect()
 }
 
 /// Mean of `f` over seeds per observation count, for the runs of series `key`.
@@ -142,32 +156,22 @@ pub(super) fn curve(
     key: &SeriesKey,
     f: impl Fn(&Fig5Output) -> f64,
 ) -> Vec<(f64, f64)> {
-    observation_counts(done)
-        .into_iter()
-        .filter_map(|m| {
-            let v: Vec<f64> = done
-                .iter()
-                .filter(|(s, _)| s.params.observations == m && SeriesKey::of(&s.params) == *key)
-                .map(|(_, o)| f(o))
-                .collect();
-            (!v.is_empty()).then(|| (m as f64, v.iter().sum::<f64>() / v.len() as f64))
-        })
-        .collect()
+    per_count(done, key, |outs| {
+        outs.iter().map(|o| f(o)).sum::<f64>() / outs.len() as f64
+    })
+    .into_iter()
+    .map(|(m, v)| (m as f64, v))
+    .collect()
 }
 
 /// Per point of [`curve`]: did every run of series `key` at that observation count converge?
 fn converged_curve(done: &Done, key: &SeriesKey) -> Vec<bool> {
-    observation_counts(done)
-        .into_iter()
-        .filter_map(|m| {
-            let runs: Vec<bool> = done
-                .iter()
-                .filter(|(s, _)| s.params.observations == m && SeriesKey::of(&s.params) == *key)
-                .map(|(_, o)| o.convergence.converged)
-                .collect();
-            (!runs.is_empty()).then(|| runs.iter().all(|&c| c))
-        })
-        .collect()
+    per_count(done, key, |outs| {
+        outs.iter().all(|o| o.convergence.converged)
+    })
+    .into_iter()
+    .map(|(_, c)| c)
+    .collect()
 }
 
 /// Distinct series in plan order.
