@@ -49,8 +49,10 @@ struct FinalRow<'a> {
     stop: &'a str,
     step_rule: &'a str,
     converged: bool,
-    #[serde(rename = "relative_residual (Σ_Ω (β − M)² / Σ_Ω M²)")]
+    /// `Σ_Ω (β − M)² / Σ_Ω M²`, the quantity the convergence criterion judges.
+    #[serde(rename = "relative_residual (relative)")]
     relative_residual: f64,
+    #[serde(rename = "convergence_threshold (relative)")]
     convergence_threshold: f64,
 }
 
