@@ -336,18 +336,15 @@ impl Drawing for LinePlot {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let xs = self.series.iter().flat_map(|s| {
-            s.points
-                .iter()
-                .map(|p| p.0)
-                .chain(s.band.iter().map(|b| b.0))
+        // The axes span the points drawn: usable on both axes (a step 0 on a log x axis does
+        // not stretch the y axis).
+        let drawn = self.series.iter().flat_map(|s| {
+            let band = s.band.iter().flat_map(|b| [(b.0, b.1), (b.0, b.2)]);
+            s.points.iter().copied().chain(band)
         });
-        let ys = self.series.iter().flat_map(|s| {
-            s.points
-                .iter()
-                .map(|p| p.1)
-                .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
-        });
+        let drawn: Vec<(f64, f64)> = drawn.filter(|&(x, y)| self.usable(x, y)).collect();
+        let xs = drawn.iter().map(|p| p.0);
+        let ys = drawn.iter().map(|p| p.1);
         let ys = ys.chain(self.reference.iter().map(|r| r.0));
         let (x0, x1) = axis_range(xs, self.x_log).ok_or("line plot: no plottable x values")?;
         let (y0, y1) = axis_range(ys, self.y_log).ok_or("line plot: no plottable y values")?;
