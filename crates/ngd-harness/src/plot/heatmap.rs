@@ -1,8 +1,10 @@
 //! Heatmap grids: several matrices in rows × columns with titles and one colour scale bar.
 
 use super::render::{Drawing, render, s};
+use super::ticks::{Ticked, label_of, linear_ticks};
 use crate::error::Error;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -142,19 +144,23 @@ impl Drawing for HeatmapGrid {
                 .map_err(s)?;
         }
         // Colour bar: a 1 × 100 column of rectangles with a labelled value axis.
+        let bar_ticks = linear_ticks(range.0, range.1);
         let mut bar = ChartBuilder::on(&bar_area)
             .margin_top(30)
             .margin_bottom(30)
             .margin_right(5)
             .y_label_area_size(70)
-            .build_cartesian_2d(0.0..1.0, range.0..range.1)
+            .build_cartesian_2d(
+                0.0..1.0,
+                Ticked::new(RangedCoordf64::from(range.0..range.1), &bar_ticks),
+            )
             .map_err(s)?;
         bar.configure_mesh()
             .disable_x_mesh()
             .disable_y_mesh()
             .disable_x_axis()
             .y_desc(&self.color_label)
-            .y_labels(7)
+            .y_label_formatter(&|v| label_of(&bar_ticks, *v))
             .label_style(("sans-serif", 13))
             .axis_desc_style(("sans-serif", 14))
             .draw()

@@ -1,10 +1,15 @@
-//! Line plots: several series, linear or log axes, spread bands, a reference line.
+//! Line plots: several series, linear or log axes, spread bands, a reference line, the legend
+//! in a panel beside the plotting area, hollow markers for unconverged runs.
 
-use super::color;
+use super::legend::{self, Entry};
 use super::render::{Drawing, render, s};
+use super::style::{Dash, Marker, REFERENCE_GREY, Style};
+use super::ticks::Ticked;
+use super::ticks::{label_of, linear_ticks, log_ticks};
 use crate::error::Error;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +22,11 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
     /// Optional spread band `(x, low, high)` drawn shaded behind the curve.
     pub band: Vec<(f64, f64, f64)>,
+    /// Line style (see [`super::style`]); `None`: solid, colour and marker by series index.
+    pub style: Option<Style>,
+    /// Per point: did its run converge? Empty means every point did; a `false` point is drawn
+    /// as a hollow marker.
+    pub converged: Vec<bool>,
 }
 
 impl Series {
@@ -25,7 +35,7 @@ impl Series {
         Self {
             label: label.into(),
             points,
-            band: Vec::new(),
+            ..Self::default()
         }
     }
 
@@ -33,6 +43,22 @@ impl Series {
     pub fn with_band(mut self, band: Vec<(f64, f64, f64)>) -> Self {
         self.band = band;
         self
+    }
+
+    /// Sets the style (method dash, depth colour and marker).
+    pub fn with_style(mut self, style: Style) -> Self {
+        self.style = Some(style);
+        self
+    }
+
+    /// Sets which points come from converged runs (same length as `points`).
+    pub fn with_converged(mut self, converged: Vec<bool>) -> Self {
+        self.converged = converged;
+        self
+    }
+
+    fn point_converged(&self, j: usize) -> bool {
+        self.converged.get(j).copied().unwrap_or(true)
     }
 }
 
@@ -51,9 +77,10 @@ pub struct LinePlot {
     pub y_log: bool,
     /// Curves.
     pub series: Vec<Series>,
-    /// Optional horizontal reference line `(y, label)`, e.g. `(0.5, "chance level")`.
+    /// Optional horizontal reference line `(y, label)`, e.g. `(0.5, "chance level")`, drawn
+    /// as a thin grey long-dashed line.
     pub reference: Option<(f64, String)>,
-    /// Pixel size.
+    /// Pixel size of the plot without its legend panel (which is added on the right).
     pub size: (u32, u32),
 }
 
@@ -78,6 +105,9 @@ impl LinePlot {
 }
 
 /// Writes `<base>.svg` and `<base>.png`; returns their paths.
+///
+/// # Errors
+/// [`Error::Plot`] when nothing is plottable or drawing fails; [`Error::Io`] on write failure.
 pub fn line_plot(base: &Path, plot: &LinePlot) -> Result<Vec<PathBuf>, Error> {
     render(base, plot)
 }
@@ -110,12 +140,106 @@ fn axis_range(values: impl Iterator<Item = f64>, log: bool) -> Option<(f64, f64)
     })
 }
 
+/// Number of markers on a dense curve (more than [`DENSE`] points).
+const MARKERS_PER_CURVE: usize = 10;
+/// Curves with at most this many points get a marker on every point.
+const DENSE: usize = 40;
+
 impl LinePlot {
     fn usable(&self, x: f64, y: f64) -> bool {
         x.is_finite() && y.is_finite() && (!self.x_log || x > 0.0) && (!self.y_log || y > 0.0)
     }
 
-    fn draw_with<DB, X, Y>(&self, root: &DrawingArea<DB, Shift>, x: X, y: Y) -> Result<(), String>
+    fn style(&self, i: usize) -> Style {
+        self.series[i].style.unwrap_or_else(|| Style::indexed(i))
+    }
+
+    /// Stroke width of series `i`: earlier series wider (4 px down to 2 px), so that a curve
+    /// drawn over an identical one leaves it visible as a border.
+    fn width(&self, i: usize) -> u32 {
+        let n = self.series.len().max(2);
+        2 + (2 * (n - 1 - i.min(n - 1)) as u32) / (n - 1) as u32
+    }
+
+    /// Marker radius of series `i`: on sparse curves earlier series get larger markers
+    /// (6 px down to 4 px), so markers of coinciding points nest instead of hiding each other.
+    fn marker_radius(&self, i: usize) -> f64 {
+        let n = self.series.len().max(2);
+        if self.series[i].points.len() <= DENSE {
+            4.0 + 2.0 * (n - 1 - i.min(n - 1)) as f64 / (n - 1) as f64
+        } else {
+            4.0
+        }
+    }
+
+    /// Indices of the points of series `i` that get a marker: every point of a sparse curve;
+    /// on a dense curve [`MARKERS_PER_CURVE`] positions shifted per series (golden-ratio
+    /// phase) plus every unconverged point.
+    fn marked(&self, i: usize, usable: &[usize]) -> Vec<usize> {
+        let n = usable.len();
+        if n <= DENSE {
+            return usable.to_vec();
+        }
+        let phase = (i as f64 * 0.618_034).fract();
+        let mut idx: Vec<usize> = (0..MARKERS_PER_CURVE)
+            .map(|k| {
+                usable[(((k as f64 + phase) / MARKERS_PER_CURVE as f64) * n as f64) as usize % n]
+            })
+            .collect();
+        idx.extend(
+            usable
+                .iter()
+                .filter(|&&j| !self.series[i].point_converged(j)),
+        );
+        idx
+    }
+
+    /// The legend entries: one per series, the reference line, and the hollow-marker key
+    /// when some point did not converge.
+    pub(crate) fn legend_entries(&self) -> Vec<Entry> {
+        let mut entries: Vec<Entry> = (0..self.series.len())
+            .map(|i| {
+                let st = self.style(i);
+                Entry {
+                    label: self.series[i].label.clone(),
+                    color: st.rgb(),
+                    dash: Some(st.dash),
+                    width: self.width(i),
+                    marker: st.marker,
+                    hollow: false,
+                }
+            })
+            .collect();
+        if let Some((_, label)) = &self.reference {
+            entries.push(Entry {
+                label: label.clone(),
+                color: REFERENCE_GREY,
+                dash: Some(Dash::LongDash),
+                width: 1,
+                marker: Marker::None,
+                hollow: false,
+            });
+        }
+        let unconverged = self.series.iter().any(|s| s.converged.iter().any(|c| !c));
+        if unconverged {
+            entries.push(Entry {
+                label: "hollow: run not converged".into(),
+                color: BLACK,
+                dash: None,
+                width: 1,
+                marker: Marker::Circle,
+                hollow: true,
+            });
+        }
+        entries
+    }
+
+    fn draw_with<DB, X, Y>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        (x, xt): (X, &[(f64, String)]),
+        (y, yt): (Y, &[(f64, String)]),
+    ) -> Result<(), String>
     where
         DB: DrawingBackend,
         X: AsRangedCoord<Value = f64>,
@@ -123,7 +247,9 @@ impl LinePlot {
         X::CoordDescType: ValueFormatter<f64>,
         Y::CoordDescType: ValueFormatter<f64>,
     {
-        let mut chart = ChartBuilder::on(root)
+        let entries = self.legend_entries();
+        let (plot_area, legend_area) = root.split_horizontally(self.size.0);
+        let mut chart = ChartBuilder::on(&plot_area)
             .caption(&self.title, ("sans-serif", 24))
             .margin(15)
             .x_label_area_size(50)
@@ -134,15 +260,16 @@ impl LinePlot {
             .configure_mesh()
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
-            .x_label_formatter(&|v| super::tick_label(*v))
-            .y_label_formatter(&|v| super::tick_label(*v))
+            .x_label_formatter(&|v| label_of(xt, *v))
+            .y_label_formatter(&|v| label_of(yt, *v))
             .label_style(("sans-serif", 15))
             .axis_desc_style(("sans-serif", 17))
+            .bold_line_style(BLACK.mix(0.08))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(s)?;
         for (i, series) in self.series.iter().enumerate() {
-            let c = color(i);
+            let c = self.style(i).rgb();
             let band: Vec<_> = series
                 .band
                 .iter()
@@ -153,29 +280,35 @@ impl LinePlot {
                 let mut poly: Vec<(f64, f64)> = band.iter().map(|&(x, lo, _)| (x, lo)).collect();
                 poly.extend(band.iter().rev().map(|&(x, _, hi)| (x, hi)));
                 chart
-                    .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.18))))
-                    .map_err(s)?;
-            }
-            let pts: Vec<_> = series
-                .points
-                .iter()
-                .copied()
-                .filter(|&(x, y)| self.usable(x, y))
-                .collect();
-            chart
-                .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))
-                .map_err(s)?
-                .label(series.label.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(2))
-                });
-            if pts.len() <= 40 {
-                chart
-                    .draw_series(pts.iter().map(|&p| Circle::new(p, 3, c.filled())))
+                    .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.15))))
                     .map_err(s)?;
             }
         }
-        if let Some((level, label)) = &self.reference {
+        let area = chart.plotting_area().strip_coord_spec();
+        let map = |p: (f64, f64)| chart.backend_coord(&p);
+        let (ox, oy) = area.get_base_pixel();
+        let local = |p: (i32, i32)| (p.0 - ox, p.1 - oy);
+        for (i, series) in self.series.iter().enumerate() {
+            let st = self.style(i);
+            let usable: Vec<usize> = (0..series.points.len())
+                .filter(|&j| self.usable(series.points[j].0, series.points[j].1))
+                .collect();
+            let pixels: Vec<(i32, i32)> = usable
+                .iter()
+                .map(|&j| local(map(series.points[j])))
+                .collect();
+            if pixels.len() >= 2 {
+                let style = st.rgb().stroke_width(self.width(i));
+                legend::draw_line(&area, pixels, st.dash, style)?;
+            }
+            let radius = self.marker_radius(i);
+            for j in self.marked(i, &usable) {
+                let p = local(map(series.points[j]));
+                let hollow = !series.point_converged(j);
+                legend::draw_marker(&area, p, st.marker, radius, st.rgb(), hollow)?;
+            }
+        }
+        if let Some((level, _)) = &self.reference {
             let xs: Vec<f64> = self
                 .series
                 .iter()
@@ -188,57 +321,50 @@ impl LinePlot {
                     (a.min(x), b.max(x))
                 });
             if lo <= hi {
-                let style = BLACK.mix(0.6).stroke_width(1);
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        vec![(lo, *level), (hi, *level)],
-                        8,
-                        6,
-                        style,
-                    ))
-                    .map_err(s)?
-                    .label(label.as_str())
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+                let pts = vec![local(map((lo, *level))), local(map((hi, *level)))];
+                legend::draw_line(&area, pts, Dash::LongDash, REFERENCE_GREY.stroke_width(1))?;
             }
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .label_font(("sans-serif", 15))
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
-            .map_err(s)?;
-        Ok(())
+        legend::draw(&legend_area, 50, &entries)
     }
 }
 
 impl Drawing for LinePlot {
     fn size(&self) -> (u32, u32) {
-        self.size
+        let legend = legend::panel_width(&self.legend_entries());
+        (self.size.0 + legend, self.size.1)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        let xs = self.series.iter().flat_map(|s| {
-            s.points
-                .iter()
-                .map(|p| p.0)
-                .chain(s.band.iter().map(|b| b.0))
+        // The axes span the points drawn: usable on both axes (a step 0 on a log x axis does
+        // not stretch the y axis).
+        let drawn = self.series.iter().flat_map(|s| {
+            let band = s.band.iter().flat_map(|b| [(b.0, b.1), (b.0, b.2)]);
+            s.points.iter().copied().chain(band)
         });
-        let ys = self.series.iter().flat_map(|s| {
-            s.points
-                .iter()
-                .map(|p| p.1)
-                .chain(s.band.iter().flat_map(|b| [b.1, b.2]))
-        });
+        let drawn: Vec<(f64, f64)> = drawn.filter(|&(x, y)| self.usable(x, y)).collect();
+        let xs = drawn.iter().map(|p| p.0);
+        let ys = drawn.iter().map(|p| p.1);
         let ys = ys.chain(self.reference.iter().map(|r| r.0));
         let (x0, x1) = axis_range(xs, self.x_log).ok_or("line plot: no plottable x values")?;
         let (y0, y1) = axis_range(ys, self.y_log).ok_or("line plot: no plottable y values")?;
+        let ticks = |lo, hi, log| {
+            if log {
+                log_ticks(lo, hi)
+            } else {
+                linear_ticks(lo, hi)
+            }
+        };
+        let (xt, yt) = (ticks(x0, x1, self.x_log), ticks(y0, y1, self.y_log));
+        let lin = |lo: f64, hi: f64, t| Ticked::new(RangedCoordf64::from(lo..hi), t);
+        let log = |lo: f64, hi: f64, t| Ticked::new(LogCoord::from((lo..hi).log_scale()), t);
+        let (lin_x, lin_y) = (lin(x0, x1, &xt), lin(y0, y1, &yt));
+        let (log_x, log_y) = (log(x0, x1, &xt), log(y0, y1, &yt));
         match (self.x_log, self.y_log) {
-            (false, false) => self.draw_with(root, x0..x1, y0..y1),
-            (true, false) => self.draw_with(root, (x0..x1).log_scale(), y0..y1),
-            (false, true) => self.draw_with(root, x0..x1, (y0..y1).log_scale()),
-            (true, true) => self.draw_with(root, (x0..x1).log_scale(), (y0..y1).log_scale()),
+            (false, false) => self.draw_with(root, (lin_x, &xt), (lin_y, &yt)),
+            (true, false) => self.draw_with(root, (log_x, &xt), (lin_y, &yt)),
+            (false, true) => self.draw_with(root, (lin_x, &xt), (log_y, &yt)),
+            (true, true) => self.draw_with(root, (log_x, &xt), (log_y, &yt)),
         }
     }
 }

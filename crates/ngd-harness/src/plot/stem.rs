@@ -1,9 +1,11 @@
 //! Stem plots of coefficient vectors (e.g. the learnt `β`), one panel per vector.
 
-use super::color;
 use super::render::{Drawing, render, s};
+use super::style::Style;
+use super::ticks::{Ticked, label_of, linear_ticks};
 use crate::error::Error;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +22,9 @@ pub struct StemPlot {
     pub vectors: Vec<(String, Vec<f64>)>,
     /// Pixel width; height is 220 per panel plus the title.
     pub width: u32,
+    /// Per panel: its series style (colour by depth, see [`super::style`]); missing entries
+    /// take the colour of the panel index.
+    pub styles: Vec<Style>,
 }
 
 /// Writes `<base>.svg` and `<base>.png`; returns their paths.
@@ -46,23 +51,38 @@ impl Drawing for StemPlot {
             let (lo, hi) = finite.fold((0.0_f64, 0.0_f64), |(a, b), x| (a.min(x), b.max(x)));
             let pad = ((hi - lo) * 0.08).max(1e-12);
             let n = v.len().max(1) as f64;
+            let x_ticks: Vec<_> = linear_ticks(-0.5, n - 0.5)
+                .into_iter()
+                .filter(|t| t.0.fract() == 0.0)
+                .collect();
+            let y_ticks = linear_ticks(lo - pad, hi + pad);
             let mut chart = ChartBuilder::on(area)
                 .caption(name, ("sans-serif", 16))
                 .margin(8)
                 .x_label_area_size(40)
                 .y_label_area_size(70)
-                .build_cartesian_2d(-0.5..n - 0.5, (lo - pad)..(hi + pad))
+                .build_cartesian_2d(
+                    Ticked::new(RangedCoordf64::from(-0.5..n - 0.5), &x_ticks),
+                    Ticked::new(RangedCoordf64::from((lo - pad)..(hi + pad)), &y_ticks),
+                )
                 .map_err(s)?;
             chart
                 .configure_mesh()
                 .x_desc(&self.x_label)
                 .y_desc(&self.y_label)
+                .x_label_formatter(&|v| label_of(&x_ticks, *v))
+                .y_label_formatter(&|v| label_of(&y_ticks, *v))
                 .label_style(("sans-serif", 13))
                 .axis_desc_style(("sans-serif", 14))
                 .light_line_style(WHITE.mix(0.0))
                 .draw()
                 .map_err(s)?;
-            let c = color(i);
+            let c = self
+                .styles
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| Style::indexed(i))
+                .rgb();
             chart
                 .draw_series(std::iter::once(PathElement::new(
                     vec![(-0.5, 0.0), (n - 0.5, 0.0)],

@@ -92,10 +92,12 @@ fn every_plot_kind_renders_to_svg_and_png() {
             Separator {
                 label: "ℓ2 max margin".into(),
                 normal: (1.0, 0.3),
+                style: None,
             },
             Separator {
                 label: "axis-aligned".into(),
                 normal: (1.0, 0.0),
+                style: Some(Style::ngd(2)),
             },
         ],
         size: (700, 700),
@@ -122,6 +124,7 @@ fn every_plot_kind_renders_to_svg_and_png() {
             ),
         ],
         width: 900,
+        styles: vec![Style::egd(1)],
     };
     check(
         &stem_plot(&d.join("stem"), &stem).unwrap(),
@@ -144,14 +147,143 @@ fn every_plot_kind_renders_to_svg_and_png() {
 }
 
 #[test]
-fn tick_labels_are_compact() {
-    use super::tick_label;
-    assert_eq!(tick_label(0.0), "0");
-    assert_eq!(tick_label(1000.0), "1000");
-    assert_eq!(tick_label(0.25), "0.25");
-    assert_eq!(tick_label(0.001), "0.001");
-    assert_eq!(tick_label(1e-6), "1e-6");
-    assert_eq!(tick_label(9.999999999e-6), "1e-5");
-    assert_eq!(tick_label(2.5e-7), "2.5e-7");
-    assert_eq!(tick_label(1e6), "1e6");
+fn log_axes_label_every_decade_in_one_format() {
+    use super::ticks::log_ticks;
+    let t = log_ticks(3e-5, 2.0);
+    let labels: Vec<&str> = t.iter().map(|x| x.1.as_str()).collect();
+    assert_eq!(labels, ["10⁻⁴", "10⁻³", "10⁻²", "10⁻¹", "10⁰"]);
+    // The lowest decade is labelled when it is inside the range.
+    assert_eq!(log_ticks(1e-3, 5e-1)[0].1, "10⁻³");
+    // Fewer than three decades: the 2× and 5× multiples are added.
+    let one: Vec<String> = log_ticks(15.0, 600.0).into_iter().map(|x| x.1).collect();
+    assert_eq!(one, ["2×10¹", "5×10¹", "10²", "2×10²", "5×10²"]);
+    // Less than a factor 2.5 wide: linear ticks, one number of decimals.
+    let narrow: Vec<String> = log_ticks(0.45, 0.95).into_iter().map(|x| x.1).collect();
+    assert_eq!(narrow, ["0.5", "0.6", "0.7", "0.8", "0.9"]);
+    assert!(narrow.len() >= 2, "{narrow:?}");
+}
+
+#[test]
+fn linear_ticks_share_one_number_of_decimals() {
+    use super::ticks::linear_ticks;
+    let labels: Vec<String> = linear_ticks(0.42, 1.03).into_iter().map(|t| t.1).collect();
+    assert_eq!(labels, ["0.5", "0.6", "0.7", "0.8", "0.9", "1.0"]);
+    let big: Vec<String> = linear_ticks(0.0, 4e5).into_iter().map(|t| t.1).collect();
+    assert_eq!(big[0], "0");
+    assert!(big[1..].iter().all(|l| l.contains("×10⁵")), "{big:?}");
+}
+
+/// `(attribute value)` of `name="…"` inside one SVG tag.
+fn attr(tag: &str, name: &str) -> Option<f64> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[start..].split('"').next()?.parse().ok()
+}
+
+/// `(x, text)` of every `<text>` element of an SVG document.
+fn texts(svg: &str) -> Vec<(f64, String)> {
+    svg.split("<text ")
+        .skip(1)
+        .filter_map(|t| {
+            let (tag, rest) = t.split_once('>')?;
+            let content = rest.split("</text>").next()?.trim().to_string();
+            Some((attr(&format!(" {tag}"), "x")?, content))
+        })
+        .collect()
+}
+
+/// The `points` of every `<polyline>` / `<polygon>` element of an SVG document.
+fn shapes(svg: &str) -> Vec<Vec<(f64, f64)>> {
+    svg.split("points=\"")
+        .skip(1)
+        .map(|t| {
+            t.split('"')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .filter_map(|p| {
+                    let (x, y) = p.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn demo_plot() -> LinePlot {
+    let mut plot = LinePlot::new("Legend placement", "step t", "loss (nats)");
+    plot.x_log = true;
+    plot.y_log = true;
+    for depth in 1..=3 {
+        let pts: Vec<(f64, f64)> = (0..60)
+            .map(|k| (10f64.powf(k as f64 / 10.0), 1.0 / (1.0 + k as f64)))
+            .collect();
+        let converged = (0..60).map(|k| k < 59 || depth != 2).collect();
+        plot.series.push(
+            Series::new(format!("EGD, L = {depth}"), pts.clone())
+                .with_style(Style::egd(depth))
+                .with_converged(converged),
+        );
+        // NGD on top of EGD: the same points, to be told apart by dash and markers.
+        plot.series
+            .push(Series::new(format!("NGD, L = {depth}"), pts).with_style(Style::ngd(depth)));
+    }
+    plot.reference = Some((0.05, "chance level".into()));
+    plot
+}
+
+#[test]
+fn the_legend_lies_beside_the_plotting_area() {
+    let plot = demo_plot();
+    let svg = super::render::to_svg(&plot).unwrap();
+    let edge = plot.size.0 as f64;
+    // Every legend label is right of the plotting area, and so is nothing else but the legend.
+    let labels: Vec<&str> = plot.series.iter().map(|s| s.label.as_str()).collect();
+    let mut found = 0;
+    for (x, text) in texts(&svg) {
+        if labels.contains(&text.as_str()) || text == "chance level" {
+            assert!(
+                x >= edge,
+                "legend label `{text}` at x = {x} inside the plot"
+            );
+            found += 1;
+        }
+    }
+    assert_eq!(found, labels.len() + 1, "legend labels missing");
+    assert!(svg.contains("hollow: run not converged"));
+    // No drawn shape straddles the border: data stay left, legend samples right.
+    let all = shapes(&svg);
+    assert!(all.len() > 20);
+    for s in &all {
+        let left = s.iter().all(|p| p.0 < edge);
+        let right = s.iter().all(|p| p.0 >= edge);
+        assert!(left || right, "a shape crosses the legend border: {s:?}");
+    }
+    let legend_shapes = all.iter().filter(|s| s.iter().all(|p| p.0 >= edge)).count();
+    assert!(
+        legend_shapes > plot.series.len(),
+        "{legend_shapes} legend shapes"
+    );
+}
+
+#[test]
+fn the_png_is_the_svg_rasterized_at_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = line_plot(&dir.path().join("demo"), &demo_plot()).unwrap();
+    let svg = std::fs::read_to_string(&paths[0]).unwrap();
+    let head = svg.split('>').next().unwrap();
+    let (w, h) = (attr(head, "width").unwrap(), attr(head, "height").unwrap());
+    assert_eq!(check_png(&paths[1]), (w as u32, h as u32));
+    // The hollow marker and the dashes show up as the series colours in the raster too.
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&paths[1]).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.line_size / info.width as usize;
+    let blue = buf
+        .chunks(channels)
+        .filter(|p| p[0] < 20 && (100..130).contains(&p[1]) && p[2] > 160)
+        .count();
+    assert!(blue > 100, "only {blue} pixels of the L = 1 colour");
 }

@@ -27,6 +27,11 @@ pub(super) fn html(
          code{font-size:85%;word-break:break-all}</style></head><body>\n",
     );
     let _ = writeln!(h, "<h1>{}</h1>", esc(title.title));
+    let _ = writeln!(
+        h,
+        "<p>How to read the figures: {}</p>",
+        esc(crate::plot::VISUAL_GRAMMAR)
+    );
     for s in sections {
         let _ = writeln!(
             h,

@@ -1,10 +1,11 @@
 //! Post-processing of `egd-demo`: tidy CSV, loss / accuracy / β plots, headline numbers, claims.
 
 use super::{DemoOutput, DemoParams, EgdDemoConfig};
+use ngd_harness::convergence::Tally;
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{Claim, ExperimentSummary, Figure, Verdict};
 use ngd_harness::output::ExperimentDir;
-use ngd_harness::plot::{LinePlot, Series, StemPlot, line_plot, stem_plot};
+use ngd_harness::plot::{LinePlot, Series, StemPlot, Style, line_plot, stem_plot};
 use serde::Serialize;
 
 /// One row of `data.csv`.
@@ -20,6 +21,9 @@ struct Row<'a> {
     train_error: f64,
     #[serde(rename = "test_accuracy (fraction)")]
     test_accuracy: f64,
+    converged: bool,
+    #[serde(rename = "convergence_threshold (nats)")]
+    convergence_threshold: f64,
 }
 
 type Runs = ngd_harness::experiment::Runs<DemoParams, DemoOutput>;
@@ -75,6 +79,8 @@ pub(super) fn finish(
                 train_loss: p.train_loss,
                 train_error: p.train_error,
                 test_accuracy: p.test_accuracy,
+                converged: o.convergence.converged,
+                convergence_threshold: o.convergence.threshold,
             })
         })
         .collect();
@@ -111,6 +117,7 @@ pub(super) fn finish(
         ..Default::default()
     };
     let mut betas = Vec::new();
+    let mut stem_styles = Vec::new();
     let mut final_errors = Vec::new();
     let mut final_acc = Vec::new();
     for &depth in &c.depths {
@@ -122,10 +129,25 @@ pub(super) fn finish(
             continue;
         }
         let label = format!("EGD, L = {depth} (mean, min–max over {} draws)", outs.len());
+        // The end point is hollow when some draw did not converge.
+        let all_converged = outs.iter().all(|o| o.convergence.converged);
+        let end_flag = |n: usize| (0..n).map(|k| k + 1 < n || all_converged).collect();
         let (m, b) = mean_band(&outs, |p| p.train_loss);
-        loss.series.push(Series::new(label.clone(), m).with_band(b));
+        let flags = end_flag(m.len());
+        loss.series.push(
+            Series::new(label.clone(), m)
+                .with_band(b)
+                .with_style(Style::egd(depth))
+                .with_converged(flags),
+        );
         let (m, b) = mean_band(&outs, |p| p.test_accuracy);
-        acc.series.push(Series::new(label, m).with_band(b));
+        let flags = end_flag(m.len());
+        acc.series.push(
+            Series::new(label, m)
+                .with_band(b)
+                .with_style(Style::egd(depth))
+                .with_converged(flags),
+        );
         let last = |o: &&DemoOutput| o.points.last().cloned();
         let finals: Vec<_> = outs.iter().filter_map(last).collect();
         let mean = |f: &dyn Fn(&super::DemoPoint) -> f64| {
@@ -147,6 +169,7 @@ pub(super) fn finish(
             .insert(format!("max_final_train_error_L{depth} (fraction)"), e);
         final_errors.push((depth, e));
         final_acc.push((depth, a));
+        stem_styles.push(Style::egd(depth));
         betas.push((
             format!("EGD, L = {depth} (draw 0 or first completed)"),
             outs[0].beta.clone(),
@@ -155,10 +178,18 @@ pub(super) fn finish(
     if !loss.series.is_empty() {
         line_plot(&out.path("loss"), &loss)?;
         line_plot(&out.path("accuracy"), &acc)?;
-        summary.figures.push(Figure { name: "loss".into(), caption: "Mean training logistic loss against EGD steps (log–log); shaded: min–max over data draws.".into() });
+        let tally = Tally::of(
+            runs.iter()
+                .filter_map(|(_, r)| r.output())
+                .map(|o| &o.convergence),
+        );
+        summary.figures.push(Figure { name: "loss".into(), caption: format!("Mean training logistic loss against EGD steps (log–log); shaded: min–max over data draws. {}", tally.caption()) });
         summary.figures.push(Figure {
             name: "accuracy".into(),
-            caption: "Test accuracy against EGD steps; dashed: chance level 0.5.".into(),
+            caption: format!(
+                "Test accuracy against EGD steps; grey long dashes: chance level 0.5. {}",
+                tally.caption()
+            ),
         });
         let stem = StemPlot {
             title: match c.train_file {
@@ -167,6 +198,7 @@ pub(super) fn finish(
             },
             x_label: "coordinate j".into(),
             y_label: "β_j".into(),
+            styles: stem_styles,
             vectors: betas,
             width: 900,
         };
@@ -221,6 +253,12 @@ pub(super) fn finish(
             reason: if better { "L = 2 ahead at the last recorded step".into() } else { "L = 2 not ahead at the last recorded step (small problem / few steps)".into() },
         });
     }
+    Tally::of(
+        runs.iter()
+            .filter_map(|(_, r)| r.output())
+            .map(|o| &o.convergence),
+    )
+    .mark_claims(&mut summary.claims);
     summary.notes.push("Weights initialised uniformly to init_scale; labels y = sign(x·β*) with ties → +1 (choices, the paper is silent).".into());
     Ok(summary)
 }

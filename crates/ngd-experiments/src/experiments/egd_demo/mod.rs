@@ -27,6 +27,7 @@ use crate::data_file::{load_classification_csv, require_separable};
 use ngd_data::Classification;
 use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
 use ngd_harness::context::RunContext;
+use ngd_harness::convergence::Convergence;
 use ngd_harness::error::{ConfigError, Error, RunError};
 use ngd_harness::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
 use ngd_harness::output::ExperimentDir;
@@ -123,6 +124,9 @@ pub struct DemoOutput {
     pub points: Vec<DemoPoint>,
     /// The final `β`.
     pub beta: Vec<f64>,
+    /// Whether training converged (the harness's one definition for the mean logistic loss
+    /// over the `N` training samples, judged at the last recorded step).
+    pub convergence: Convergence,
 }
 
 /// The `egd-demo` experiment.

@@ -13,6 +13,7 @@ use ndarray::{Array1, Array2};
 use ngd_data::{Classification, SparseGaussianSpec, sparse_gaussian};
 use ngd_harness::checkpointed::{Segmented, run_checkpointed};
 use ngd_harness::context::RunContext;
+use ngd_harness::convergence::Loss;
 use ngd_harness::error::RunError;
 use ngd_models::DiagonalNet;
 use ngd_models::init::constant_diagonal;
@@ -192,6 +193,9 @@ pub(super) fn run(
         }
     };
     let problem = ClassificationProblem::new(train.signed()).map_err(ExperimentError::from)?;
+    let loss = Loss::Logistic {
+        samples: problem.xt().nrows(),
+    };
     let (l, d) = (p.depth, c.dim);
     ctx.note_route("egd-diagonal-pullback");
     let mut training = Training {
@@ -208,7 +212,9 @@ pub(super) fn run(
         config: c,
     };
     run_checkpointed(ctx, &mut training)?;
+    let final_loss = training.points.last().map_or(f64::NAN, |q| q.train_loss);
     Ok(DemoOutput {
+        convergence: loss.judge(final_loss),
         beta: training.net.beta().to_vec(),
         points: training.points,
     })

@@ -3,11 +3,13 @@
 use super::train::angle_deg;
 use super::{Fig2Config, Fig2Output, Fig2Params, Method};
 use ndarray::Array2;
+use ngd_harness::convergence::Tally;
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{Claim, ExperimentSummary, Figure, Verdict, diverged_runs};
 use ngd_harness::output::ExperimentDir;
 use ngd_harness::plot::{
-    LinePlot, PointGroup, ScatterPlot, Separator, Series, line_plot, scatter_plot,
+    LinePlot, Method as Look, PointGroup, ScatterPlot, Separator, Series, Style, line_plot,
+    scatter_plot,
 };
 use serde::Serialize;
 
@@ -28,6 +30,9 @@ struct Row<'a> {
     normalized_l2_margin: f64,
     #[serde(rename = "loss (nats)")]
     loss: f64,
+    converged: bool,
+    #[serde(rename = "convergence_threshold (nats)")]
+    convergence_threshold: f64,
 }
 
 #[derive(Serialize)]
@@ -84,6 +89,8 @@ pub(super) fn finish(
                 min_margin: q.min_margin,
                 normalized_l2_margin: q.normalized_margin,
                 loss: q.loss,
+                converged: o.convergence.converged,
+                convergence_threshold: o.convergence.threshold,
             })
         })
         .collect();
@@ -123,6 +130,26 @@ pub(super) fn finish(
             })
             .collect()
     };
+    let tally = |m: Option<Method>| {
+        Tally::of(
+            done.iter()
+                .filter(|(p, _, _)| m.is_none_or(|m| p.method == m))
+                .map(|(_, _, o)| &o.convergence),
+        )
+    };
+    let converged = |m: Method, d: usize| {
+        done.iter()
+            .any(|(p, _, o)| p.method == m && p.depth == d && o.convergence.converged)
+    };
+    let not_converged = |m: Method, d: usize| {
+        if converged(m, d) {
+            ""
+        } else {
+            ", not converged"
+        }
+    };
+    // The max-margin baselines in every panel: ℓ2 black, ℓ1 wine, both dotted.
+    let (l2_style, l1_style) = (Style::method(Look::Other, 6), Style::method(Look::Other, 8));
     let (egd, ngd) = (end(Method::Egd), end(Method::Ngd));
     for (m, ends) in [("egd", &egd), ("ngd", &ngd)] {
         for &(d, a, margin) in ends.iter() {
@@ -152,18 +179,27 @@ pub(super) fn finish(
                 .collect(),
         },
     ];
-    let sep = |label: String, angle: f64| Separator {
+    let sep = |label: String, angle: f64, style: Style| Separator {
         label,
         normal: (angle.to_radians().cos(), angle.to_radians().sin()),
+        style: Some(style),
     };
     let mut seps_a = vec![
-        sep(format!("ℓ2 max margin ({l2_angle:.2}°)"), l2_angle),
-        sep(format!("ℓ1 max margin ({l1_angle:.2}°)"), l1_angle),
+        sep(
+            format!("ℓ2 max margin ({l2_angle:.2}°)"),
+            l2_angle,
+            l2_style,
+        ),
+        sep(
+            format!("ℓ1 max margin ({l1_angle:.2}°)"),
+            l1_angle,
+            l1_style,
+        ),
     ];
-    seps_a.extend(
-        egd.iter()
-            .map(|&(d, a, _)| sep(format!("EGD, L = {d} ({a:.2}°)"), a)),
-    );
+    seps_a.extend(egd.iter().map(|&(d, a, _)| {
+        let label = format!("EGD, L = {d} ({a:.2}°{})", not_converged(Method::Egd, d));
+        sep(label, a, Style::egd(d))
+    }));
     let plot_a = ScatterPlot {
         title: "(a) EGD separators vs max-margin separators".into(),
         x_label: "x₁".into(),
@@ -175,9 +211,16 @@ pub(super) fn finish(
     scatter_plot(&out.path("fig2a_egd"), &plot_a)?;
     let mut seps_b: Vec<Separator> = ngd
         .iter()
-        .map(|&(d, a, _)| sep(format!("NGD, L = {d} ({a:.3}°)"), a))
+        .map(|&(d, a, _)| {
+            let label = format!("NGD, L = {d} ({a:.3}°{})", not_converged(Method::Ngd, d));
+            sep(label, a, Style::ngd(d))
+        })
         .collect();
-    seps_b.push(sep(format!("ℓ2 max margin ({l2_angle:.2}°)"), l2_angle));
+    seps_b.push(sep(
+        format!("ℓ2 max margin ({l2_angle:.2}°)"),
+        l2_angle,
+        l2_style,
+    ));
     let plot_b = ScatterPlot {
         title: "(b) NGD separators for every depth".into(),
         separators: seps_b,
@@ -191,16 +234,25 @@ pub(super) fn finish(
     );
     plot_c.x_log = true;
     for (p, _, o) in &done {
-        let pts = o
+        let pts: Vec<_> = o
             .points
             .iter()
             .filter(|q| q.step > 0)
             .map(|q| (q.step as f64, q.angle_deg))
             .collect();
-        plot_c.series.push(Series::new(
-            format!("{}, L = {}", p.method.label(), p.depth),
-            pts,
-        ));
+        let mut converged = vec![true; pts.len()];
+        if let Some(last) = converged.last_mut() {
+            *last = o.convergence.converged;
+        }
+        let style = match p.method {
+            Method::Egd => Style::egd(p.depth),
+            Method::Ngd => Style::ngd(p.depth),
+        };
+        plot_c.series.push(
+            Series::new(format!("{}, L = {}", p.method.label(), p.depth), pts)
+                .with_style(style)
+                .with_converged(converged),
+        );
     }
     let max_step = done
         .iter()
@@ -209,16 +261,38 @@ pub(super) fn finish(
         .max()
         .unwrap_or(1)
         .max(2) as f64;
-    plot_c.series.push(Series::new(
-        format!("ℓ1 max margin ({l1_angle:.2}°)"),
-        vec![(1.0, l1_angle), (max_step, l1_angle)],
-    ));
-    plot_c.reference = Some((l2_angle, format!("ℓ2 max margin ({l2_angle:.2}°)")));
+    for (name, angle, style) in [("ℓ2", l2_angle, l2_style), ("ℓ1", l1_angle, l1_style)] {
+        plot_c.series.push(
+            Series::new(
+                format!("{name} max margin ({angle:.2}°)"),
+                vec![(1.0, angle), (max_step, angle)],
+            )
+            .with_style(style),
+        );
+    }
     line_plot(&out.path("fig2c_angle"), &plot_c)?;
     summary.figures = vec![
-        Figure { name: "fig2a_egd".into(), caption: "The toy data with the end separators of EGD (loss-normalized step η/L(w)) for every depth, and the ℓ2 and ℓ1 max-margin separators (Clarabel).".into() },
-        Figure { name: "fig2b_ngd".into(), caption: "The end separators of NGD (sample Fisher, Moore–Penrose, capped fixed step) for every depth; they coincide.".into() },
-        Figure { name: "fig2c_angle".into(), caption: "Angle of β against the step (log x) for every run; dashed: ℓ2 max-margin direction; flat line: ℓ1 max-margin direction.".into() },
+        Figure {
+            name: "fig2a_egd".into(),
+            caption: format!(
+                "The toy data with the end separators of EGD (solid; loss-normalized step η/L(w)) for every depth, and the ℓ2 and ℓ1 max-margin separators (dotted; Clarabel). The EGD separators of L ≥ 2 coincide with the ℓ1 one by design (all axis-aligned): the wider lines underneath and the shifted markers show each. {}",
+                tally(Some(Method::Egd)).caption()
+            ),
+        },
+        Figure {
+            name: "fig2b_ngd".into(),
+            caption: format!(
+                "The end separators of NGD (dashed; sample Fisher, Moore–Penrose, capped fixed step) for every depth; they coincide by design (NGD does not depend on the parametrization): the wider lines underneath and the shifted markers show each. {}",
+                tally(Some(Method::Ngd)).caption()
+            ),
+        },
+        Figure {
+            name: "fig2c_angle".into(),
+            caption: format!(
+                "Angle of β against the step (log x) for every run (EGD solid, NGD dashed; the NGD curves coincide by design); dotted: the ℓ2 and ℓ1 max-margin directions. The end point is hollow when a run did not converge. {}",
+                tally(None).caption()
+            ),
+        },
     ];
 
     let tol = c.angle_tolerance_deg;
@@ -286,6 +360,7 @@ pub(super) fn finish(
             reason: format!("threshold: every gap > {tol}°"),
         });
     }
+    tally(None).mark_claims(&mut summary.claims);
     summary.notes = vec![
         format!("Initialization (choice): every weight = {} (β₀ = {}^L (1, 1)), positive so no coordinate of β crosses zero; small for the rich regime (Woodworth et al. 2020).", c.init_value, c.init_value),
         format!("EGD (choice): loss-normalized step η/L(w), η = {}, at most {} steps, stopped once the loss ≤ {:e} (f64 underflow guard). A time reparametrization of gradient flow, not the paper's fixed step.", c.egd_step, c.egd_max_steps, c.egd_loss_stop),

@@ -33,6 +33,7 @@ mod train;
 
 use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
 use ngd_harness::context::RunContext;
+use ngd_harness::convergence::Convergence;
 use ngd_harness::error::{ConfigError, Error, RunError};
 use ngd_harness::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
 use ngd_harness::output::ExperimentDir;
@@ -126,6 +127,9 @@ pub struct Fig2Output {
     pub signed_data: Vec<[f64; 2]>,
     /// The labels `y`.
     pub labels: Vec<f64>,
+    /// Whether the run converged (the harness's one definition for the mean logistic loss
+    /// over the `N` samples, judged at the last point).
+    pub convergence: Convergence,
 }
 
 /// The `fig2` experiment.

@@ -5,6 +5,7 @@ use crate::error::ExperimentError;
 use ndarray::{Array1, Array2, ArrayView2};
 use ngd_fisher::{DiagOptions, diag_natural_gradient};
 use ngd_harness::context::RunContext;
+use ngd_harness::convergence::Loss;
 use ngd_harness::error::RunError;
 use ngd_models::{DiagonalNet, init::constant_diagonal, logistic_loss};
 use ngd_optim::ngd::route_label;
@@ -132,7 +133,12 @@ pub(super) fn run(
             format!("{} NGD steps", c.ngd_steps)
         }
     };
+    let convergence = Loss::Logistic {
+        samples: data.y.len(),
+    }
+    .judge(points.last().map_or(f64::NAN, |q| q.loss));
     Ok(Fig2Output {
+        convergence,
         points,
         stop,
         signed_data: xt.rows().into_iter().map(|r| [r[0], r[1]]).collect(),

@@ -1,10 +1,11 @@
 //! Post-processing of `fig5`: tidy CSVs, the three panels, headline numbers, claims.
 
 use super::{Fig5Config, Fig5Output, Fig5Params};
+use ngd_harness::convergence::Tally;
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, RunSpec, diverged_runs};
 use ngd_harness::output::ExperimentDir;
-use ngd_harness::plot::{LinePlot, Series, line_plot};
+use ngd_harness::plot::{Dash, LinePlot, Method as Look, Series, Style, line_plot};
 use serde::Serialize;
 
 mod claims;
@@ -47,6 +48,12 @@ struct FinalRow<'a> {
     steps: u64,
     stop: &'a str,
     step_rule: &'a str,
+    converged: bool,
+    /// `Σ_Ω (β − M)² / Σ_Ω M²`, the quantity the convergence criterion judges.
+    #[serde(rename = "relative_residual (relative)")]
+    relative_residual: f64,
+    #[serde(rename = "convergence_threshold (relative)")]
+    convergence_threshold: f64,
 }
 
 /// The typed id of a series (one legend entry): the method, depth and collapse of its runs.
@@ -85,6 +92,26 @@ impl SeriesKey {
         }
     }
 
+    /// The figure style: EGD solid (dotted from a collapsed initialization), NGD dashed (the
+    /// Moore–Penrose route with a downward-triangle marker), the nuclear-norm baseline dotted
+    /// black; colour by depth.
+    fn style(&self) -> Style {
+        let d = self.depth.max(1);
+        match self.method.as_str() {
+            "NUC" => Style::method(Look::Other, 6),
+            "NGD-LS" => Style::ngd(d),
+            "NGD-MP" => Style {
+                marker: ngd_harness::plot::Marker::TriangleDown,
+                ..Style::ngd(d)
+            },
+            _ if self.collapse > 1 => Style {
+                dash: Dash::Dotted,
+                ..Style::egd(d)
+            },
+            _ => Style::egd(d),
+        }
+    }
+
     /// The legend label.
     pub(super) fn label(&self) -> String {
         let (d, k) = (self.depth, self.collapse);
@@ -103,25 +130,50 @@ pub(super) fn label(p: &Fig5Params) -> String {
     SeriesKey::of(p).label()
 }
 
+/// Per observation count (ascending), `reduce` of the outputs of series `key` there (counts
+/// where the series has no completed run are skipped).
+fn per_count<T>(
+    done: &Done,
+    key: &SeriesKey,
+    reduce: impl Fn(&[&Fig5Output]) -> T,
+) -> Vec<(usize, T)> {
+    let mut ms: Vec<usize> = done.iter().map(|(s, _)| s.params.observations).collect();
+    ms.sort_unstable();
+    ms.dedup();
+    ms.into_iter()
+        .filter_map(|m| {
+            let outs: Vec<&Fig5Output> = done
+                .iter()
+                .filter(|(s, _)| s.params.observations == m && SeriesKey::of(&s.params) == *key)
+                .map(|(_, o)| *o)
+                .collect();
+            (!outs.is_empty()).then(|| (m, reduce(&outs)))
+        })
+        .collect()
+}
+
 /// Mean of `f` over seeds per observation count, for the runs of series `key`.
 pub(super) fn curve(
     done: &Done,
     key: &SeriesKey,
     f: impl Fn(&Fig5Output) -> f64,
 ) -> Vec<(f64, f64)> {
-    let mut ms: Vec<usize> = done.iter().map(|(s, _)| s.params.observations).collect();
-    ms.sort_unstable();
-    ms.dedup();
-    ms.into_iter()
-        .filter_map(|m| {
-            let v: Vec<f64> = done
-                .iter()
-                .filter(|(s, _)| s.params.observations == m && SeriesKey::of(&s.params) == *key)
-                .map(|(_, o)| f(o))
-                .collect();
-            (!v.is_empty()).then(|| (m as f64, v.iter().sum::<f64>() / v.len() as f64))
-        })
-        .collect()
+    per_count(done, key, |outs| {
+        outs.iter().map(|o| f(o)).sum::<f64>() / outs.len() as f64
+    })
+    .into_iter()
+    .map(|(m, v)| (m as f64, v))
+    .collect()
+}
+
+/// Per point of [`curve`]: did every run of series `key` at that observation count converge?
+fn converged_curve(done: &Done, key: &SeriesKey) -> Vec<bool> {
+    per_count(done, key, |outs| {
+        outs.iter().all(|o| o.convergence.converged)
+    })
+    .into_iter()
+    .map(|(_, c)| c)
+    .collect()
 }
 
 /// Distinct series in plan order.
@@ -177,6 +229,9 @@ pub(super) fn finish(
             steps: o.steps,
             stop: &o.stop,
             step_rule: &o.step_rule,
+            converged: o.convergence.converged,
+            relative_residual: o.convergence.value,
+            convergence_threshold: o.convergence.threshold,
         });
     }
     out.write_csv("curves.csv", &curves)?;
@@ -232,37 +287,47 @@ pub(super) fn finish(
             } else {
                 curve(&done, &l, |o| o.reconstruction_error)
             };
-            plot.series.push(Series::new(l.label(), pts));
+            plot.series.push(
+                Series::new(l.label(), pts)
+                    .with_style(l.style())
+                    .with_converged(converged_curve(&done, &l)),
+            );
         }
         if name == "rank" {
             plot.reference = Some((c.rank as f64, format!("rank of M = {}", c.rank)));
         } else if !trivial.is_empty() {
             plot.series
-                .push(Series::new(trivial_label, trivial.clone()));
+                .push(Series::new(trivial_label, trivial.clone()).with_style(Style::reference()));
         }
         if plot.series.iter().any(|s| !s.points.is_empty()) {
             line_plot(&out.path(name), &plot)?;
         }
     }
     let seeds = format!("mean over {} draw(s)", c.seeds);
+    let tally = Tally::of(done.iter().map(|(_, o)| &o.convergence));
+    let grammar = format!(
+        "EGD solid, NGD dashed (Moore–Penrose: downward triangles), the nuclear-norm baseline dotted black, colour by depth; a point is hollow when any of its runs did not converge. {}",
+        tally.caption()
+    );
     summary.figures = vec![
         Figure {
             name: "error".into(),
             caption: format!(
-                "Left: final reconstruction error against the number of observations ({seeds}); EGD L ≥ 2 with Arora et al.'s normalized step (lr {}), EGD L = 1 plain GD (step {}), NGD with step {} capped at {}·‖W_i‖/‖G_i‖; the trivial level is the error of fitting the observed entries and keeping the rest at the initial values.",
+                "Left: final reconstruction error against the number of observations ({seeds}); EGD L ≥ 2 with Arora et al.'s normalized step (lr {}), EGD L = 1 plain GD (step {}), NGD with step {} capped at {}·‖W_i‖/‖G_i‖; the trivial level is the error of fitting the observed entries and keeping the rest at the initial values (grey long dashes). The NGD curves of every depth and route coincide with the trivial level by design (NGD leaves unobserved entries at their initial values); wider lines underneath and shifted markers keep each visible. {grammar}",
                 c.egd_lr, c.egd_depth1_step, c.ngd_step, c.ngd_max_relative_step
             ),
         },
         Figure {
             name: "rank".into(),
             caption: format!(
-                "Middle: effective rank exp(entropy(σ/Σσ)) of the final β ({seeds}); dashed: the true rank."
+                "Middle: effective rank exp(entropy(σ/Σσ)) of the final β ({seeds}); grey long dashes: the true rank. {grammar}"
             ),
         },
         Figure {
             name: "collapsed".into(),
             caption: format!(
-                "Right: EGD from collapsed initializations (each factor a product of k Gaussian matrices) against the same depth from a plain init ({seeds})."
+                "Right: EGD from collapsed initializations (dotted; each factor a product of k Gaussian matrices) against the same depth from a plain init (solid) ({seeds}). {}",
+                tally.caption()
             ),
         },
     ];
@@ -285,5 +350,6 @@ pub(super) fn finish(
         summary.headline.insert(format!("trivial_error m={m}"), *t);
     }
     claims::claims(c, &done, &mut summary);
+    tally.mark_claims(&mut summary.claims);
     Ok(summary)
 }

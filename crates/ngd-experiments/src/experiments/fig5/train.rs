@@ -13,6 +13,7 @@ use ndarray::Array2;
 use ngd_data::{CompletionTask, effective_rank, low_rank_truth, sample_observations};
 use ngd_fisher::linalg::thin_svd;
 use ngd_harness::context::RunContext;
+use ngd_harness::convergence::{Convergence, Loss};
 use ngd_harness::error::RunError;
 use ngd_models::init::collapsed_factorization;
 use ngd_optim::baselines::{NuclearOptions, min_nuclear_norm_completion};
@@ -43,6 +44,19 @@ pub struct Fig5Output {
     pub step_rule: String,
     /// NGD solver statistics.
     pub ngd: Option<NgdStats>,
+    /// Whether the final `β` fits the observed entries (the harness's one definition for the
+    /// squared loss `½ Σ_Ω (β − M)²`).
+    pub convergence: Convergence,
+}
+
+/// The harness's convergence verdict of `β` on the observed entries of `task`.
+fn convergence(task: &CompletionTask, beta: &Array2<f64>) -> Convergence {
+    let residual = (beta - &task.truth) * &task.mask;
+    let targets = &task.truth * &task.mask;
+    Loss::Squared {
+        target_sq_norm: targets.iter().map(|t| t * t).sum(),
+    }
+    .judge(0.5 * residual.iter().map(|r| r * r).sum::<f64>())
 }
 
 /// The task of a run (see the module docs for the seeds).
@@ -79,6 +93,7 @@ fn nuclear(task: &CompletionTask, tol: f64) -> Result<Fig5Output, RunError> {
     let (rank, nuclear_norm) = spectrum(&sol.estimate)?;
     let zero = Array2::zeros(task.truth.raw_dim());
     Ok(Fig5Output {
+        convergence: convergence(task, &sol.estimate),
         points: Vec::new(),
         reconstruction_error: task
             .reconstruction_error(sol.estimate.view())
@@ -120,6 +135,7 @@ pub fn run(c: &Fig5Config, p: &Fig5Params, ctx: &mut RunContext) -> Result<Fig5O
     let residual = (&beta - &task.truth) * &task.mask;
     let train_mse = residual.iter().map(|r| r * r).sum::<f64>() / p.observations as f64;
     Ok(Fig5Output {
+        convergence: convergence(&task, &beta),
         reconstruction_error: task
             .reconstruction_error(beta.view())
             .map_err(ExperimentError::from)?,

@@ -28,6 +28,9 @@ struct AccRow<'a> {
     test_accuracy: f64,
     #[serde(rename = "true_support_mass (fraction of |beta|_1)")]
     mass: f64,
+    converged: bool,
+    #[serde(rename = "convergence_threshold (nats)")]
+    convergence_threshold: f64,
 }
 
 #[derive(Serialize)]
@@ -80,6 +83,8 @@ pub(super) fn write_csvs(
             train_error: m.train_error,
             test_accuracy: m.test_accuracy,
             mass: m.true_support_mass,
+            converged: m.convergence.converged,
+            convergence_threshold: m.convergence.threshold,
         })
         .collect();
     out.write_csv("accuracy.csv", &acc)?;

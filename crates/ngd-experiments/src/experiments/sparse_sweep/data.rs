@@ -6,6 +6,7 @@ use crate::error::ExperimentError;
 use ndarray::{Array1, Array2, ArrayView1};
 use ngd_data::{Classification, SparseGaussianSpec, gaussian_matrix, sparse_gaussian};
 use ngd_harness::context::RunContext;
+use ngd_harness::convergence::Loss;
 use ngd_harness::error::RunError;
 use ngd_models::{DiagonalNet, init, logistic_loss};
 use ngd_optim::ClassificationProblem;
@@ -128,5 +129,9 @@ pub(super) fn model_result(
         test_accuracy: eval.test_accuracy,
         true_support_mass: true_support_mass(&beta, c.sparsity),
         beta: beta.to_vec(),
+        convergence: Loss::Logistic {
+            samples: task.problem.xt().nrows(),
+        }
+        .judge(eval.train_loss),
     })
 }

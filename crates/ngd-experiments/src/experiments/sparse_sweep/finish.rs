@@ -3,16 +3,28 @@
 
 use super::claims::claims;
 use super::csv_out::write_csvs;
+use super::key::SeriesKey;
 use super::key::{NGD, NGD_POP, egd};
 use super::notes::notes;
 use super::table::{Table, models};
 use super::{Method, SweepConfig, SweepOutput, SweepParams};
+use ngd_harness::convergence::Tally;
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
 use ngd_harness::output::ExperimentDir;
-use ngd_harness::plot::{LinePlot, Series, StemPlot, line_plot, stem_plot};
+use ngd_harness::plot::{LinePlot, Method as Look, Series, StemPlot, Style, line_plot, stem_plot};
 
 type SweepRuns = Runs<SweepParams, SweepOutput>;
+
+/// The figure style of a series: EGD solid, sample-Fisher NGD dashed, population-Fisher NGD
+/// dotted (another method); colour and marker by depth.
+fn style(key: SeriesKey) -> Style {
+    match key {
+        SeriesKey::Egd { depth } => Style::egd(depth),
+        SeriesKey::NgdSample { depth } => Style::ngd(depth),
+        SeriesKey::NgdPopulation => Style::method(Look::Other, 5),
+    }
+}
 
 fn accuracy_plot(c: &SweepConfig, t: &Table, out: &ExperimentDir) -> Result<(), Error> {
     let mut plot = LinePlot::new(
@@ -34,9 +46,15 @@ fn accuracy_plot(c: &SweepConfig, t: &Table, out: &ExperimentDir) -> Result<(), 
             .iter()
             .map(|(n, c)| (*n, c.mean - c.std, c.mean + c.std))
             .collect();
-        plot.series
-            .push(Series::new(label.to_string(), pts).with_band(band));
+        let converged = cells.iter().map(|(_, c)| c.unconverged == 0).collect();
+        plot.series.push(
+            Series::new(label.to_string(), pts)
+                .with_band(band)
+                .with_style(style(*label))
+                .with_converged(converged),
+        );
     }
+    plot.x_log = true;
     line_plot(&out.path("accuracy"), &plot)?;
     Ok(())
 }
@@ -58,13 +76,22 @@ fn egd_steps_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Res
     );
     plot.x_log = true;
     for (k, m) in o.models.iter().enumerate() {
-        let pts = o
+        let pts: Vec<_> = o
             .trace
             .iter()
             .filter(|t| t.model == k)
             .map(|t| (t.step as f64, t.test_accuracy))
             .collect();
-        plot.series.push(Series::new(m.label.to_string(), pts));
+        // The end point carries the run's convergence.
+        let mut converged = vec![true; pts.len()];
+        if let Some(last) = converged.last_mut() {
+            *last = m.convergence.converged;
+        }
+        plot.series.push(
+            Series::new(m.label.to_string(), pts)
+                .with_style(style(m.label))
+                .with_converged(converged),
+        );
     }
     line_plot(&out.path("egd_steps"), &plot)?;
     Ok(true)
@@ -93,8 +120,10 @@ fn logits_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result
             .enumerate()
             .map(|(t, v)| (t as f64, v[i]))
             .collect();
-        plot.series
-            .push(Series::new(format!("sample {n} (y = {y:+})"), pts));
+        plot.series.push(
+            Series::new(format!("sample {n} (y = {y:+})"), pts)
+                .with_style(Style::method(Look::Ngd, i)),
+        );
     }
     plot.size = (900, 650);
     line_plot(&out.path("logits"), &plot)?;
@@ -103,6 +132,7 @@ fn logits_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result
 
 fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<bool, Error> {
     let mut vectors = Vec::new();
+    let mut styles = Vec::new();
     for (_, p, m) in models(runs) {
         let wanted = [egd(1), egd(2), NGD, NGD_POP].contains(&m.label);
         if p.n == c.beta_n && p.seed == 0 && wanted {
@@ -114,6 +144,7 @@ fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<b
                 m.label, m.true_support_mass
             );
             vectors.push((title, shown.iter().map(|b| b / scale).collect()));
+            styles.push(style(m.label));
         }
     }
     if vectors.is_empty() {
@@ -131,6 +162,7 @@ fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<b
         y_label: "β_j / max|β|".into(),
         vectors,
         width: 1000,
+        styles,
     };
     stem_plot(&out.path("beta"), &plot)?;
     Ok(true)
@@ -144,6 +176,7 @@ pub(super) fn finish(
 ) -> Result<ExperimentSummary, Error> {
     write_csvs(c, runs, out)?;
     let table = Table::from_runs(runs);
+    let tally = Tally::of(models(runs).map(|(_, _, m)| &m.convergence));
     let mut summary = ExperimentSummary {
         title: title.into(),
         diverged: diverged_runs(runs),
@@ -155,10 +188,10 @@ pub(super) fn finish(
     };
     if !table.labels.is_empty() {
         accuracy_plot(c, &table, out)?;
-        summary.figures.push(fig("accuracy", format!("Left panel: mean test accuracy against N over {} data draws (band: ± one standard deviation) for EGD on diagonal nets ({:?} step, {} steps at most) and NGD with the sample / population Fisher; dashed: chance.", c.seeds, c.egd_step, c.egd_steps)));
+        summary.figures.push(fig("accuracy", format!("Left panel: mean test accuracy against N over {} data draws (log N; band: ± one standard deviation) for EGD on diagonal nets (solid; {:?} step, {} steps at most), NGD with the sample Fisher (dashed) and the population Fisher (dotted); grey long dashes: chance. A point is hollow when any of its draws did not converge. {}", c.seeds, c.egd_step, c.egd_steps, tally.caption())));
     }
     if logits_plot(c, runs, out)? {
-        summary.figures.push(fig("logits", "Middle panel: NGD (sample Fisher, L = 1) training logits against the step; Theorem 4 predicts x_nᵀβ_t ≈ η t y_n.".into()));
+        summary.figures.push(fig("logits", "Middle panel: NGD (sample Fisher, L = 1) training logits against the step; Theorem 4 predicts x_nᵀβ_t ≈ η t y_n, so the curves of one label coincide by design (the shifted markers show each).".into()));
     }
     if beta_plot(c, runs, out)? {
         summary.figures.push(fig("beta", format!("Right panel: the learnt β at N = {} (draw 0), scaled by max|β|; the first {} coordinates are the true support.", c.beta_n, c.sparsity)));
@@ -167,8 +200,9 @@ pub(super) fn finish(
         summary.figures.push(fig(
             "egd_steps",
             format!(
-                "EGD test accuracy against the step at N = {} (draw 0), per depth.",
-                c.logit_n
+                "EGD test accuracy against the step at N = {} (draw 0), per depth; the end point is hollow when that run did not converge. {}",
+                c.logit_n,
+                tally.caption()
             ),
         ));
     }
@@ -183,6 +217,7 @@ pub(super) fn finish(
     if let Some(inv) = super::notes::invariance(c, runs) {
         summary.claims.push(inv);
     }
+    tally.mark_claims(&mut summary.claims);
     for label in &table.labels {
         for &n in &table.ns {
             if let Some(cell) = table.get(*label, n) {
@@ -192,5 +227,26 @@ pub(super) fn finish(
         }
     }
     summary.notes = notes(c, &table, runs);
+    let unconverged: Vec<String> = table
+        .labels
+        .iter()
+        .flat_map(|&l| table.ns.iter().map(move |&n| (l, n)))
+        .filter_map(|(l, n)| {
+            table
+                .get(l, n)
+                .filter(|c| c.unconverged > 0)
+                .map(|c| (l, n, c))
+        })
+        .map(|(l, n, c)| format!("{l} at N = {n}: {} of {}", c.unconverged, c.count))
+        .collect();
+    summary.notes.push(if unconverged.is_empty() {
+        tally.caption()
+    } else {
+        format!(
+            "{} Unconverged draws: {}.",
+            tally.caption(),
+            unconverged.join("; ")
+        )
+    });
     Ok(summary)
 }

@@ -31,6 +31,7 @@ pub use config::{EgdStepKind, SweepConfig};
 use key::SeriesKey;
 use ngd_harness::config::Preset;
 use ngd_harness::context::RunContext;
+use ngd_harness::convergence::Convergence;
 use ngd_harness::error::{ConfigError, Error, RunError};
 use ngd_harness::experiment::{Experiment, ExperimentSummary, RunSpec, Runs};
 use ngd_harness::output::ExperimentDir;
@@ -83,6 +84,9 @@ pub struct ModelResult {
     pub true_support_mass: f64,
     /// The learnt end-to-end `β`.
     pub beta: Vec<f64>,
+    /// Whether training converged (the harness's one definition for the mean logistic loss
+    /// over the `N` training samples).
+    pub convergence: Convergence,
 }
 
 /// One recorded step of one model.

@@ -16,6 +16,8 @@ pub(super) struct Cell {
     pub count: usize,
     /// Mean share of `|β|` on the true support.
     pub mass: f64,
+    /// Draws whose training did not converge (the harness's one definition).
+    pub unconverged: usize,
 }
 
 /// Every cell, with the method labels in plan order.
@@ -75,6 +77,7 @@ impl Table {
                     std,
                     count: ms.len(),
                     mass,
+                    unconverged: ms.iter().filter(|m| !m.convergence.converged).count(),
                 },
             );
         }

@@ -4,7 +4,7 @@ use super::{TheoremCheck, TheoremOutput, TheoremsConfig};
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{Claim, ExperimentSummary, Figure, Verdict, diverged_runs};
 use ngd_harness::output::ExperimentDir;
-use ngd_harness::plot::{LinePlot, Series, line_plot};
+use ngd_harness::plot::{LinePlot, Method as Look, Series, Style, line_plot};
 use serde::Serialize;
 
 type Runs = ngd_harness::experiment::Runs<TheoremCheck, TheoremOutput>;
@@ -241,11 +241,17 @@ pub(super) fn finish(
             }
         }
     }
+    // Every curve here is an NGD trajectory (or a quantity of one): dashed, colour by run.
+    for plot in [&mut inv, &mut dev, &mut ratio, &mut cosine] {
+        for (i, series) in plot.series.iter_mut().enumerate() {
+            series.style = Some(Style::method(Look::Ngd, i));
+        }
+    }
     let figures = [
         (
             &inv,
             "invariance",
-            "Relative differences between NGD on X and on X Aᵀ against time (log–log), per run; values below 1e-17 drawn at 1e-17; dashed: pass threshold.",
+            "Relative differences between NGD on X and on X Aᵀ against time (log–log), per run; values below 1e-17 drawn at 1e-17; grey long dashes: pass threshold.",
         ),
         (
             &dev,
