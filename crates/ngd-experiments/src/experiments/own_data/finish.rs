@@ -3,12 +3,12 @@
 //! (the end `β/‖β‖` of the models linear in the input), plots of the loss, the accuracy and the
 //! directions, and a summary with each method's numbers and no verdict.
 
-use super::{MethodSpec, OwnDataConfig, OwnDataOutput, OwnDataParams};
+use super::{MethodKind, MethodSpec, OwnDataConfig, OwnDataOutput, OwnDataParams};
 use ngd_harness::convergence::Loss;
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
 use ngd_harness::output::ExperimentDir;
-use ngd_harness::plot::{LinePlot, Series, StemPlot, line_plot, stem_plot};
+use ngd_harness::plot::{LinePlot, Series, StemPlot, Style, line_plot, stem_plot};
 use serde::Serialize;
 
 /// Losses below this are not drawn (they underflow to 0 under loss-normalized steps, and
@@ -160,7 +160,9 @@ pub(super) fn finish(
         diverged: diverged_runs(runs),
         ..Default::default()
     };
-    for (m, o) in &done {
+    let mut styles = Vec::new();
+    for (i, (m, o)) in done.iter().enumerate() {
+        let style = method_style(&m.method, i + 1);
         // Step 0 has no place on a log axis; losses below LOSS_FLOOR are not drawn.
         let curve = |f: &dyn Fn(&crate::experiments::network_training::NetworkPoint) -> f64| {
             let after_start = o.points.iter().filter(|p| p.step > 0);
@@ -170,13 +172,18 @@ pub(super) fn finish(
         };
         let mut losses = curve(&|p| p.train_loss);
         losses.retain(|&(_, l)| l >= LOSS_FLOOR);
-        loss.series.push(Series::new(m.label.clone(), losses));
-        acc.series.push(Series::new(
-            m.label.clone(),
-            curve(&|p| p.test_accuracy.unwrap_or(p.train_error)),
-        ));
+        loss.series
+            .push(Series::new(m.label.clone(), losses).with_style(style.clone()));
+        acc.series.push(
+            Series::new(
+                m.label.clone(),
+                curve(&|p| p.test_accuracy.unwrap_or(p.train_error)),
+            )
+            .with_style(style),
+        );
         if !o.direction.is_empty() {
             stems.push((m.label.clone(), o.direction.clone()));
+            styles.push(method_style(&m.method, i + 1));
         }
         let Some(end) = o.points.last() else { continue };
         let key = |what: &str| format!("{} — {what}", m.label);
@@ -235,6 +242,7 @@ pub(super) fn finish(
             y_label: "β_j / ‖β‖".into(),
             vectors: stems,
             width: 900,
+            styles,
         };
         stem_plot(&out.path("directions"), &stem)?;
         summary.figures.push(Figure {
@@ -244,4 +252,14 @@ pub(super) fn finish(
     }
     summary.notes.insert(0, "A tool, not a hypothesis: each configured method's numbers on the user's data; no claim and no verdict; methods.csv tabulates every method's end numbers. Convergence is the harness's one definition (mean logistic loss < ln 2 / N).".into());
     Ok(summary)
+}
+
+/// The figures' visual grammar for a configured method: EGD solid, exact NGD dashed, every
+/// other natural gradient dotted; the colour is the method's position in the config.
+fn method_style(method: &MethodKind, position: usize) -> Style {
+    match method {
+        MethodKind::Egd { .. } => Style::egd(position),
+        MethodKind::NgdExact => Style::ngd(position),
+        _ => Style::other(position),
+    }
 }
