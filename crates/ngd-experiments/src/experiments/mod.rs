@@ -9,6 +9,7 @@
 //!    `ExperimentDir::write_csv`, plots via [`ngd_harness::plot`], claims);
 //! 3. append the instance to [`registry`].
 
+pub mod damping;
 pub mod egd_demo;
 pub mod fig2;
 pub mod fig3;
@@ -27,6 +28,7 @@ pub fn registry() -> Vec<&'static dyn DynExperiment> {
         &fig5::Fig5,
         &sparse_sweep::FIG6,
         &theorems::Theorems,
+        &damping::DampingExperiment,
         &egd_demo::EgdDemo,
     ]
 }

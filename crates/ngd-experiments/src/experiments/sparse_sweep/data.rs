@@ -98,7 +98,7 @@ pub(super) fn evaluate(task: &Task, beta: ArrayView1<'_, f64>) -> Result<Eval, R
 }
 
 /// `Σ_{j<k} |β_j| / Σ_j |β_j|` (0 for `β = 0`).
-pub(super) fn true_support_mass(beta: &Array1<f64>, sparsity: usize) -> f64 {
+pub(crate) fn true_support_mass(beta: &Array1<f64>, sparsity: usize) -> f64 {
     let total: f64 = beta.iter().map(|b| b.abs()).sum();
     if total > 0.0 {
         beta.iter().take(sparsity).map(|b| b.abs()).sum::<f64>() / total

@@ -17,7 +17,7 @@
 mod claims;
 mod config;
 mod csv_out;
-mod data;
+pub(crate) mod data;
 mod egd;
 mod finish;
 pub mod key;

@@ -1,0 +1,470 @@
+//! The one training loop of `damping` and `approximate-ng`: any preconditioner of the generic
+//! engine on a linear-in-input model `s = X P(w)` with the mean logistic loss, with the step
+//! sizes the hypotheses need, recorded at log-spaced steps and checkpointed through
+//! [`run_checkpointed`].
+//!
+//! Step `w ← w − η_t g`, `g` one of: `∇_w L` (EGD); `F⁺∇` (exact Moore–Penrose NGD,
+//! `ngd_fisher::generic::natural_gradient_parametrization`); `(F + λI)⁻¹∇` (Tikhonov,
+//! absolute `λ` or relative `λ = ρ·tr(F)/P`); or any [`GenericDirection`] of
+//! [`GenericNgd::direction`] (empirical, diagonal, block, K-FAC). Step sizes ([`StepSize`]):
+//! fixed `η`; capped `η_t = min(η, cap·‖w‖/‖g‖)` (no step moves `w` by more than the fraction
+//! `cap`, as NGD from a small initialization needs); loss-normalized `η/L(w)`; and
+//! `η·λ_t/L(w)` ("rescaled by λ"), which makes damped NGD at `λ → ∞` the loss-normalized EGD
+//! step by step, since `λ_t (F + λ_t I)⁻¹∇ → ∇`.
+//!
+//! Recorded per point: the loss, the training error, `tr(F)/P` (the mean eigenvalue of the mean
+//! Fisher `F = (1/N) Σ_n d(u_n) ∇_w s_n ∇_w s_nᵀ`, `d = φ(u)φ(−u)`, so
+//! `tr F = (1/N) Σ_n d(u_n) ‖∇_w s_n‖²`), the test accuracy, the support share and `β`.
+
+use super::tasks::TaskData;
+use crate::error::ExperimentError;
+use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
+use ngd_fisher::FisherError;
+use ngd_fisher::generic::{
+    Curvature, Damping, GenericOptions, Samples, damped_natural_gradient_parametrization,
+    natural_gradient_parametrization,
+};
+use ngd_harness::checkpointed::{Segmented, run_checkpointed};
+use ngd_harness::context::RunContext;
+use ngd_harness::convergence::{Convergence, Loss};
+use ngd_harness::error::RunError;
+use ngd_models::{
+    DeepLinearNet, DiagonalParametrization, LinearInInput, OutputLoss, Parametrization, logistic,
+};
+use ngd_optim::{
+    GenericDirection, GenericNgd, LogSchedule, NetworkProblem, NgdStepSize, OptimError,
+};
+use serde::{Deserialize, Serialize};
+use std::ops::ControlFlow;
+
+/// Steps per checkpointable segment.
+const SEGMENT: u64 = 200;
+
+/// A parametrization whose per-sample output gradients `‖∇_w s_n‖²` can be had cheaply.
+pub trait SampleNorms: Parametrization + Clone {
+    /// `‖∇_w s_n‖² = ‖Jᵀ x_n‖²` for every row `x_n` of `x`.
+    ///
+    /// # Errors
+    /// A `w` of the wrong length.
+    fn sample_sq_norms(
+        &self,
+        w: ArrayView1<'_, f64>,
+        x: ArrayView2<'_, f64>,
+    ) -> Result<Array1<f64>, ExperimentError>;
+}
+
+impl SampleNorms for DiagonalParametrization {
+    /// `‖Jᵀ x_n‖² = Σ_i x_ni² Σ_l c_li²` with the cofactors `c_l = ∏_{k≠l} w_k`.
+    fn sample_sq_norms(
+        &self,
+        w: ArrayView1<'_, f64>,
+        x: ArrayView2<'_, f64>,
+    ) -> Result<Array1<f64>, ExperimentError> {
+        let weights = self.weights(w)?;
+        let depth = weights.nrows();
+        let s = Array1::from_shape_fn(weights.ncols(), |i| {
+            (0..depth)
+                .map(|l| {
+                    let c: f64 = (0..depth)
+                        .filter(|&k| k != l)
+                        .map(|k| weights[[k, i]])
+                        .product();
+                    c * c
+                })
+                .sum::<f64>()
+        });
+        Ok(x.mapv(|v| v * v).dot(&s))
+    }
+}
+
+impl SampleNorms for DeepLinearNet {
+    /// From the dense Jacobian: the row sums of `(X J)²`.
+    fn sample_sq_norms(
+        &self,
+        w: ArrayView1<'_, f64>,
+        x: ArrayView2<'_, f64>,
+    ) -> Result<Array1<f64>, ExperimentError> {
+        let xj = x.dot(&self.jacobian(w)?);
+        Ok(xj.mapv(|v| v * v).sum_axis(Axis(1)))
+    }
+}
+
+/// The direction `g`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Preconditioner {
+    /// `g = ∇_w L`.
+    Euclidean,
+    /// `g = F⁺∇` (Moore–Penrose, the default cut-off).
+    Exact,
+    /// `g = (F + λI)⁻¹∇`.
+    Damped(Damping),
+    /// A direction of the generic rule (empirical, diagonal, block, K-FAC).
+    Generic(GenericDirection),
+}
+
+/// The step size `η_t`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum StepSize {
+    /// `η_t = η`.
+    Fixed {
+        /// `η`.
+        eta: f64,
+    },
+    /// `η_t = min(η, cap·‖w‖/‖g‖)`.
+    Capped {
+        /// `η`.
+        eta: f64,
+        /// `cap`.
+        cap: f64,
+    },
+    /// `η_t = η / L(w_t)`.
+    LossNormalized {
+        /// `η`.
+        eta: f64,
+    },
+    /// `η_t = η·λ_t / L(w_t)` with the damping `λ_t` applied at that step.
+    RescaledByLambda {
+        /// `η`.
+        eta: f64,
+    },
+}
+
+/// How long to train and what to note on the way.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Step budget.
+    pub steps: u64,
+    /// Stop once the loss is below this (underflow guard; 0 disables).
+    pub loss_floor: f64,
+    /// Note the first step whose loss is below this.
+    pub loss_threshold: f64,
+    /// Also stop at `loss_threshold`.
+    pub stop_at_threshold: bool,
+    /// Recording points per decade.
+    pub points_per_decade: usize,
+}
+
+/// One recorded step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Step `k`.
+    pub step: u64,
+    /// `Σ η_t` so far.
+    pub time: f64,
+    /// Mean logistic training loss.
+    pub loss: f64,
+    /// Fraction of misclassified training samples.
+    pub train_error: f64,
+    /// `tr(F)/P`.
+    pub fisher_mean_eigenvalue: f64,
+    /// Test accuracy (none on the toy set).
+    pub test_accuracy: Option<f64>,
+    /// Share of `|β|` on the true support (none on the toy set).
+    pub support_share: Option<f64>,
+    /// `β`.
+    pub beta: Vec<f64>,
+}
+
+/// A finished run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trajectory {
+    /// The recorded points, the last one the end state.
+    pub points: Vec<Point>,
+    /// Why the run stopped.
+    pub stop: String,
+    /// Convergence of the final loss (the harness's one definition).
+    pub convergence: Convergence,
+    /// First step with loss below the budget's threshold.
+    pub threshold_step: Option<u64>,
+    /// Routes that ran.
+    pub routes: Vec<String>,
+}
+
+impl Trajectory {
+    /// The end state.
+    pub fn end(&self) -> Option<&Point> {
+        self.points.last()
+    }
+}
+
+/// The checkpointed state.
+#[derive(Serialize, Deserialize)]
+pub struct State {
+    w: Vec<f64>,
+    step: u64,
+    time: f64,
+    points: Vec<Point>,
+    threshold_step: Option<u64>,
+    routes: Vec<String>,
+}
+
+/// A training run in progress.
+pub struct Trainer<'a, M: SampleNorms> {
+    problem: NetworkProblem<LinearInInput<M>>,
+    data: &'a TaskData,
+    precond: Preconditioner,
+    generic: Option<GenericNgd>,
+    step_size: StepSize,
+    budget: Budget,
+    schedule: LogSchedule,
+    w: Array1<f64>,
+    state: State,
+    stop: Option<String>,
+}
+
+impl<'a, M: SampleNorms> Trainer<'a, M> {
+    /// A run of `precond` with `step_size` from `w0`.
+    ///
+    /// # Errors
+    /// Bad data, sizes or step sizes.
+    pub fn new(
+        model: M,
+        data: &'a TaskData,
+        w0: Array1<f64>,
+        (precond, step_size): (Preconditioner, StepSize),
+        budget: Budget,
+    ) -> Result<Self, RunError> {
+        let problem = NetworkProblem::new(
+            LinearInInput(model),
+            data.train.x.clone(),
+            data.train.y.clone(),
+            OutputLoss::Logistic,
+        )
+        .map_err(ExperimentError::from)?;
+        let generic = match &precond {
+            Preconditioner::Generic(direction) => Some(
+                GenericNgd::new(direction.clone(), NgdStepSize::Fixed(1.0))
+                    .map_err(ExperimentError::from)?,
+            ),
+            _ => None,
+        };
+        let schedule = LogSchedule::new(budget.points_per_decade).map_err(ExperimentError::from)?;
+        Ok(Self {
+            problem,
+            data,
+            precond,
+            generic,
+            step_size,
+            budget,
+            schedule,
+            state: State {
+                w: Vec::new(),
+                step: 0,
+                time: 0.0,
+                points: Vec::new(),
+                threshold_step: None,
+                routes: Vec::new(),
+            },
+            w: w0,
+            stop: None,
+        })
+    }
+
+    /// Trains to the end of the budget (checkpointed) and returns the trajectory.
+    ///
+    /// # Errors
+    /// [`RunError::Diverged`] on a non-finite loss, iterate or direction; solver failures.
+    pub fn run(mut self, ctx: &mut RunContext) -> Result<Trajectory, RunError> {
+        run_checkpointed(ctx, &mut self)?;
+        let samples = self.problem.samples();
+        let end = self.state.points.last().map_or(f64::NAN, |p| p.loss);
+        Ok(Trajectory {
+            convergence: Loss::Logistic { samples }.judge(end),
+            points: self.state.points,
+            stop: self.stop.unwrap_or_default(),
+            threshold_step: self.state.threshold_step,
+            routes: self.state.routes,
+        })
+    }
+
+    /// The recorded quantities at the current `w`.
+    fn point(&self, loss: f64) -> Result<Point, RunError> {
+        let model = &self.problem.network().0;
+        let beta = model.beta(self.w.view()).map_err(ExperimentError::from)?;
+        let margins = self
+            .problem
+            .outputs(self.w.view())
+            .map_err(ExperimentError::from)?
+            * &self.data.train.y;
+        let norms = model.sample_sq_norms(self.w.view(), self.problem.x())?;
+        let n = margins.len() as f64;
+        let trace: f64 = margins
+            .iter()
+            .zip(&norms)
+            .map(|(&u, &q)| logistic::fisher_weight(u) * q)
+            .sum::<f64>()
+            / n;
+        Ok(Point {
+            step: self.state.step,
+            time: self.state.time,
+            loss,
+            train_error: margins.iter().filter(|&&u| u <= 0.0).count() as f64 / n,
+            fisher_mean_eigenvalue: trace / model.param_count() as f64,
+            test_accuracy: self.data.test_accuracy(beta.view())?,
+            support_share: self.data.support_share(&beta),
+            beta: beta.to_vec(),
+        })
+    }
+
+    /// The direction and the damping it applied (0 undamped); `None` on an overflow.
+    fn direction(&mut self) -> Result<Option<(Array1<f64>, f64)>, RunError> {
+        let problem = &self.problem;
+        let samples = Samples::new(problem.x(), problem.targets(), problem.output_loss())
+            .map_err(ExperimentError::from)?;
+        let model = &problem.network().0;
+        let w = self.w.view();
+        let result = match &self.precond {
+            Preconditioner::Euclidean => {
+                let (_, gradient) = problem
+                    .loss_and_gradient(w)
+                    .map_err(ExperimentError::from)?;
+                return Ok(Some((gradient, 0.0)));
+            }
+            Preconditioner::Exact => {
+                natural_gradient_parametrization(model, w, &samples, &GenericOptions::default())
+                    .map_err(OptimError::from)
+            }
+            Preconditioner::Damped(damping) => damped_natural_gradient_parametrization(
+                model,
+                w,
+                &samples,
+                *damping,
+                Curvature::Fisher,
+            )
+            .map_err(OptimError::from),
+            Preconditioner::Generic(_) => match &self.generic {
+                Some(rule) => rule.direction(problem, w),
+                None => return Err(ExperimentError::Internal("generic rule missing".into()).into()),
+            },
+        };
+        match result {
+            Ok(natural) => {
+                if !self.state.routes.iter().any(|r| r == natural.route) {
+                    self.state.routes.push(natural.route.to_string());
+                }
+                Ok(Some((natural.direction, natural.damping)))
+            }
+            Err(OptimError::Fisher(FisherError::NonFinite { .. })) => Ok(None),
+            Err(other) => Err(ExperimentError::from(other).into()),
+        }
+    }
+
+    /// One step from `w` at loss `loss`.
+    fn take_step(&mut self, loss: f64) -> Result<(), RunError> {
+        let diverged = |step, cause: String| RunError::Diverged { step, cause };
+        let step = self.state.step;
+        let (g, lambda) = match (&self.precond, self.step_size) {
+            (Preconditioner::Euclidean, StepSize::LossNormalized { .. }) => {
+                let (_, g) = self
+                    .problem
+                    .loss_and_normalized_gradient(self.w.view())
+                    .map_err(ExperimentError::from)?;
+                // `∇/L` in rescaled form, so the step is `η·(∇/L)` even where `L` underflows.
+                (g, f64::NAN)
+            }
+            _ => match self.direction()? {
+                Some(found) => found,
+                None => return Err(diverged(step, "the direction overflowed".into())),
+            },
+        };
+        let norm = |v: &Array1<f64>| v.dot(v).sqrt();
+        let eta = match self.step_size {
+            StepSize::Fixed { eta } => eta,
+            StepSize::Capped { eta, cap } => eta.min(cap * norm(&self.w) / norm(&g)),
+            StepSize::LossNormalized { eta } if lambda.is_nan() => eta,
+            StepSize::LossNormalized { eta } => eta / loss,
+            StepSize::RescaledByLambda { eta } => eta * lambda / loss,
+        };
+        self.w.scaled_add(-eta, &g);
+        self.state.time += if lambda.is_nan() { eta / loss } else { eta };
+        self.state.step += 1;
+        if !eta.is_finite() || self.w.iter().any(|v| !v.is_finite()) {
+            return Err(diverged(
+                step + 1,
+                format!("non-finite iterate (step size {eta:e})"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl<M: SampleNorms> Segmented for Trainer<'_, M> {
+    type State = State;
+
+    fn step(&self) -> u64 {
+        self.state.step
+    }
+
+    fn save(&self) -> State {
+        State {
+            w: self.w.to_vec(),
+            step: self.state.step,
+            time: self.state.time,
+            points: self.state.points.clone(),
+            threshold_step: self.state.threshold_step,
+            routes: self.state.routes.clone(),
+        }
+    }
+
+    fn load(&mut self, state: State) -> Result<(), RunError> {
+        if state.w.len() != self.w.len() {
+            return Err(ExperimentError::StateShape {
+                what: "parameters w",
+                expected: self.w.len().to_string(),
+                found: state.w.len().to_string(),
+            }
+            .into());
+        }
+        self.w = Array1::from(state.w.clone());
+        self.state = state;
+        Ok(())
+    }
+
+    fn advance(&mut self, ctx: &mut RunContext) -> Result<ControlFlow<()>, RunError> {
+        let b = self.budget;
+        let end = (self.state.step + SEGMENT).min(b.steps);
+        loop {
+            let k = self.state.step;
+            let loss = self
+                .problem
+                .loss_value(self.w.view())
+                .map_err(ExperimentError::from)?;
+            if !loss.is_finite() {
+                return Err(RunError::Diverged {
+                    step: k,
+                    cause: format!("loss {loss}"),
+                });
+            }
+            if loss < b.loss_threshold && self.state.threshold_step.is_none() {
+                self.state.threshold_step = Some(k);
+            }
+            let stop = if loss < b.loss_floor {
+                Some(format!(
+                    "loss {loss:.3e} below the floor {:.0e} at step {k}",
+                    b.loss_floor
+                ))
+            } else if b.stop_at_threshold && loss < b.loss_threshold {
+                Some(format!("loss {loss:.3e} below the threshold at step {k}"))
+            } else if k >= b.steps {
+                Some(format!("step budget {k} used up (loss {loss:.3e})"))
+            } else {
+                None
+            };
+            if stop.is_some() || self.schedule.contains(k as usize) {
+                let point = self.point(loss)?;
+                self.state.points.push(point);
+            }
+            if let Some(reason) = stop {
+                self.stop = Some(reason);
+                ctx.progress(b.steps, b.steps);
+                return Ok(ControlFlow::Break(()));
+            }
+            if k >= end {
+                ctx.progress(k, b.steps);
+                return Ok(ControlFlow::Continue(()));
+            }
+            self.take_step(loss)?;
+        }
+    }
+}
