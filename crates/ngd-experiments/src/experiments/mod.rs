@@ -9,6 +9,7 @@
 //!    `ExperimentDir::write_csv`, plots via [`ngd_harness::plot`], claims);
 //! 3. append the instance to [`registry`].
 
+pub mod approximate_ng;
 pub mod damping;
 pub mod egd_demo;
 pub mod fig2;
@@ -29,6 +30,7 @@ pub fn registry() -> Vec<&'static dyn DynExperiment> {
         &sparse_sweep::FIG6,
         &theorems::Theorems,
         &damping::DampingExperiment,
+        &approximate_ng::ApproximateNg,
         &egd_demo::EgdDemo,
     ]
 }

@@ -150,23 +150,18 @@ fn d1(c: &DampingConfig, runs: &Lookup<'_>) -> Result<Claim, String> {
     }
     let (mut worst_ngd, mut worst_egd, mut parts) = (0.0_f64, 0.0_f64, Vec::new());
     for (task, depth) in pairs(c) {
-        let ngd = runs.converged_end(task, depth, Method::Ngd)?;
-        let small = runs.converged_end(task, depth, Method::Relative { rho: lo })?;
-        let egd = runs.converged_end(task, depth, Method::Egd)?;
-        let large = runs.converged_end(task, depth, Method::RelativeLimit { rho: hi })?;
-        // Each pair is compared at the last step both runs recorded (one may stop at the loss
-        // floor a step or two before the other).
-        let (a, b) = (
-            common_end_angle(
-                runs.get(task, depth, Method::Relative { rho: lo })?,
-                runs.get(task, depth, Method::Ngd)?,
-            ),
-            common_end_angle(
-                runs.get(task, depth, Method::RelativeLimit { rho: hi })?,
-                runs.get(task, depth, Method::Egd)?,
-            ),
-        );
-        let _ = (ngd, small, egd, large);
+        // The four runs must have converged; each pair is compared at the last step both
+        // recorded (one may stop at the loss floor a step or two before the other).
+        let pair = |m: Method, reference: Method| -> Result<f64, String> {
+            runs.converged_end(task, depth, m)?;
+            runs.converged_end(task, depth, reference)?;
+            Ok(common_end_angle(
+                runs.get(task, depth, m)?,
+                runs.get(task, depth, reference)?,
+            ))
+        };
+        let a = pair(Method::Relative { rho: lo }, Method::Ngd)?;
+        let b = pair(Method::RelativeLimit { rho: hi }, Method::Egd)?;
         worst_ngd = worst_ngd.max(a);
         worst_egd = worst_egd.max(b);
         parts.push(format!("{task} L={depth}: {a:.2e}° / {b:.2e}°"));

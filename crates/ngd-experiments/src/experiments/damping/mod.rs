@@ -18,7 +18,7 @@
 //! Time is the step index `k` (the map's horizontal axis); `tr(F)/P`, the mean eigenvalue of
 //! the mean Fisher, is recorded at every recorded step for the crossover `t*(λ)`.
 
-mod claims;
+pub(crate) mod claims;
 mod config;
 mod finish;
 pub(crate) mod tasks;

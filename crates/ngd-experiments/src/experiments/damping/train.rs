@@ -21,8 +21,8 @@ use crate::error::ExperimentError;
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use ngd_fisher::FisherError;
 use ngd_fisher::generic::{
-    Curvature, Damping, GenericOptions, Samples, damped_natural_gradient_parametrization,
-    natural_gradient_parametrization,
+    Curvature, Damping, GenericOptions, KfacDamping, Samples,
+    damped_natural_gradient_parametrization, natural_gradient_parametrization,
 };
 use ngd_harness::checkpointed::{Segmented, run_checkpointed};
 use ngd_harness::context::RunContext;
@@ -100,6 +100,14 @@ pub enum Preconditioner {
     Damped(Damping),
     /// A direction of the generic rule (empirical, diagonal, block, K-FAC).
     Generic(GenericDirection),
+    /// K-FAC on the full-matrix deep linear net with widths `widths` and the exact damping
+    /// `λ_t = ρ·tr(F)/P` (relative, recomputed every step).
+    KfacRelative {
+        /// `[D, h_1, …, 1]`.
+        widths: Vec<usize>,
+        /// `ρ`.
+        rho: f64,
+    },
 }
 
 /// The step size `η_t`.
@@ -120,6 +128,12 @@ pub enum StepSize {
     },
     /// `η_t = η / L(w_t)`.
     LossNormalized {
+        /// `η`.
+        eta: f64,
+    },
+    /// Backtracking: the largest `η_t = min(η, 2η_{t−1})·2^{−j}` with
+    /// `L(w − η_t g) ≤ L(w) − 10⁻⁴ η_t ⟨∇, g⟩` (Armijo), at most 60 halvings.
+    Backtracking {
         /// `η`.
         eta: f64,
     },
@@ -211,6 +225,7 @@ pub struct Trainer<'a, M: SampleNorms> {
     w: Array1<f64>,
     state: State,
     stop: Option<String>,
+    last_eta: f64,
 }
 
 impl<'a, M: SampleNorms> Trainer<'a, M> {
@@ -258,6 +273,7 @@ impl<'a, M: SampleNorms> Trainer<'a, M> {
             },
             w: w0,
             stop: None,
+            last_eta: f64::NAN,
         })
     }
 
@@ -267,15 +283,67 @@ impl<'a, M: SampleNorms> Trainer<'a, M> {
     /// [`RunError::Diverged`] on a non-finite loss, iterate or direction; solver failures.
     pub fn run(mut self, ctx: &mut RunContext) -> Result<Trajectory, RunError> {
         run_checkpointed(ctx, &mut self)?;
+        Ok(self.finish())
+    }
+
+    /// Trains to the end of the budget without checkpoints (for runs that train several
+    /// models, whose states one checkpoint file cannot hold apart).
+    ///
+    /// # Errors
+    /// As [`Trainer::run`].
+    pub fn run_plain(mut self, ctx: &mut RunContext) -> Result<Trajectory, RunError> {
+        while self.advance(ctx)?.is_continue() {}
+        Ok(self.finish())
+    }
+
+    /// Trains until the budget ends or the run diverges (without checkpoints), for a run whose
+    /// divergence is the measurement: returns the trajectory up to it and the step at which it
+    /// was detected.
+    ///
+    /// # Errors
+    /// Solver failures other than divergence.
+    pub fn run_to_divergence(
+        mut self,
+        ctx: &mut RunContext,
+    ) -> Result<(Trajectory, Option<u64>), RunError> {
+        loop {
+            match self.advance(ctx) {
+                Ok(ControlFlow::Continue(())) => {}
+                Ok(ControlFlow::Break(())) => return Ok((self.finish(), None)),
+                Err(RunError::Diverged { step, cause }) => {
+                    self.stop = Some(format!("diverged at step {step}: {cause}"));
+                    return Ok((self.finish(), Some(step)));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+    }
+
+    /// The trajectory of a finished run.
+    fn finish(self) -> Trajectory {
         let samples = self.problem.samples();
         let end = self.state.points.last().map_or(f64::NAN, |p| p.loss);
-        Ok(Trajectory {
+        Trajectory {
             convergence: Loss::Logistic { samples }.judge(end),
             points: self.state.points,
             stop: self.stop.unwrap_or_default(),
             threshold_step: self.state.threshold_step,
             routes: self.state.routes,
-        })
+        }
+    }
+
+    /// `tr(F)/P` at the current `w`.
+    fn fisher_mean_eigenvalue(&self) -> Result<f64, ExperimentError> {
+        let model = &self.problem.network().0;
+        let margins = self.problem.outputs(self.w.view())? * &self.data.train.y;
+        let norms = model.sample_sq_norms(self.w.view(), self.problem.x())?;
+        let trace: f64 = margins
+            .iter()
+            .zip(&norms)
+            .map(|(&u, &q)| logistic::fisher_weight(u) * q)
+            .sum::<f64>()
+            / margins.len() as f64;
+        Ok(trace / model.param_count() as f64)
     }
 
     /// The recorded quantities at the current `w`.
@@ -287,20 +355,13 @@ impl<'a, M: SampleNorms> Trainer<'a, M> {
             .outputs(self.w.view())
             .map_err(ExperimentError::from)?
             * &self.data.train.y;
-        let norms = model.sample_sq_norms(self.w.view(), self.problem.x())?;
         let n = margins.len() as f64;
-        let trace: f64 = margins
-            .iter()
-            .zip(&norms)
-            .map(|(&u, &q)| logistic::fisher_weight(u) * q)
-            .sum::<f64>()
-            / n;
         Ok(Point {
             step: self.state.step,
             time: self.state.time,
             loss,
             train_error: margins.iter().filter(|&&u| u <= 0.0).count() as f64 / n,
-            fisher_mean_eigenvalue: trace / model.param_count() as f64,
+            fisher_mean_eigenvalue: self.fisher_mean_eigenvalue()?,
             test_accuracy: self.data.test_accuracy(beta.view())?,
             support_share: self.data.support_share(&beta),
             beta: beta.to_vec(),
@@ -333,6 +394,15 @@ impl<'a, M: SampleNorms> Trainer<'a, M> {
                 Curvature::Fisher,
             )
             .map_err(OptimError::from),
+            Preconditioner::KfacRelative { widths, rho } => {
+                let lambda = rho * self.fisher_mean_eigenvalue()?;
+                let direction = GenericDirection::Kfac {
+                    widths: widths.clone(),
+                    damping: KfacDamping::Exact(lambda),
+                };
+                GenericNgd::new(direction, NgdStepSize::Fixed(1.0))
+                    .and_then(|rule| rule.direction(problem, w))
+            }
             Preconditioner::Generic(_) => match &self.generic {
                 Some(rule) => rule.direction(problem, w),
                 None => return Err(ExperimentError::Internal("generic rule missing".into()).into()),
@@ -348,6 +418,36 @@ impl<'a, M: SampleNorms> Trainer<'a, M> {
             Err(OptimError::Fisher(FisherError::NonFinite { .. })) => Ok(None),
             Err(other) => Err(ExperimentError::from(other).into()),
         }
+    }
+
+    /// The Armijo step along `g` from `w` (see [`StepSize::Backtracking`]).
+    fn backtrack(&mut self, max: f64, g: &Array1<f64>, loss: f64) -> Result<f64, RunError> {
+        let (_, gradient) = self
+            .problem
+            .loss_and_gradient(self.w.view())
+            .map_err(ExperimentError::from)?;
+        let slope = gradient.dot(g);
+        let mut eta = if self.state.time > 0.0 {
+            max.min(2.0 * self.last_eta)
+        } else {
+            max
+        };
+        for _ in 0..=60 {
+            let trial = &self.w - &(g * eta);
+            let trial_loss = self
+                .problem
+                .loss_value(trial.view())
+                .map_err(ExperimentError::from)?;
+            if trial_loss.is_finite() && trial_loss <= loss - 1e-4 * eta * slope {
+                self.last_eta = eta;
+                return Ok(eta);
+            }
+            eta *= 0.5;
+        }
+        Err(RunError::Diverged {
+            step: self.state.step,
+            cause: format!("no sufficient decrease after 60 halvings (slope {slope:e})"),
+        })
     }
 
     /// One step from `w` at loss `loss`.
@@ -375,6 +475,7 @@ impl<'a, M: SampleNorms> Trainer<'a, M> {
             StepSize::LossNormalized { eta } if lambda.is_nan() => eta,
             StepSize::LossNormalized { eta } => eta / loss,
             StepSize::RescaledByLambda { eta } => eta * lambda / loss,
+            StepSize::Backtracking { eta } => self.backtrack(eta, &g, loss)?,
         };
         self.w.scaled_add(-eta, &g);
         self.state.time += if lambda.is_nan() { eta / loss } else { eta };

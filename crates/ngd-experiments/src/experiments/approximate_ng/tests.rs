@@ -1,0 +1,139 @@
+//! Tests of `approximate-ng`: config checks name the field, the undamped empirical-Fisher run
+//! blows up at the flow's `t* = log 2` (to the discretization's `O(η)`), and a shrunken quick
+//! preset runs end to end through the runner.
+
+use super::*;
+use ngd_harness::context::CheckpointEvery;
+use ngd_harness::runner::{JobInfo, RunnerOptions, execute};
+
+/// A shrunken quick preset (seconds in release).
+fn tiny() -> ApproximateConfig {
+    ApproximateConfig {
+        tasks: crate::experiments::damping::TaskConfig {
+            sparse_dim: 12,
+            sparsity: 2,
+            sparse_n: vec![6, 30],
+            n_test: 300,
+            ..crate::experiments::damping::TaskConfig::quick()
+        },
+        steps: 150,
+        invariance_steps: 20,
+        deep_hidden: vec![4],
+        points_per_decade: 4,
+        ..ApproximateConfig::preset(false)
+    }
+}
+
+#[test]
+fn bad_values_are_errors_naming_the_field() {
+    let cases: Vec<(&str, Box<dyn Fn(&mut ApproximateConfig)>)> = vec![
+        ("depths", Box::new(|c| c.depths = vec![1, 3])),
+        ("kfac_rho", Box::new(|c| c.kfac_rho = 0.0)),
+        ("deep_hidden", Box::new(|c| c.deep_hidden = vec![0])),
+        (
+            "invariance_damped_rhos",
+            Box::new(|c| c.invariance_damped_rhos = vec![]),
+        ),
+        (
+            "tasks.sparse_n",
+            Box::new(|c| c.tasks.sparse_n = vec![20, 30]),
+        ),
+        (
+            "blow_up_learning_rate",
+            Box::new(|c| c.blow_up_learning_rate = f64::INFINITY),
+        ),
+        ("steps", Box::new(|c| c.steps = 0)),
+    ];
+    for (field, spoil) in cases {
+        let mut c = ApproximateConfig::preset(false);
+        spoil(&mut c);
+        let message = ApproximateNg.validate(&c).unwrap_err().to_string();
+        assert!(message.contains(field), "{field}: {message}");
+    }
+    for paper in [false, true] {
+        ApproximateNg
+            .validate(&ApproximateConfig::preset(paper))
+            .unwrap();
+    }
+}
+
+/// From `β = 0` every margin follows `u_{k+1} = u_k + η(1 + e^{u_k})`, whose flow blows up at
+/// `t* = log 2`; the Euler iteration lags the flow by `O(η)` steps and overflows a few steps
+/// after `e^u η` passes `~700`, so the detected step lies within `t*/η + O(1) + O(log(1/η))`.
+#[test]
+fn undamped_empirical_fisher_blows_up_near_log_2() {
+    let c = tiny();
+    let params = ApproxParams::BlowUp;
+    let spec = RunSpec {
+        id: run_id(&params),
+        cost: 1,
+        params,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut ctx = RunContext::new(
+        &spec.id,
+        3,
+        "fp".into(),
+        dir.path().join("ckpt"),
+        CheckpointEvery::Never,
+        false,
+        Box::new(|_| {}),
+    );
+    let out = ApproximateNg.run(&c, &spec, &mut ctx).unwrap();
+    let k = out.diverged_at.expect("the undamped run diverges") as f64;
+    let (eta, t_star) = (c.blow_up_learning_rate, std::f64::consts::LN_2);
+    assert!(
+        (k * eta - t_star).abs() <= 2.0 * eta + 0.05 * t_star,
+        "k·η = {} vs log 2",
+        k * eta
+    );
+    // Before the blow-up the loss follows the flow's log 2 − t to O(η).
+    let trajectory = out.trajectory.unwrap();
+    for p in trajectory.points.iter().filter(|p| p.time < 0.5) {
+        assert!(
+            (p.loss - (t_star - p.time)).abs() < 2.0 * eta,
+            "t = {}: {}",
+            p.time,
+            p.loss
+        );
+    }
+}
+
+#[test]
+fn shrunken_quick_preset_runs_end_to_end() {
+    let c = tiny();
+    ApproximateNg.validate(&c).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let job = JobInfo {
+        preset: "quick".into(),
+        seed: 3,
+        out: dir.path().to_path_buf(),
+    };
+    let opts = RunnerOptions {
+        jobs: 2,
+        resume: false,
+        checkpoint_every: CheckpointEvery::Never,
+        cancel: None,
+    };
+    let outcome = execute(&ApproximateNg, &c, &job, &opts, None).unwrap();
+    // 3 tasks × 2 depths × 5 methods, 6 invariance runs, the blow-up, 3 deep-linear runs.
+    assert_eq!(outcome.executed, 30 + 6 + 1 + 3);
+    let root = dir.path().join("approximate-ng");
+    for f in [
+        "approx_runs.csv",
+        "approx_trace.csv",
+        "approx_blowup.png",
+        "approx_accuracy_sparse-N6.svg",
+    ] {
+        assert!(root.join(f).exists(), "{f} missing");
+    }
+    let summary: ExperimentSummary =
+        serde_json::from_slice(&std::fs::read(root.join("summary.json")).unwrap()).unwrap();
+    let ids: Vec<&str> = summary.claims.iter().map(|c| &c.claim[..2]).collect();
+    assert_eq!(ids, ["A1", "A2", "A3", "A4", "A5", "A6", "A7"]);
+    // The diagonal Fisher is exactly invariant to a diagonal rescaling (A3's first half).
+    let a3 = &summary.claims[2];
+    assert!(a3.measured.contains("diagonal A"), "{}", a3.measured);
+    let runs = std::fs::read_to_string(root.join("approx_runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 1 + outcome.executed);
+}
