@@ -7,11 +7,11 @@ use super::{
     Transform, run_id,
 };
 use crate::experiments::damping::Task;
-use crate::experiments::damping::claims::angle_deg;
+use crate::experiments::damping::claims::{angle_deg, judged, not_judged};
 use crate::experiments::damping::train::{Point, Trajectory};
 use crate::experiments::theorems::relative_difference;
 use ndarray::ArrayView1;
-use ngd_harness::experiment::{Claim, RunRecord, Runs, Verdict};
+use ngd_harness::experiment::{Claim, RunRecord, Runs};
 
 /// The runs, by key.
 pub struct Lookup<'a> {
@@ -90,28 +90,6 @@ impl<'a> Lookup<'a> {
         self.output(&key)?
             .invariance_error
             .ok_or_else(|| format!("run {} has no invariance error", run_id(&key)))
-    }
-}
-
-fn not_judged(claim: &str, reason: String) -> Claim {
-    Claim {
-        claim: claim.into(),
-        measured: "—".into(),
-        verdict: Verdict::NotJudged,
-        reason,
-    }
-}
-
-fn judged(claim: &str, measured: String, holds: bool, reason: &str) -> Claim {
-    Claim {
-        claim: claim.into(),
-        measured,
-        verdict: if holds {
-            Verdict::Supported
-        } else {
-            Verdict::NotSupported
-        },
-        reason: reason.into(),
     }
 }
 

@@ -1,9 +1,9 @@
 //! `approximate-ng` (issue #15, beyond the paper): the natural gradients used in practice —
 //! the empirical Fisher, the diagonal Fisher, the per-layer block Fisher (the paper's layer
 //! split for diagonal nets) and damped K-FAC on the full-matrix deep linear net — on the tasks
-//! of `damping` ([`super::damping::tasks`]); which keep the parametrization's bias and which
+//! of `damping` (`damping::tasks`); which keep the parametrization's bias and which
 //! are invariant to the input transforms of Theorems 1–2. Hypotheses A1–A7 are stated in
-//! `docs/hypotheses.md` before this code; [`claims`] evaluates their rules as written.
+//! `docs/hypotheses.md` before this code; `claims.rs` evaluates their rules as written.
 //!
 //! Runs:
 //! - `train`: per task and depth, EGD (loss-normalized), exact NGD (capped step `η`), and the

@@ -3,8 +3,7 @@
 //! preset runs end to end through the runner.
 
 use super::*;
-use ngd_harness::context::CheckpointEvery;
-use ngd_harness::runner::{JobInfo, RunnerOptions, execute};
+use crate::experiments::damping::tests::{context, run_through_runner};
 
 /// A shrunken quick preset (seconds in release).
 fn tiny() -> ApproximateConfig {
@@ -24,9 +23,12 @@ fn tiny() -> ApproximateConfig {
     }
 }
 
+/// A change that spoils one field of the config.
+type Spoil = Box<dyn Fn(&mut ApproximateConfig)>;
+
 #[test]
 fn bad_values_are_errors_naming_the_field() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut ApproximateConfig)>)> = vec![
+    let cases: Vec<(&str, Spoil)> = vec![
         ("depths", Box::new(|c| c.depths = vec![1, 3])),
         ("kfac_rho", Box::new(|c| c.kfac_rho = 0.0)),
         ("deep_hidden", Box::new(|c| c.deep_hidden = vec![0])),
@@ -70,15 +72,7 @@ fn undamped_empirical_fisher_blows_up_near_log_2() {
         params,
     };
     let dir = tempfile::tempdir().unwrap();
-    let mut ctx = RunContext::new(
-        &spec.id,
-        3,
-        "fp".into(),
-        dir.path().join("ckpt"),
-        CheckpointEvery::Never,
-        false,
-        Box::new(|_| {}),
-    );
+    let mut ctx = context(&spec.id, dir.path());
     let out = ApproximateNg.run(&c, &spec, &mut ctx).unwrap();
     let k = out.diverged_at.expect("the undamped run diverges") as f64;
     let (eta, t_star) = (c.blow_up_learning_rate, std::f64::consts::LN_2);
@@ -103,19 +97,7 @@ fn undamped_empirical_fisher_blows_up_near_log_2() {
 fn shrunken_quick_preset_runs_end_to_end() {
     let c = tiny();
     ApproximateNg.validate(&c).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let job = JobInfo {
-        preset: "quick".into(),
-        seed: 3,
-        out: dir.path().to_path_buf(),
-    };
-    let opts = RunnerOptions {
-        jobs: 2,
-        resume: false,
-        checkpoint_every: CheckpointEvery::Never,
-        cancel: None,
-    };
-    let outcome = execute(&ApproximateNg, &c, &job, &opts, None).unwrap();
+    let (dir, outcome, summary) = run_through_runner(&ApproximateNg, &c);
     // 3 tasks × 2 depths × 5 methods, 6 invariance runs, the blow-up, 3 deep-linear runs.
     assert_eq!(outcome.executed, 30 + 6 + 1 + 3);
     let root = dir.path().join("approximate-ng");
@@ -127,8 +109,6 @@ fn shrunken_quick_preset_runs_end_to_end() {
     ] {
         assert!(root.join(f).exists(), "{f} missing");
     }
-    let summary: ExperimentSummary =
-        serde_json::from_slice(&std::fs::read(root.join("summary.json")).unwrap()).unwrap();
     let ids: Vec<&str> = summary.claims.iter().map(|c| &c.claim[..2]).collect();
     assert_eq!(ids, ["A1", "A2", "A3", "A4", "A5", "A6", "A7"]);
     // The diagonal Fisher is exactly invariant to a diagonal rescaling (A3's first half).

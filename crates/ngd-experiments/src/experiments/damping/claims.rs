@@ -83,7 +83,7 @@ fn common_end_angle(a: &Trajectory, b: &Trajectory) -> f64 {
 }
 
 /// A claim whose rule could not be evaluated.
-fn not_judged(claim: &str, reason: String) -> Claim {
+pub(crate) fn not_judged(claim: &str, reason: String) -> Claim {
     Claim {
         claim: claim.into(),
         measured: "—".into(),
@@ -92,8 +92,8 @@ fn not_judged(claim: &str, reason: String) -> Claim {
     }
 }
 
-/// A judged claim.
-fn judged(claim: &str, measured: String, holds: bool, reason: &str) -> Claim {
+/// A judged claim: supported when the rule `holds`.
+pub(crate) fn judged(claim: &str, measured: String, holds: bool, reason: &str) -> Claim {
     Claim {
         claim: claim.into(),
         measured,

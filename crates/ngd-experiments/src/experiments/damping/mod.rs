@@ -2,7 +2,7 @@
 //! exact NGD (`λ → 0⁺`) and EGD of the same parametrization (`λ → ∞`, time rescaled by `λ`),
 //! on the Fig. 2 toy set and the Fig. 4 / Fig. 6 sparse tasks with diagonal nets
 //! `β = w_1 ⊙ … ⊙ w_L`. Hypotheses D1–D5 are stated in `docs/hypotheses.md` before any of
-//! this code; [`claims`] evaluates their rules as written.
+//! this code; `claims.rs` evaluates their rules as written.
 //!
 //! Runs per task and depth (all from the same data and initial weights):
 //! - `egd`: EGD with the loss-normalized step `η/L(w)` (the step of Fig. 2 and Fig. 4's quick
@@ -23,9 +23,10 @@ mod config;
 mod finish;
 pub(crate) mod tasks;
 pub(crate) mod train;
+mod trainer;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use config::DampingConfig;
 pub use tasks::{Task, TaskConfig};

@@ -26,7 +26,8 @@ fn tiny() -> DampingConfig {
     }
 }
 
-fn context(id: &str, dir: &std::path::Path) -> RunContext<'static> {
+/// A context for one run outside the runner (no checkpoints).
+pub(crate) fn context(id: &str, dir: &std::path::Path) -> RunContext<'static> {
     RunContext::new(
         id,
         7,
@@ -70,9 +71,12 @@ fn largest_angle(a: &Trajectory, b: &Trajectory) -> (f64, usize) {
     (pairs.iter().copied().fold(0.0, f64::max), pairs.len())
 }
 
+/// A change that spoils one field of the config.
+type Spoil = Box<dyn Fn(&mut DampingConfig)>;
+
 #[test]
 fn bad_values_are_errors_naming_the_field() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut DampingConfig)>)> = vec![
+    let cases: Vec<(&str, Spoil)> = vec![
         ("depths", Box::new(|c| c.depths = vec![2, 2])),
         ("lambdas", Box::new(|c| c.lambdas = vec![1e-2, 1e-4])),
         ("rhos", Box::new(|c| c.rhos = vec![0.0, 1.0])),
@@ -146,6 +150,32 @@ fn damped_runs_follow_ngd_and_egd_at_the_two_ends() {
 fn shrunken_quick_preset_runs_end_to_end() {
     let c = tiny();
     DampingExperiment.validate(&c).unwrap();
+    let (dir, outcome, summary) = run_through_runner(&DampingExperiment, &c);
+    let root = dir.path().join("damping");
+    for f in [
+        "damping_trace.csv",
+        "damping_runs.csv",
+        "damping_map_angle_egd.png",
+        "damping_rho_accuracy.svg",
+    ] {
+        assert!(root.join(f).exists(), "{f} missing");
+    }
+    let ids: Vec<&str> = summary.claims.iter().map(|c| &c.claim[..2]).collect();
+    assert_eq!(ids, ["D1", "D2", "D3", "D4", "D5"]);
+    let runs = std::fs::read_to_string(root.join("damping_runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 1 + outcome.executed);
+}
+
+/// Runs `experiment` with config `c` through the runner (2 workers) into a temporary folder;
+/// returns the folder, the outcome and the summary.
+pub(crate) fn run_through_runner<E: Experiment>(
+    experiment: &E,
+    c: &E::Config,
+) -> (
+    tempfile::TempDir,
+    ngd_harness::runner::Outcome,
+    ExperimentSummary,
+) {
     let dir = tempfile::tempdir().unwrap();
     let job = JobInfo {
         preset: "quick".into(),
@@ -158,22 +188,8 @@ fn shrunken_quick_preset_runs_end_to_end() {
         checkpoint_every: CheckpointEvery::Never,
         cancel: None,
     };
-    let outcome = execute(&DampingExperiment, &c, &job, &opts, None).unwrap();
-    // Per task and depth: egd, ngd, 2 λ, 3 ρ, the limit run; egd-fixed on the N < D task.
-    assert_eq!(outcome.executed, 3 * 2 * 8 + 2);
-    let root = dir.path().join("damping");
-    for f in [
-        "damping_trace.csv",
-        "damping_runs.csv",
-        "damping_map_angle_egd.png",
-        "damping_rho_accuracy.svg",
-    ] {
-        assert!(root.join(f).exists(), "{f} missing");
-    }
-    let summary: ExperimentSummary =
-        serde_json::from_slice(&std::fs::read(root.join("summary.json")).unwrap()).unwrap();
-    let ids: Vec<&str> = summary.claims.iter().map(|c| &c.claim[..2]).collect();
-    assert_eq!(ids, ["D1", "D2", "D3", "D4", "D5"]);
-    let runs = std::fs::read_to_string(root.join("damping_runs.csv")).unwrap();
-    assert_eq!(runs.lines().count(), 1 + outcome.executed);
+    let outcome = execute(experiment, c, &job, &opts, None).unwrap();
+    let summary_path = dir.path().join(experiment.name()).join("summary.json");
+    let summary = serde_json::from_slice(&std::fs::read(summary_path).unwrap()).unwrap();
+    (dir, outcome, summary)
 }
