@@ -138,7 +138,10 @@ fn curves(
     out: &ExperimentDir,
 ) -> Result<Figure, Error> {
     let (name, y_label) = if loss {
-        (format!("approx_loss_{task}"), "mean logistic training loss")
+        (
+            format!("approx_loss_{task}"),
+            "log10 of the mean logistic training loss",
+        )
     } else {
         (format!("approx_accuracy_{task}"), "test accuracy")
     };
@@ -148,7 +151,6 @@ fn curves(
         y_label,
     );
     plot.x_log = true;
-    plot.y_log = loss;
     for method in [
         Approx::Egd,
         Approx::Ngd,
