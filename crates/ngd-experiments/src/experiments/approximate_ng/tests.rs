@@ -3,7 +3,9 @@
 //! preset runs end to end through the runner.
 
 use super::*;
+use crate::experiments::damping::Task;
 use crate::experiments::damping::tests::{context, run_through_runner};
+use ngd_harness::context::CheckpointEvery;
 
 /// A shrunken quick preset (seconds in release).
 fn tiny() -> ApproximateConfig {
@@ -116,4 +118,52 @@ fn shrunken_quick_preset_runs_end_to_end() {
     assert!(a3.measured.contains("diagonal A"), "{}", a3.measured);
     let runs = std::fs::read_to_string(root.join("approx_runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), 1 + outcome.executed);
+}
+
+/// A training run restored from a mid-run checkpoint (after the first 200-step segment) ends
+/// bit-identical to an uninterrupted run, the backtracking step's memory included.
+#[test]
+fn resumed_training_run_is_bit_identical() {
+    let c = ApproximateConfig {
+        steps: 450,
+        loss_floor: 0.0,
+        ..tiny()
+    };
+    let params = ApproxParams::Train {
+        task: Task::Sparse { n: 6 },
+        depth: 2,
+        method: Approx::Diagonal,
+    };
+    let spec = RunSpec {
+        id: run_id(&params),
+        cost: 1,
+        params,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ckpt.json");
+    let ctx = |every, resume| {
+        RunContext::new(
+            &spec.id,
+            5,
+            "fp".into(),
+            path.clone(),
+            every,
+            resume,
+            Box::new(|_| {}),
+        )
+    };
+    let full = ApproximateNg
+        .run(&c, &spec, &mut ctx(CheckpointEvery::Steps(100), false))
+        .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("\"step\": 400"),
+        "{}",
+        &text[..80.min(text.len())]
+    );
+    let resumed = ApproximateNg
+        .run(&c, &spec, &mut ctx(CheckpointEvery::Never, true))
+        .unwrap();
+    assert_eq!(full, resumed);
+    assert_eq!(full.trajectory.unwrap().end().unwrap().step, 450);
 }

@@ -35,6 +35,8 @@ pub struct State {
     points: Vec<Point>,
     threshold_step: Option<u64>,
     routes: Vec<String>,
+    /// The last backtracking step (the next one starts from twice it).
+    last_eta: Option<f64>,
 }
 
 /// A training run in progress.
@@ -49,7 +51,6 @@ pub struct Trainer<'a, M: SampleNorms> {
     w: Array1<f64>,
     state: State,
     stop: Option<String>,
-    last_eta: f64,
 }
 
 impl<'a, M: SampleNorms> Trainer<'a, M> {
@@ -94,10 +95,10 @@ impl<'a, M: SampleNorms> Trainer<'a, M> {
                 points: Vec::new(),
                 threshold_step: None,
                 routes: Vec::new(),
+                last_eta: None,
             },
             w: w0,
             stop: None,
-            last_eta: f64::NAN,
         })
     }
 
@@ -251,11 +252,7 @@ impl<'a, M: SampleNorms> Trainer<'a, M> {
             .loss_and_gradient(self.w.view())
             .map_err(ExperimentError::from)?;
         let slope = gradient.dot(g);
-        let mut eta = if self.state.time > 0.0 {
-            max.min(2.0 * self.last_eta)
-        } else {
-            max
-        };
+        let mut eta = self.state.last_eta.map_or(max, |last| max.min(2.0 * last));
         for _ in 0..=60 {
             let trial = &self.w - &(g * eta);
             let trial_loss = self
@@ -263,7 +260,7 @@ impl<'a, M: SampleNorms> Trainer<'a, M> {
                 .loss_value(trial.view())
                 .map_err(ExperimentError::from)?;
             if trial_loss.is_finite() && trial_loss <= loss - 1e-4 * eta * slope {
-                self.last_eta = eta;
+                self.state.last_eta = Some(eta);
                 return Ok(eta);
             }
             eta *= 0.5;
@@ -329,6 +326,7 @@ impl<M: SampleNorms> Segmented for Trainer<'_, M> {
             points: self.state.points.clone(),
             threshold_step: self.state.threshold_step,
             routes: self.state.routes.clone(),
+            last_eta: self.state.last_eta,
         }
     }
 
