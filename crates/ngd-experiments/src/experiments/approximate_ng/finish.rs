@@ -191,7 +191,7 @@ fn curves(
     Ok(Figure {
         name,
         caption: format!(
-            "{y_label} of EGD (loss-normalized step), exact NGD (step η), and the empirical (damped, ρ = {:e}), diagonal and block Fisher (step η/L) on {task}, L = 2; step 0 drawn at 1; exact NGD lies under the block Fisher's curve where they agree (A1).",
+            "{y_label} of EGD (loss-normalized step), exact NGD (step η), and the empirical (damped, ρ = {:e}), block Fisher (step η/L) and diagonal Fisher (backtracking from η_diag/L) on {task}, L = 2; step 0 drawn at 1; exact NGD lies under the block Fisher's curve where they agree (A1).",
             c.empirical_rho
         ),
     })
