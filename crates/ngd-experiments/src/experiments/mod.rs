@@ -9,6 +9,8 @@
 //!    `ExperimentDir::write_csv`, plots via [`ngd_harness::plot`], claims);
 //! 3. append the instance to [`registry`].
 
+pub mod approximate_ng;
+pub mod damping;
 pub mod deep_linear;
 pub mod egd_demo;
 pub mod fig2;
@@ -32,6 +34,8 @@ pub fn registry() -> Vec<&'static dyn DynExperiment> {
         &fig5::Fig5,
         &sparse_sweep::FIG6,
         &theorems::Theorems,
+        &damping::DampingExperiment,
+        &approximate_ng::ApproximateNg,
         &egd_demo::EgdDemo,
         &deep_linear::DeepLinear,
         &own_data::OwnData,

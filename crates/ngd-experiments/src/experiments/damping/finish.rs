@@ -1,0 +1,397 @@
+//! `finish` of `damping`: the tidy CSVs, the λ × time maps, the ρ-path plots and the summary.
+//!
+//! CSVs (one row per run × recorded step, and one per run):
+//! - `damping_trace.csv`: `task, depth, method, lambda, rho, step, time, loss, train_error,
+//!   fisher_mean_eigenvalue (tr F / P), test_accuracy, support_share, angle_to_egd_end_deg,
+//!   angle_to_ngd_end_deg` (angles to the end `β` of the same task and depth's EGD / NGD run;
+//!   empty where not defined);
+//! - `damping_runs.csv`: `run, task, depth, method, lambda, rho, steps, stop, converged, loss,
+//!   test_accuracy, support_share, angle_to_egd_end_deg, angle_to_ngd_end_deg,
+//!   threshold_step`.
+
+use super::claims::{Lookup, angle_deg, claims};
+use super::train::{Point, Trajectory};
+use super::{DampingConfig, DampingParams, Method, Task, run_id};
+use ngd_harness::error::Error;
+use ngd_harness::experiment::{ExperimentSummary, Figure, RunRecord, Runs, diverged_runs};
+use ngd_harness::output::ExperimentDir;
+use ngd_harness::plot::{HeatmapGrid, HeatmapPanel, LinePlot, Series, heatmap_grid, line_plot};
+use ngd_optim::LogSchedule;
+use serde::Serialize;
+
+/// One row of `damping_trace.csv`.
+#[derive(Serialize)]
+struct TraceRow {
+    task: String,
+    depth: usize,
+    method: &'static str,
+    lambda: Option<f64>,
+    rho: Option<f64>,
+    step: u64,
+    time: f64,
+    loss: f64,
+    train_error: f64,
+    fisher_mean_eigenvalue: f64,
+    test_accuracy: Option<f64>,
+    support_share: Option<f64>,
+    angle_to_egd_end_deg: Option<f64>,
+    angle_to_ngd_end_deg: Option<f64>,
+}
+
+/// One row of `damping_runs.csv`.
+#[derive(Serialize)]
+struct RunRow {
+    run: String,
+    task: String,
+    depth: usize,
+    method: &'static str,
+    lambda: Option<f64>,
+    rho: Option<f64>,
+    steps: Option<u64>,
+    stop: String,
+    converged: bool,
+    loss: Option<f64>,
+    test_accuracy: Option<f64>,
+    support_share: Option<f64>,
+    angle_to_egd_end_deg: Option<f64>,
+    angle_to_ngd_end_deg: Option<f64>,
+    threshold_step: Option<u64>,
+}
+
+/// `(method name, λ, ρ)` of a method.
+fn method_columns(m: Method) -> (&'static str, Option<f64>, Option<f64>) {
+    match m {
+        Method::Egd => ("egd_loss_normalized", None, None),
+        Method::EgdFixed => ("egd_fixed", None, None),
+        Method::Ngd => ("ngd_exact", None, None),
+        Method::Absolute { lambda } => ("damped_absolute", Some(lambda), None),
+        Method::Relative { rho } => ("damped_relative", None, Some(rho)),
+        Method::RelativeLimit { rho } => ("damped_relative_rescaled_step", None, Some(rho)),
+    }
+}
+
+/// The end `β` of a task and depth's run, if it completed.
+fn end_beta(runs: &Lookup<'_>, task: Task, depth: usize, m: Method) -> Option<Vec<f64>> {
+    runs.get(task, depth, m)
+        .ok()
+        .and_then(|r| r.end())
+        .map(|p| p.beta.clone())
+}
+
+/// The angles of a point to the EGD and NGD end directions.
+fn angles(p: &Point, refs: &(Option<Vec<f64>>, Option<Vec<f64>>)) -> (Option<f64>, Option<f64>) {
+    (
+        refs.0.as_ref().map(|b| angle_deg(&p.beta, b)),
+        refs.1.as_ref().map(|b| angle_deg(&p.beta, b)),
+    )
+}
+
+/// Writes both CSVs.
+fn write_csvs(
+    runs: &Runs<DampingParams, Trajectory>,
+    lookup: &Lookup<'_>,
+    out: &ExperimentDir,
+) -> Result<(), Error> {
+    let (mut trace, mut ends) = (Vec::new(), Vec::new());
+    for (spec, record) in runs {
+        let p = &spec.params;
+        let (method, lambda, rho) = method_columns(p.method);
+        let refs = (
+            end_beta(lookup, p.task, p.depth, Method::Egd),
+            end_beta(lookup, p.task, p.depth, Method::Ngd),
+        );
+        let output = record.output();
+        for point in output.map_or(&[][..], |t| &t.points[..]) {
+            let (to_egd, to_ngd) = angles(point, &refs);
+            trace.push(TraceRow {
+                task: p.task.to_string(),
+                depth: p.depth,
+                method,
+                lambda,
+                rho,
+                step: point.step,
+                time: point.time,
+                loss: point.loss,
+                train_error: point.train_error,
+                fisher_mean_eigenvalue: point.fisher_mean_eigenvalue,
+                test_accuracy: point.test_accuracy,
+                support_share: point.support_share,
+                angle_to_egd_end_deg: to_egd,
+                angle_to_ngd_end_deg: to_ngd,
+            });
+        }
+        let end = output.and_then(|t| t.end());
+        let (to_egd, to_ngd) = end.map_or((None, None), |e| angles(e, &refs));
+        ends.push(RunRow {
+            run: spec.id.clone(),
+            task: p.task.to_string(),
+            depth: p.depth,
+            method,
+            lambda,
+            rho,
+            steps: end.map(|e| e.step),
+            stop: match record {
+                RunRecord::Completed { output } => output.stop.clone(),
+                RunRecord::Diverged { step, cause } => format!("diverged at step {step}: {cause}"),
+            },
+            converged: output.is_some_and(|t| t.convergence.converged),
+            loss: end.map(|e| e.loss),
+            test_accuracy: end.and_then(|e| e.test_accuracy),
+            support_share: end.and_then(|e| e.support_share),
+            angle_to_egd_end_deg: to_egd,
+            angle_to_ngd_end_deg: to_ngd,
+            threshold_step: output.and_then(|t| t.threshold_step),
+        });
+    }
+    out.write_csv("damping_trace.csv", &trace)?;
+    out.write_csv("damping_runs.csv", &ends)?;
+    Ok(())
+}
+
+/// What a map shows.
+#[derive(Clone, Copy)]
+enum MapValue {
+    AngleToEgd,
+    Accuracy,
+    Support,
+}
+
+/// One λ × time map (rows λ, columns the recorded steps), one panel per task and depth.
+fn map(
+    c: &DampingConfig,
+    lookup: &Lookup<'_>,
+    what: MapValue,
+    out: &ExperimentDir,
+) -> Result<Figure, Error> {
+    let steps = LogSchedule::new(c.points_per_decade)
+        .map_err(|e| Error::Plot {
+            path: out.path("damping_map"),
+            message: e.to_string(),
+        })?
+        .steps_through(c.ngd_steps as usize);
+    let mut panels = Vec::new();
+    for task in c.tasks.tasks() {
+        if task == Task::Toy && !matches!(what, MapValue::AngleToEgd) {
+            continue;
+        }
+        for &depth in &c.depths {
+            let egd = end_beta(lookup, task, depth, Method::Egd);
+            let values = c
+                .lambdas
+                .iter()
+                .map(|&lambda| {
+                    let run = lookup.get(task, depth, Method::Absolute { lambda }).ok();
+                    steps
+                        .iter()
+                        .map(|&k| {
+                            let p = run.and_then(|r| r.points.iter().find(|p| p.step == k as u64));
+                            p.and_then(|p| match what {
+                                MapValue::AngleToEgd => egd.as_ref().map(|b| angle_deg(&p.beta, b)),
+                                MapValue::Accuracy => p.test_accuracy,
+                                MapValue::Support => p.support_share,
+                            })
+                            .unwrap_or(f64::NAN)
+                        })
+                        .collect()
+                })
+                .collect();
+            panels.push(HeatmapPanel {
+                title: format!("{task}, L = {depth}"),
+                values,
+            });
+        }
+    }
+    let (name, label) = match what {
+        MapValue::AngleToEgd => ("damping_map_angle_egd", "angle to EGD's end direction (°)"),
+        MapValue::Accuracy => ("damping_map_accuracy", "test accuracy"),
+        MapValue::Support => ("damping_map_support", "share of |β| on the true support"),
+    };
+    let cols = c.depths.len();
+    heatmap_grid(
+        &out.path(name),
+        &HeatmapGrid {
+            title: format!("Absolute damping λ × steps: {label}"),
+            rows: panels.len().div_ceil(cols),
+            cols,
+            panels,
+            color_label: label.into(),
+            range: None,
+            diverging: false,
+            panel_px: 260,
+        },
+    )?;
+    Ok(Figure {
+        name: name.into(),
+        caption: format!(
+            "λ × time map of {label}: rows λ = {:e} (top) … {:e} (bottom), columns the recorded steps 0 … {} (log-spaced, {} per decade); grey: the run had stopped (loss floor) or the value is undefined.",
+            c.lambdas[0],
+            c.lambdas[c.lambdas.len() - 1],
+            c.ngd_steps,
+            c.points_per_decade
+        ),
+    })
+}
+
+/// End accuracy (sparse tasks) or angle to NGD's end (every task) against ρ, with the NGD and
+/// EGD ends as flat series.
+fn rho_plot(
+    c: &DampingConfig,
+    lookup: &Lookup<'_>,
+    accuracy: bool,
+    out: &ExperimentDir,
+) -> Result<Figure, Error> {
+    let value = |p: &Point, ngd: &Option<Vec<f64>>| {
+        if accuracy {
+            p.test_accuracy
+        } else {
+            ngd.as_ref().map(|b| angle_deg(&p.beta, b))
+        }
+    };
+    let (lo, hi) = (c.rhos[0], c.rhos[c.rhos.len() - 1]);
+    let (name, y_label) = if accuracy {
+        ("damping_rho_accuracy", "test accuracy")
+    } else {
+        (
+            "damping_rho_angle_ngd",
+            "angle to exact NGD's end direction (°)",
+        )
+    };
+    let mut plot = LinePlot::new(
+        format!("Relative damping λ = ρ·tr(F)/P: {y_label} against ρ"),
+        "ρ",
+        y_label,
+    );
+    plot.x_log = true;
+    for task in c
+        .tasks
+        .tasks()
+        .into_iter()
+        .filter(|t| !accuracy || *t != Task::Toy)
+    {
+        for &depth in &c.depths {
+            let ngd = end_beta(lookup, task, depth, Method::Ngd);
+            let points = c
+                .rhos
+                .iter()
+                .filter_map(|&rho| {
+                    let run = lookup.get(task, depth, Method::Relative { rho }).ok()?;
+                    let end = run.end().filter(|_| run.convergence.converged)?;
+                    Some((rho, value(end, &ngd)?))
+                })
+                .collect();
+            plot.series
+                .push(Series::new(format!("{task} L={depth}"), points));
+            if accuracy {
+                for (m, label) in [(Method::Ngd, "NGD"), (Method::Egd, "EGD")] {
+                    if let Some(v) = lookup
+                        .get(task, depth, m)
+                        .ok()
+                        .and_then(|r| r.end())
+                        .and_then(|e| e.test_accuracy)
+                    {
+                        plot.series.push(Series::new(
+                            format!("{label} {task} L={depth}"),
+                            vec![(lo, v), (hi, v)],
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    line_plot(&out.path(name), &plot)?;
+    Ok(Figure {
+        name: name.into(),
+        caption: format!(
+            "End of the relative-damping runs (NGD's step rule, {} steps at most) against ρ; runs that did not converge are left out (listed in the notes){}.",
+            c.ngd_steps,
+            if accuracy {
+                "; flat lines: exact NGD (λ → 0) and loss-normalized EGD (λ → ∞) of the same task and depth"
+            } else {
+                ""
+            }
+        ),
+    })
+}
+
+pub(super) fn finish(
+    c: &DampingConfig,
+    runs: &Runs<DampingParams, Trajectory>,
+    out: &ExperimentDir,
+) -> Result<ExperimentSummary, Error> {
+    let lookup = Lookup::new(runs);
+    write_csvs(runs, &lookup, out)?;
+    let mut figures = Vec::new();
+    for what in [MapValue::AngleToEgd, MapValue::Accuracy, MapValue::Support] {
+        if c.tasks.sparse_n.is_empty() && !matches!(what, MapValue::AngleToEgd) {
+            continue;
+        }
+        figures.push(map(c, &lookup, what, out)?);
+    }
+    if !c.tasks.sparse_n.is_empty() {
+        figures.push(rho_plot(c, &lookup, true, out)?);
+    }
+    figures.push(rho_plot(c, &lookup, false, out)?);
+    let not_converged: Vec<String> = runs
+        .iter()
+        .filter_map(|(spec, rec)| {
+            rec.output()
+                .filter(|t| !t.convergence.converged)
+                .map(|t| format!("{} ({})", spec.id, t.stop))
+        })
+        .collect();
+    let mut notes = vec![
+        "Hypotheses and rules: docs/hypotheses.md (stated before this code). Time is the step index; the NGD family (exact, absolute, relative) uses the capped step min(η, cap·‖w‖/‖g‖); EGD the loss-normalized step η/L(w); the λ → ∞ run the step η_E·λ_t/L(w).".to_string(),
+        format!(
+            "Runs not converged (mean logistic loss ≥ ln 2 / N at the end; their ends are not used by any verdict that requires convergence): {}",
+            if not_converged.is_empty() { "none".into() } else { not_converged.join(", ") }
+        ),
+    ];
+    notes.push(format!(
+        "Run ids: e.g. {}.",
+        run_id(&runs.first().map_or(
+            DampingParams {
+                task: Task::Toy,
+                depth: 1,
+                method: Method::Egd
+            },
+            |(s, _)| s.params.clone(),
+        ))
+    ));
+    let claims = claims(c, &lookup);
+    Ok(ExperimentSummary {
+        title: "Damping — Tikhonov-damped NGD between NGD and EGD (beyond the paper)".into(),
+        headline: headline(c, &lookup),
+        claims,
+        figures,
+        diverged: diverged_runs(runs),
+        notes,
+    })
+}
+
+/// Headline numbers: test accuracy of NGD, EGD and the relative-damping ends at L = 2 on the
+/// first sparse `N < D` task.
+fn headline(c: &DampingConfig, lookup: &Lookup<'_>) -> std::collections::BTreeMap<String, f64> {
+    let mut h = std::collections::BTreeMap::new();
+    if let Some(&n) = c.tasks.wide().first() {
+        let task = Task::Sparse { n };
+        let mut put = |name: String, m: Method| {
+            if let Some(v) = lookup
+                .get(task, 2, m)
+                .ok()
+                .and_then(|r| r.end())
+                .and_then(|e| e.test_accuracy)
+            {
+                h.insert(name, v);
+            }
+        };
+        put(format!("test accuracy N={n} L=2 EGD"), Method::Egd);
+        put(format!("test accuracy N={n} L=2 NGD"), Method::Ngd);
+        for &rho in &c.rhos {
+            put(
+                format!("test accuracy N={n} L=2 rho={rho:e}"),
+                Method::Relative { rho },
+            );
+        }
+    }
+    h
+}
