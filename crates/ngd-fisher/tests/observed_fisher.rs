@@ -161,10 +161,22 @@ fn damping_limits_are_moore_penrose_and_egd() {
     };
     let small = observed_natural_gradient(&ws, m.view(), g.view(), &damped(Damping::Relative(rho)))
         .unwrap();
+    // The damped route's λ_max is a power-iteration estimate (a lower bound, 1e-6 relative steps).
+    let estimate = (mp.largest_eigenvalue - small.largest_eigenvalue) / mp.largest_eigenvalue;
+    assert!(
+        (0.0..=1e-4).contains(&estimate.abs()),
+        "λ_max estimate off by {estimate:e}"
+    );
     let lambda_min = mp.largest_eigenvalue / mp.condition;
     let bound = 10.0 * small.damping / lambda_min + tolerance(l * d * d, mp.condition);
     let err = max_rel_err(&small.directions, &mp.directions);
     assert!(err <= bound, "λ → 0: {err:e} > {bound:e}");
+    // A λ far below λ_min(K_Ω) (K_Ω regular here): Moore–Penrose to rounding.
+    let tiny = Damping::Absolute(1e-30 * mp.largest_eigenvalue);
+    let fallback = observed_natural_gradient(&ws, m.view(), g.view(), &damped(tiny)).unwrap();
+    let err = max_rel_err(&fallback.directions, &mp.directions);
+    let tol = tolerance(l * d * d, mp.condition);
+    assert!(err <= tol, "fallback: {err:e} > {tol:e}");
     // λ → ∞: λ g = ∇_w L − K/λ ∇ + …, a relative change of about λ_max / λ.
     let lambda = 1e9;
     let large =

@@ -13,6 +13,7 @@ pub mod egd_demo;
 pub mod fig2;
 pub mod fig3;
 pub mod fig5;
+pub mod fig5_fisher;
 pub mod sparse_sweep;
 pub mod theorems;
 
@@ -27,6 +28,7 @@ pub fn registry() -> Vec<&'static dyn DynExperiment> {
         &fig5::Fig5,
         &sparse_sweep::FIG6,
         &theorems::Theorems,
+        &fig5_fisher::Fig5Fisher,
         &egd_demo::EgdDemo,
     ]
 }

@@ -13,8 +13,8 @@
 
 mod finish;
 pub mod ngd_rule;
-mod train;
-mod training;
+pub(crate) mod train;
+pub(crate) mod training;
 
 use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
 use ngd_harness::context::RunContext;
