@@ -1,23 +1,14 @@
 //! `fig5-fisher`: config validation, and a shrunken end to end run (every method, the
 //! finish's files, the claims M1–M3, and `not judged` when a series is missing).
 
+mod common;
+
+use common::ctx;
+
 use ngd_experiments::experiments::fig5_fisher::{Fig5Fisher, Fig5FisherConfig};
 use ngd_harness::Experiment;
 use ngd_harness::config::Preset;
-use ngd_harness::context::{CheckpointEvery, RunContext};
 use ngd_harness::experiment::{RunRecord, Verdict};
-
-fn ctx(dir: &std::path::Path, id: &str) -> RunContext<'static> {
-    RunContext::new(
-        id,
-        1,
-        "fp".into(),
-        dir.join(format!("{id}.json")),
-        CheckpointEvery::Never,
-        false,
-        Box::new(|_| {}),
-    )
-}
 
 /// A change that makes a config invalid.
 type Spoil = fn(&mut Fig5FisherConfig);

@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{factors, randn, rel_err, rng};
+use common::{beta_change, factors, randn, rel_err, rng};
 use ndarray::Array2;
 use ngd_fisher::FisherError;
 use ngd_fisher::factorization::{
@@ -17,19 +17,8 @@ use ngd_fisher::factorization::{
     observed_natural_gradient,
 };
 use ngd_fisher::generic::Damping;
-use ngd_models::factorization::{prefix_products, pull_back, suffix_products};
+use ngd_models::factorization::pull_back;
 use rand::RngExt;
-
-/// `Σ_i A_i G_i B_i`, the first-order β-change of the per-layer directions.
-fn beta_change(ws: &[Array2<f64>], gs: &[Array2<f64>]) -> Array2<f64> {
-    let a = prefix_products(ws);
-    let b = suffix_products(ws);
-    let mut out = Array2::zeros(gs[0].raw_dim());
-    for ((a, b), g) in a.iter().zip(&b).zip(gs) {
-        out += &a.dot(g).dot(b);
-    }
-    out
-}
 
 /// A 0/1 mask with about `fraction · D²` ones (at least one).
 fn mask(seed: u64, d: usize, fraction: f64) -> Array2<f64> {

@@ -28,13 +28,12 @@ mod moore_penrose;
 pub mod observed;
 mod preconditioner;
 
-pub use dense::{dense_natural_gradient, jacobian_dense, kron, unvec, vec};
+pub use dense::{
+    dense_natural_gradient, dense_observed_natural_gradient, jacobian_dense, kron, unvec, vec,
+};
 pub use layer_split::{LayerSplit, layer_split};
 pub use moore_penrose::{MpOptions, moore_penrose};
-pub use observed::{
-    ObservedNaturalGradient, ObservedOptions, dense_observed_natural_gradient,
-    observed_natural_gradient,
-};
+pub use observed::{ObservedNaturalGradient, ObservedOptions, observed_natural_gradient};
 
 use crate::FisherError;
 use ndarray::{Array2, ArrayView2};

@@ -29,15 +29,14 @@
 //! `λ_i ≥ rcond · λ_max` with `rcond = cutoff.rcond(P, P)` (default `P ε`, as `pinv(F_Ω)`). The
 //! effective rank and `κ = λ_max / λ_min(kept)` are reported. Cost: `2L` products of `D × D`
 //! matrices, `L m²` to fill `K_Ω`, one symmetric eigendecomposition `O(m³)` (damped: one
-//! Cholesky factorization, `m³/3`, and `λ_max` by 40 Lanczos steps), and `2L` products for `G_i`; the dense twin [`dense_observed_natural_gradient`] costs `O(L³ D⁶)`.
+//! Cholesky factorization, `m³/3`, and `λ_max` by 40 Lanczos steps), and `2L` products for `G_i`; the dense twin [`super::dense_observed_natural_gradient`] costs `O(L³ D⁶)`.
 
-use super::dense::{jacobian_dense, unvec, vec};
 use super::validate_inputs;
 use crate::FisherError;
 use crate::generic::Damping;
 use crate::generic::spectrum::{eigenvalue_rcond, keep};
-use crate::linalg::{Cutoff, pinv, spd_solve};
-use ndarray::{Array1, Array2, ArrayView2, Axis, Slice};
+use crate::linalg::{Cutoff, spd_solve};
+use ndarray::{Array1, Array2, ArrayView2};
 use ndarray_linalg::{EigValsh, Eigh, UPLO};
 use ngd_models::factorization::{prefix_products, suffix_products};
 
@@ -70,7 +69,7 @@ pub struct ObservedNaturalGradient {
 }
 
 /// The observed entries `(row, column)` of a 0/1 `mask`, in column-major (`vec`) order.
-fn observed_entries(
+pub(super) fn observed_entries(
     mask: ArrayView2<'_, f64>,
     d: usize,
 ) -> Result<Vec<(usize, usize)>, FisherError> {
@@ -319,48 +318,29 @@ pub fn observed_natural_gradient(
     })
 }
 
-/// The dense brute-force twin of [`observed_natural_gradient`] (small `D` only, `O(L³ D⁶)`):
-/// `F_Ω = Jᵀ diag(vec P_Ω) J` from the full Jacobian, then `pinv(F_Ω) Jᵀ vec(P_Ω G)` (cut-off
-/// on the eigenvalues of `F_Ω` as [`pinv`] does) or, damped, `(F_Ω + λI)⁻¹ Jᵀ vec(P_Ω G)` by
-/// the same pseudo-inverse of the (then regular) matrix. Returns the directions and the effective
-/// rank of `F_Ω` (damped: of `F_Ω + λI`).
-///
-/// # Errors
-///
-/// As [`observed_natural_gradient`] for the inputs; SVD failures of [`pinv`].
-pub fn dense_observed_natural_gradient(
-    factors: &[Array2<f64>],
-    mask: ArrayView2<'_, f64>,
-    grad: ArrayView2<'_, f64>,
-    options: &ObservedOptions,
-) -> Result<(Vec<Array2<f64>>, usize), FisherError> {
-    let d = validate_inputs(factors, grad)?;
-    observed_entries(mask, d)?;
-    let params = factors.len() * d * d;
-    let j = jacobian_dense(factors);
-    let weights = vec(mask);
-    let projected = &j * &weights.view().insert_axis(Axis(1));
-    let mut fisher = j.t().dot(&projected);
-    let rhs = projected.t().dot(&vec(grad));
-    if let Some(damping) = options.damping {
-        damping.validate()?;
-        let lambda = match damping {
-            Damping::Absolute(l) => l,
-            Damping::Relative(rho) => rho * fisher.diag().sum() / params as f64,
-        };
-        fisher.diag_mut().mapv_inplace(|v| v + lambda);
+#[cfg(test)]
+mod tests {
+    use super::largest_eigenvalue;
+    use ndarray::Array2;
+    use ndarray_linalg::{EigValsh, UPLO};
+
+    #[test]
+    fn lanczos_finds_the_largest_eigenvalue_beyond_its_step_count() {
+        // K = A Aᵀ, 100 × 100 of rank 60 (more than the 40 Lanczos steps), entries from a
+        // deterministic quasi-random sequence.
+        let a = Array2::from_shape_fn((100, 60), |(i, j)| ((i * 7 + j * 13) as f64 * 0.37).sin());
+        let k = a.dot(&a.t());
+        let exact = k
+            .eigvalsh(UPLO::Lower)
+            .unwrap()
+            .iter()
+            .copied()
+            .fold(0.0, f64::max);
+        let estimate = largest_eigenvalue(&k).unwrap();
+        assert!(
+            estimate <= exact * (1.0 + 100.0 * f64::EPSILON),
+            "a lower bound"
+        );
+        assert!((exact - estimate) / exact < 1e-10, "{estimate} vs {exact}");
     }
-    let inverse = pinv(fisher.view(), options.cutoff)?;
-    let g = inverse.matrix.dot(&rhs);
-    let directions = (0..factors.len())
-        .map(|i| {
-            let block = g.slice_axis(Axis(0), Slice::from(i * d * d..(i + 1) * d * d));
-            unvec(block, d, d).ok_or(FisherError::Shape {
-                what: "dense observed-entry direction",
-                expected: format!("{d} × {d}"),
-                found: format!("length {}", block.len()),
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((directions, inverse.rank))
 }

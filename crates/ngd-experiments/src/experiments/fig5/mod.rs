@@ -96,7 +96,7 @@ pub struct Fig5Params {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Fig5;
 
-fn check_depths(field: &str, depths: &[usize]) -> Result<(), ConfigError> {
+pub(crate) fn check_depths(field: &str, depths: &[usize]) -> Result<(), ConfigError> {
     for &d in depths {
         check((1..=8).contains(&d), field, d, "depths in [1, 8]")?;
     }

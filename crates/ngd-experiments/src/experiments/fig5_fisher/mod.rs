@@ -20,7 +20,7 @@ mod finish;
 pub mod observed_rule;
 mod run;
 
-use crate::experiments::fig5::Fig5Output;
+use crate::experiments::fig5::{Fig5Output, check_depths};
 use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
 use ngd_harness::context::RunContext;
 use ngd_harness::convergence::Convergence;
@@ -102,13 +102,6 @@ pub struct Fig5FisherOutput {
 /// The `fig5-fisher` experiment.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Fig5Fisher;
-
-fn check_depths(field: &str, depths: &[usize]) -> Result<(), ConfigError> {
-    for &d in depths {
-        check((1..=6).contains(&d), field, d, "depths in [1, 6]")?;
-    }
-    Ok(())
-}
 
 impl Experiment for Fig5Fisher {
     type Config = Fig5FisherConfig;
