@@ -72,8 +72,12 @@ fn shrunken_end_to_end() {
             // The paper's NGD moves unobserved entries only by its finite-step terms.
             "NGD-MP" => assert!(dev < 1e-3, "{}: {dev:e}", spec.id),
             // Observed-entry NGD moves them through the tangent kernel, to first order.
-            "NGD-OBS" => assert!(dev > 1e-2, "{}: {dev:e}", spec.id),
-            _ => {}
+            "NGD-OBS" => {
+                assert!(dev > 1e-2, "{}: {dev:e}", spec.id);
+                let share = out.unobserved_share.unwrap();
+                assert!(share > 1e-2 && share.is_finite(), "{}: {share}", spec.id);
+            }
+            _ => assert_eq!(out.unobserved_share, None),
         }
         runs.push((spec, RunRecord::Completed { output: out }));
     }

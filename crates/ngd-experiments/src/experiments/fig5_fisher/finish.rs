@@ -180,6 +180,19 @@ fn series(
     Series::new(label, points)
 }
 
+/// Draws `plot` as `name` when some series has points; returns `Some(name)` if it drew.
+fn draw(
+    out: &ExperimentDir,
+    name: &'static str,
+    plot: &LinePlot,
+) -> Result<Option<&'static str>, Error> {
+    if plot.series.iter().all(|s| s.points.is_empty()) {
+        return Ok(None);
+    }
+    line_plot(&out.path(name), plot)?;
+    Ok(Some(name))
+}
+
 fn write_tables(runs: &Runs, out: &ExperimentDir) -> Result<(), Error> {
     let mut curves = Vec::new();
     let mut finals = Vec::new();
@@ -252,7 +265,7 @@ pub(super) fn finish(
     for &key in &undamped {
         plot.series.push(series(runs, key, key.label(), &xs, error));
     }
-    line_plot(&out.path("error"), &plot)?;
+    let mut drawn = vec![draw(out, "error", &plot)?];
     let mut plot = LinePlot::new(
         format!("Effective rank: {sub}"),
         "number of observed entries m",
@@ -262,7 +275,7 @@ pub(super) fn finish(
         plot.series.push(series(runs, key, key.label(), &xs, rank));
     }
     plot.reference = Some((c.rank as f64, format!("rank of M = {}", c.rank)));
-    line_plot(&out.path("rank"), &plot)?;
+    drawn.push(draw(out, "rank", &plot)?);
     let mut plot = LinePlot::new(
         format!("Damped observed-entry NGD: {sub}"),
         "relative damping ρ (λ = ρ·tr(F_Ω)/P, dimensionless)",
@@ -291,9 +304,7 @@ pub(super) fn finish(
             ));
         }
     }
-    if !c.damped_depths.is_empty() && !c.relative_damping.is_empty() {
-        line_plot(&out.path("damping"), &plot)?;
-    }
+    drawn.push(draw(out, "damping", &plot)?);
     let mut summary = ExperimentSummary {
         title: "Which Fisher in matrix completion — F(β) = I vs the observed-entry Fisher".into(),
         diverged: diverged_runs(runs),
@@ -314,15 +325,16 @@ pub(super) fn finish(
                 "Effective rank exp(entropy(σ/Σσ)) of the final β ({seeds}); dashed: the true rank."
             ),
         },
-    ];
-    if !c.damped_depths.is_empty() && !c.relative_damping.is_empty() {
-        summary.figures.push(Figure {
+        Figure {
             name: "damping".into(),
             caption: format!(
                 "Damped observed-entry NGD, (F_Ω + λI)⁻¹∇ with λ = ρ·tr(F_Ω)/P, against ρ ({seeds}): the share (e_OBS − e(ρ))/(e_OBS − e_EGD) of the gap between undamped observed-entry NGD's reconstruction error e_OBS and EGD's e_EGD that damping closes (0: NGD-OBS, 1: EGD; the errors themselves are in final.csv and the claim M3). Step η(λ_max + λ)/λ_max (λ_max of F_Ω), so ρ → 0 is observed-entry NGD and ρ → ∞ EGD with step η/λ_max. A small gap (the label gives it) makes its share noisy."
             ),
-        });
-    }
+        },
+    ];
+    summary
+        .figures
+        .retain(|f| drawn.contains(&Some(f.name.as_str())));
     for key in keys(runs) {
         for &m in &c.observations {
             if let Ok(v) = value(runs, key, m, error) {
@@ -330,6 +342,16 @@ pub(super) fn finish(
                     .headline
                     .insert(format!("reconstruction_error {} m={m}", key.label()), v);
             }
+        }
+    }
+    for (s, record) in runs {
+        if let Some(share) = record.output().and_then(|o| o.unobserved_share) {
+            let p = &s.params;
+            let key = format!(
+                "first-order unobserved/observed move at init (relative) L={} m={} s={}",
+                p.depth, p.observations, p.seed
+            );
+            summary.headline.insert(key, share);
         }
     }
     summary.notes.push(format!(

@@ -97,6 +97,9 @@ pub struct Fig5FisherOutput {
     pub run: Fig5Output,
     /// Whether the final fit met the squared-loss convergence criterion.
     pub convergence: Convergence,
+    /// Observed-entry NGD: at initialization, `‖P_Ωᶜ J g‖ / ‖P_Ω J g‖`, how far the first-order
+    /// move of the unobserved entries goes relative to the observed ones (0 for `F(β) = I`).
+    pub unobserved_share: Option<f64>,
 }
 
 /// The `fig5-fisher` experiment.

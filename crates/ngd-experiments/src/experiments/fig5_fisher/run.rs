@@ -9,12 +9,16 @@ use crate::experiments::fig5::ngd_rule::NgdStats;
 use crate::experiments::fig5::train::{spectrum, task};
 use crate::experiments::fig5::training::{Rule, train};
 use crate::experiments::fig5::{Fig5Config, Fig5Output, Fig5Params};
+use ndarray::Array2;
+use ngd_data::CompletionTask;
 use ngd_fisher::Cutoff;
-use ngd_fisher::factorization::ObservedOptions;
+use ngd_fisher::factorization::{ObservedOptions, observed_natural_gradient};
 use ngd_fisher::generic::Damping;
 use ngd_harness::context::RunContext;
 use ngd_harness::convergence::{Loss, SQUARED_RELATIVE_TOLERANCE};
 use ngd_harness::error::RunError;
+use ngd_models::MatrixFactorization;
+use ngd_models::factorization::{prefix_products, suffix_products};
 use ngd_models::init::collapsed_factorization;
 use ngd_optim::{FactorizationEgd, FactorizationStep};
 use rand::SeedableRng;
@@ -101,6 +105,10 @@ pub(super) fn run(
     let trivial_error = task
         .trivial_error(model.product().view())
         .map_err(ExperimentError::from)?;
+    let unobserved_share = match p.rho {
+        None if p.method == "NGD-OBS" => Some(unobserved_share(&model, &task)?),
+        _ => None,
+    };
     let (mut rule, max_steps, step_rule) = match p.method.as_str() {
         "EGD" => {
             ctx.note_route("egd-fixed-step");
@@ -148,5 +156,30 @@ pub(super) fn run(
             points: state.points,
         },
         convergence,
+        unobserved_share,
     })
+}
+
+/// `‖P_Ωᶜ J g‖ / ‖P_Ω J g‖` for the observed-entry Moore–Penrose direction `g` at `model`:
+/// the first-order move `J g = Σ_i A_i G_i B_i` of the unobserved entries against the observed.
+fn unobserved_share(model: &MatrixFactorization, task: &CompletionTask) -> Result<f64, RunError> {
+    let factors = model.factors();
+    let gradient = (model.product() - &task.truth) * &task.mask;
+    let options = ObservedOptions::default();
+    let natural = observed_natural_gradient(factors, task.mask.view(), gradient.view(), &options)
+        .map_err(ExperimentError::from)?;
+    let (prefixes, suffixes) = (prefix_products(factors), suffix_products(factors));
+    let mut moved = Array2::<f64>::zeros(gradient.raw_dim());
+    for ((a, b), g) in prefixes.iter().zip(&suffixes).zip(&natural.directions) {
+        moved += &a.dot(g).dot(b);
+    }
+    let (mut observed, mut unobserved) = (0.0, 0.0);
+    for (v, m) in moved.iter().zip(&task.mask) {
+        if *m == 1.0 {
+            observed += v * v;
+        } else {
+            unobserved += v * v;
+        }
+    }
+    Ok((unobserved / observed).sqrt())
 }
