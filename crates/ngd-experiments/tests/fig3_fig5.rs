@@ -1,25 +1,16 @@
 //! End-to-end checks of `fig3` and `fig5` on small configs.
 
+mod common;
+
+use common::ctx;
+
 use ngd_experiments::experiments::fig3::maps::{cross_share, off_centre_mass, response_maps};
 use ngd_experiments::experiments::fig3::{Fig3, maps::initial_factors};
 use ngd_experiments::experiments::fig5::Fig5;
 use ngd_harness::Experiment;
 use ngd_harness::config::Preset;
-use ngd_harness::context::{CheckpointEvery, RunContext};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
-
-fn ctx(dir: &std::path::Path, id: &str) -> RunContext<'static> {
-    RunContext::new(
-        id,
-        1,
-        "fp".into(),
-        dir.join(format!("{id}.json")),
-        CheckpointEvery::Never,
-        false,
-        Box::new(|_| {}),
-    )
-}
 
 /// NGF maps are exactly E_cc; EGF of L = 2 lives on the cross; EGF of L ≥ 2 moves other entries.
 #[test]

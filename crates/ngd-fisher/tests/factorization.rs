@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{factors, randn, rel_err, rng};
+use common::{beta_change, factors, randn, rel_err, rng};
 use ndarray::Array2;
 use ngd_fisher::Cutoff;
 use ngd_fisher::factorization::{
@@ -12,17 +12,6 @@ use ngd_fisher::factorization::{
 };
 use ngd_fisher::linalg::pinv;
 use ngd_models::factorization::{prefix_products, suffix_products};
-
-/// `Σ_i A_i G_i B_i`, the β-change of the per-layer directions.
-fn beta_change(ws: &[Array2<f64>], gs: &[Array2<f64>]) -> Array2<f64> {
-    let a = prefix_products(ws);
-    let b = suffix_products(ws);
-    let mut out = Array2::zeros(gs[0].raw_dim());
-    for ((a, b), g) in a.iter().zip(&b).zip(gs) {
-        out += &a.dot(g).dot(b);
-    }
-    out
-}
 
 #[test]
 fn moore_penrose_matches_dense_brute_force() {

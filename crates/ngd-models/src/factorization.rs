@@ -4,6 +4,9 @@
 //! With the partial products `A_i = W_1 ⋯ W_{i−1}` and `B_i = W_{i+1} ⋯ W_L` (`A_1 = B_L = I`),
 //! `β = A_i W_i B_i` for every `i`, the Jacobian block of layer `i` is `J_i = B_iᵀ ⊗ A_i`
 //! (eq. 49, with column-major `vec`), and the gradient pull-back is `∇_{W_i} = A_iᵀ ∇_β B_iᵀ`.
+//! Under the completion loss `½ Σ_Ω (β − M)²` ([`crate::squared_loss`]) the Fisher in `w` is
+//! `JᵀJ` in the paper's convention (`F(β) = I` on all entries) and `Jᵀ P_Ωᵀ P_Ω J` for the
+//! observed entries only; see that module.
 
 use crate::ModelError;
 use ndarray::{Array2, ArrayView2};

@@ -3,9 +3,16 @@
 //!
 //! Convention: `L(β) = ½ Σ_{(i,j)∈Ω} (β_ij − M_ij)²`, the negative log-likelihood of a unit-variance
 //! Gaussian on each observed entry, so that `∇_β L = G = P_Ω(β − M) = mask ⊙ (β − M)` and the
-//! Fisher of the end-to-end matrix `β` is the identity (on the observed entries; the loss does
-//! not depend on the others). The mask is `1` on `Ω` and `0` elsewhere; other mask values act as
+//! Fisher of the end-to-end matrix `β` is the identity on the observed entries; the loss does
+//! not depend on the others. The mask is `1` on `Ω` and `0` elsewhere; other mask values act as
 //! per-entry weights `L = ½ Σ mask_ij (β_ij − M_ij)²`.
+//!
+//! **Which Fisher** (two conventions, both with this sum loss): the paper (Lemma 2) models
+//! *every* entry as a unit Gaussian, `F(β) = I` on all `n²` entries and `F(w) = JᵀJ`
+//! (`ngd_fisher::factorization::moore_penrose`, the layer split, fig5); the Fisher of the
+//! observed entries only is `F_Ω(β) = P_Ωᵀ P_Ω` and `F_Ω(w) = Jᵀ P_Ωᵀ P_Ω J`
+//! (`ngd_fisher::factorization::observed`, experiment `fig5-fisher`). They agree on the observed
+//! entries and coincide when every entry is observed.
 //!
 //! Arora et al. report the *mean* squared error on the observed entries as the training loss:
 //! that is [`observed_mse`] `= 2 L / |Ω|`.

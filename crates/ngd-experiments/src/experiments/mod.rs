@@ -16,6 +16,7 @@ pub mod egd_demo;
 pub mod fig2;
 pub mod fig3;
 pub mod fig5;
+pub mod fig5_fisher;
 mod network_training;
 pub mod own_data;
 pub mod sparse_sweep;
@@ -25,7 +26,7 @@ pub mod theorems;
 
 use ngd_harness::registry::DynExperiment;
 
-/// Every experiment of the paper, in report order.
+/// Every experiment, in report order: the paper's, then those beyond it, then the tools.
 pub fn registry() -> Vec<&'static dyn DynExperiment> {
     vec![
         &fig2::Fig2,
@@ -36,8 +37,9 @@ pub fn registry() -> Vec<&'static dyn DynExperiment> {
         &theorems::Theorems,
         &damping::DampingExperiment,
         &approximate_ng::ApproximateNg,
-        &egd_demo::EgdDemo,
         &deep_linear::DeepLinear,
+        &fig5_fisher::Fig5Fisher,
         &own_data::OwnData,
+        &egd_demo::EgdDemo,
     ]
 }

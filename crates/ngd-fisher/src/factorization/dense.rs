@@ -1,10 +1,13 @@
 //! Dense brute-force reference for deep matrix factorization (slow, small `D` only): the full
 //! Jacobian `J = [J_1 … J_L]`, `J_i = B_iᵀ ⊗ A_i` (`D² × L D²`, eq. 46–49, column-major `vec`:
 //! `vec(A X B) = (Bᵀ ⊗ A) vec X`), and the Moore–Penrose natural gradient
-//! `pinv(JᵀJ) Jᵀ vec(G)` (the Fisher in β is the identity). Cost `O(L³ D⁶)`.
+//! `pinv(JᵀJ) Jᵀ vec(G)` (the Fisher in β is the identity), and its observed-entry twin
+//! `pinv(Jᵀ P_Ωᵀ P_Ω J) Jᵀ vec(P_Ω G)`. Cost `O(L³ D⁶)`.
 
+use super::observed::{ObservedOptions, observed_entries};
 use super::validate_inputs;
 use crate::FisherError;
+use crate::generic::Damping;
 use crate::linalg::{Cutoff, pinv};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, Slice};
 use ngd_models::factorization::{prefix_products, suffix_products};
@@ -82,6 +85,52 @@ pub fn dense_natural_gradient(
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((directions, p.rank))
+}
+
+/// The dense brute-force twin of [`super::observed_natural_gradient`] (small `D` only, `O(L³ D⁶)`):
+/// `F_Ω = Jᵀ diag(vec P_Ω) J` from the full Jacobian, then `pinv(F_Ω) Jᵀ vec(P_Ω G)` (cut-off
+/// on the eigenvalues of `F_Ω` as [`pinv`] does) or, damped, `(F_Ω + λI)⁻¹ Jᵀ vec(P_Ω G)` by
+/// the same pseudo-inverse of the (then regular) matrix. Returns the directions and the effective
+/// rank of `F_Ω` (damped: of `F_Ω + λI`).
+///
+/// # Errors
+///
+/// As [`super::observed_natural_gradient`] for the inputs; SVD failures of [`pinv`].
+pub fn dense_observed_natural_gradient(
+    factors: &[Array2<f64>],
+    mask: ArrayView2<'_, f64>,
+    grad: ArrayView2<'_, f64>,
+    options: &ObservedOptions,
+) -> Result<(Vec<Array2<f64>>, usize), FisherError> {
+    let d = validate_inputs(factors, grad)?;
+    observed_entries(mask, d)?;
+    let params = factors.len() * d * d;
+    let j = jacobian_dense(factors);
+    let weights = vec(mask);
+    let projected = &j * &weights.view().insert_axis(Axis(1));
+    let mut fisher = j.t().dot(&projected);
+    let rhs = projected.t().dot(&vec(grad));
+    if let Some(damping) = options.damping {
+        damping.validate()?;
+        let lambda = match damping {
+            Damping::Absolute(l) => l,
+            Damping::Relative(rho) => rho * fisher.diag().sum() / params as f64,
+        };
+        fisher.diag_mut().mapv_inplace(|v| v + lambda);
+    }
+    let inverse = pinv(fisher.view(), options.cutoff)?;
+    let g = inverse.matrix.dot(&rhs);
+    let directions = (0..factors.len())
+        .map(|i| {
+            let block = g.slice_axis(Axis(0), Slice::from(i * d * d..(i + 1) * d * d));
+            unvec(block, d, d).ok_or(FisherError::Shape {
+                what: "dense observed-entry direction",
+                expected: format!("{d} × {d}"),
+                found: format!("length {}", block.len()),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((directions, inverse.rank))
 }
 
 #[cfg(test)]

@@ -1,5 +1,11 @@
 //! Natural gradients of deep matrix factorizations `β = W_1 ⋯ W_L` (`D × D` factors) under
-//! the squared loss, whose Fisher in β is the identity (the paper's §4 and App. B.4).
+//! the squared loss `½ Σ_Ω (β − M)²`.
+//!
+//! **Which Fisher.** Every route here except [`observed`] uses the paper's convention (its §4,
+//! Lemma 2 and App. B.4): a unit-variance Gaussian model of *all* `D²` entries, so the Fisher in
+//! β is the identity and `F(w) = JᵀJ`; the observed set enters only through `G = P_Ω(β − M)`.
+//! [`observed`] uses the Fisher of the observed entries only, `F_Ω(w) = Jᵀ P_Ωᵀ P_Ω J` (sum
+//! convention, so the two agree on the observed entries and coincide when all are observed).
 //!
 //! With `A_i = W_1 ⋯ W_{i−1}`, `B_i = W_{i+1} ⋯ W_L` and `G = ∇_β L`, a natural gradient is any
 //! `(G_1, …, G_L)` with `Σ_i A_i G_i B_i = G`; optimizers step `W_i ← W_i − η G_i`.
@@ -10,17 +16,24 @@
 //! - [`moore_penrose`]: the minimum-norm solution `G_i = A_iᵀ Y B_iᵀ`,
 //!   `Σ_i A_i A_iᵀ Y B_iᵀ B_i = G` (direct for L = 1, Sylvester for L = 2, for L ≥ 3 CG in
 //!   Craig's form preconditioned in the eigenbasis of the Sylvester pair of terms);
-//! - [`dense_natural_gradient`]: the brute-force reference `pinv(JᵀJ) Jᵀ vec(G)`.
+//! - [`dense_natural_gradient`]: the brute-force reference `pinv(JᵀJ) Jᵀ vec(G)`;
+//! - [`observed`]: the natural gradient under the observed-entry Fisher `F_Ω = Jᵀ P_Ωᵀ P_Ω J`
+//!   instead of the paper's `F(β) = I` (Moore–Penrose or damped, by the `m × m` kernel of the
+//!   observed entries), with its dense twin.
 
 mod cg;
 mod dense;
 mod layer_split;
 mod moore_penrose;
+pub mod observed;
 mod preconditioner;
 
-pub use dense::{dense_natural_gradient, jacobian_dense, kron, unvec, vec};
+pub use dense::{
+    dense_natural_gradient, dense_observed_natural_gradient, jacobian_dense, kron, unvec, vec,
+};
 pub use layer_split::{LayerSplit, layer_split};
 pub use moore_penrose::{MpOptions, moore_penrose};
+pub use observed::{ObservedNaturalGradient, ObservedOptions, observed_natural_gradient};
 
 use crate::FisherError;
 use ndarray::{Array2, ArrayView2};

@@ -51,7 +51,7 @@ mod dense;
 mod exact;
 mod kfac;
 mod ntk;
-mod spectrum;
+pub(crate) mod spectrum;
 mod system;
 mod weights;
 

@@ -99,3 +99,14 @@ pub fn factors(seed: u64, d: usize, l: usize, scale: f64) -> Vec<Array2<f64>> {
         .map(|_| Array2::eye(d) + randn(&mut r, d, d) * (scale / (d as f64).sqrt()))
         .collect()
 }
+
+/// `Σ_i A_i G_i B_i`, the first-order β-change of per-layer factorization directions `G_i`.
+pub fn beta_change(ws: &[Array2<f64>], gs: &[Array2<f64>]) -> Array2<f64> {
+    let a = ngd_models::factorization::prefix_products(ws);
+    let b = ngd_models::factorization::suffix_products(ws);
+    let mut out = Array2::zeros(gs[0].raw_dim());
+    for ((a, b), g) in a.iter().zip(&b).zip(gs) {
+        out += &a.dot(g).dot(b);
+    }
+    out
+}

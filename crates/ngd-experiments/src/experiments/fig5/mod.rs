@@ -13,8 +13,8 @@
 
 mod finish;
 pub mod ngd_rule;
-mod train;
-mod training;
+pub(crate) mod train;
+pub(crate) mod training;
 
 use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
 use ngd_harness::context::RunContext;
@@ -96,7 +96,7 @@ pub struct Fig5Params {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Fig5;
 
-fn check_depths(field: &str, depths: &[usize]) -> Result<(), ConfigError> {
+pub(crate) fn check_depths(field: &str, depths: &[usize]) -> Result<(), ConfigError> {
     for &d in depths {
         check((1..=8).contains(&d), field, d, "depths in [1, 8]")?;
     }

@@ -71,7 +71,7 @@ pub fn task(c: &Fig5Config, p: &Fig5Params, ctx: &RunContext) -> Result<Completi
 }
 
 /// `(effective rank, nuclear norm)` of `beta`.
-fn spectrum(beta: &Array2<f64>) -> Result<(f64, f64), RunError> {
+pub(crate) fn spectrum(beta: &Array2<f64>) -> Result<(f64, f64), RunError> {
     let svd = thin_svd(beta.view()).map_err(ExperimentError::from)?;
     let sigma = svd.sigma.to_vec();
     let rank = effective_rank(&sigma).map_err(ExperimentError::from)?;

@@ -5,6 +5,7 @@ use super::Fig5Config;
 use super::Fig5Params;
 use super::ngd_rule::{CappedNgd, NgdStats, method_label};
 use crate::error::ExperimentError;
+use crate::experiments::fig5_fisher::observed_rule::ObservedNgd;
 use ndarray::Array2;
 use ngd_data::CompletionTask;
 use ngd_fisher::factorization::{FactorMethod, MpOptions, NaturalDirection};
@@ -33,7 +34,7 @@ pub struct Fig5Point {
 
 /// Resumable state of a training run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct State {
+pub(crate) struct State {
     /// Steps taken.
     pub step: u64,
     initial_loss: Option<f64>,
@@ -46,9 +47,11 @@ pub(super) struct State {
 }
 
 /// The two rules, with their resumable state (NGD boxed: it is much larger).
-pub(super) enum Rule {
+pub(crate) enum Rule {
     Egd(FactorizationEgd),
     Ngd(Box<CappedNgd>),
+    /// NGD under the observed-entry Fisher (experiment `fig5-fisher`).
+    Observed(Box<ObservedNgd>),
 }
 
 impl StepRule<MatrixFactorization, CompletionProblem> for Rule {
@@ -60,13 +63,14 @@ impl StepRule<MatrixFactorization, CompletionProblem> for Rule {
         match self {
             Rule::Egd(r) => r.step(model, problem),
             Rule::Ngd(r) => r.step(model, problem),
+            Rule::Observed(r) => r.step(model, problem),
         }
     }
 }
 
 impl Rule {
     /// The rule of `p.method` (EGD or an NGD), its step budget and its description in words.
-    pub(super) fn new(
+    pub(crate) fn new(
         c: &Fig5Config,
         p: &Fig5Params,
         ctx: &mut RunContext,
@@ -117,9 +121,10 @@ impl Rule {
     }
 
     /// The NGD solver statistics (`None` for EGD).
-    pub(super) fn ngd_stats(&self) -> Option<&NgdStats> {
+    pub(crate) fn ngd_stats(&self) -> Option<&NgdStats> {
         match self {
             Rule::Ngd(r) => Some(&r.stats),
+            Rule::Observed(r) => Some(&r.stats),
             Rule::Egd(_) => None,
         }
     }
@@ -156,6 +161,7 @@ impl Segmented for Training<'_> {
                 state.decay_power = r.state().decay_power;
             }
             Rule::Ngd(r) => state.ngd = r.stats.clone(),
+            Rule::Observed(r) => state.ngd = r.stats.clone(),
         }
         state
     }
@@ -178,6 +184,7 @@ impl Segmented for Training<'_> {
                 decay_power: saved.decay_power,
             }),
             Rule::Ngd(r) => r.stats = saved.ngd.clone(),
+            Rule::Observed(r) => r.stats = saved.ngd.clone(),
         }
         self.state = saved;
         Ok(())
@@ -245,7 +252,7 @@ impl Segmented for Training<'_> {
 /// Trains `model` with `rule` for at most `max_steps` steps in chunks of `c.chunk_steps`
 /// (resuming from and writing checkpoints through the harness's checkpointed-run loop), until
 /// the train MSE falls below the threshold; returns the final state and why the run ended.
-pub(super) fn train(
+pub(crate) fn train(
     c: &Fig5Config,
     p: &Fig5Params,
     ctx: &mut RunContext,
@@ -278,8 +285,8 @@ pub(super) fn train(
     };
     run_checkpointed(ctx, &mut training)?;
     let stop = training.stop.take().unwrap_or_default();
-    if let Some(stats) = training.rule.ngd_stats() {
-        note_ngd_routes(ctx, p, stats);
+    if let Rule::Ngd(rule) = &*training.rule {
+        note_ngd_routes(ctx, p, &rule.stats);
     }
     Ok((training.state, stop))
 }
