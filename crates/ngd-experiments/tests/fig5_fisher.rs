@@ -62,9 +62,9 @@ fn shrunken_end_to_end() {
         assert!(run.reconstruction_error.is_finite(), "{}", spec.id);
         if spec.params.method != "EGD" {
             assert!(
-                out.convergence.converged,
+                out.run.convergence.converged,
                 "{}: {:?}",
-                spec.id, out.convergence
+                spec.id, out.run.convergence
             );
         }
         let dev = (run.reconstruction_error - run.trivial_error).abs() / run.trivial_error;

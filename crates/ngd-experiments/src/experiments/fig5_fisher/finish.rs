@@ -118,13 +118,13 @@ pub(super) fn value(
     let mut values = Vec::new();
     for (spec, record) in at {
         match record {
-            RunRecord::Completed { output, .. } if output.convergence.converged => {
+            RunRecord::Completed { output, .. } if output.run.convergence.converged => {
                 values.push(f(output));
             }
             RunRecord::Completed { output, .. } => {
                 return Err(format!(
                     "run {} did not converge (relative residual {:.1e}; {})",
-                    spec.id, output.convergence.value, output.run.stop
+                    spec.id, output.run.convergence.value, output.run.stop
                 ));
             }
             RunRecord::Diverged { cause, .. } => {
@@ -221,8 +221,8 @@ fn write_tables(runs: &Runs, out: &ExperimentDir) -> Result<(), Error> {
             rho: p.rho,
             observations: p.observations,
             seed: p.seed,
-            converged: o.convergence.converged,
-            relative_residual: o.convergence.value,
+            converged: o.run.convergence.converged,
+            relative_residual: o.run.convergence.value,
             reconstruction_error: o.run.reconstruction_error,
             trivial_error: o.run.trivial_error,
             effective_rank: o.run.effective_rank,

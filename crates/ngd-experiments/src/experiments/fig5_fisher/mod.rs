@@ -23,7 +23,6 @@ mod run;
 use crate::experiments::fig5::{Fig5Output, check_depths};
 use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
 use ngd_harness::context::RunContext;
-use ngd_harness::convergence::Convergence;
 use ngd_harness::error::{ConfigError, Error, RunError};
 use ngd_harness::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
 use ngd_harness::output::ExperimentDir;
@@ -95,8 +94,6 @@ pub struct Fig5FisherParams {
 pub struct Fig5FisherOutput {
     /// Trajectory, final errors, rank, steps and stop reason (as fig5 records them).
     pub run: Fig5Output,
-    /// Whether the final fit met the squared-loss convergence criterion.
-    pub convergence: Convergence,
     /// Observed-entry NGD: at initialization, `‖P_Ωᶜ J g‖ / ‖P_Ω J g‖`, how far the first-order
     /// move of the unobserved entries goes relative to the observed ones (0 for `F(β) = I`).
     pub unobserved_share: Option<f64>,

@@ -154,8 +154,8 @@ pub(super) fn run(
             step_rule,
             ngd: rule.ngd_stats().cloned(),
             points: state.points,
+            convergence,
         },
-        convergence,
         unobserved_share,
     })
 }
