@@ -18,7 +18,7 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1100px;marg
 padding:0 1em 2em;line-height:1.45;overflow-wrap:anywhere}\
 table{border-collapse:collapse;display:block;overflow-x:auto;max-width:100%;margin:.6em 0}\
 td,th{border:1px solid #bbb;padding:3px 7px;vertical-align:top;overflow-wrap:anywhere}\
-th{background:#f1f1f1;text-align:left}img{max-width:100%;height:auto;display:block}\
+th{background:#f1f1f1;text-align:left;overflow-wrap:normal}img{max-width:100%;height:auto;display:block}\
 code{font-size:90%;overflow-wrap:anywhere}pre{overflow-x:auto;background:#f6f6f6;padding:.5em}\
 h2{border-bottom:1px solid #ddd;padding-top:.4em}details{margin:.6em 0}summary{cursor:pointer}\
 .verdict{padding:1px 6px;border-radius:3px;color:#fff;white-space:nowrap;font-weight:600}\
