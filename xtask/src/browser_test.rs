@@ -14,27 +14,12 @@
 //! and no Chromium, no apt-get, no python3) it prints why and is skipped.
 
 use crate::cargo::{StudyBinary, build_study, step, target_dir, workspace_root};
+use crate::setup::{has_program, is_root};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// The browsers tried, in order.
 const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
-
-fn has_program(name: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
 
 /// The browser to use, installing Chromium as root; `Err(reason)` when the test must be
 /// skipped, `Ok(Err(message))` when installing failed.
