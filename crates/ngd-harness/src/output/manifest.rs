@@ -92,7 +92,8 @@ const TRACKED: &[&str] = &[
     "plotters",
 ];
 
-/// Versions of this harness, of the main dependencies ([`TRACKED`]) as locked in `Cargo.lock`
+/// Versions of this harness, of the main dependencies (ndarray, rand, serde_json, toml, csv,
+/// plotters, …) as locked in `Cargo.lock`
 /// at build time (all of them, comma-separated, when the lock holds several), of `rustc`, and
 /// the build profile (`profile`).
 pub fn crate_versions() -> BTreeMap<String, String> {
