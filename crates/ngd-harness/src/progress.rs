@@ -28,7 +28,7 @@ const PREFIX: usize = 14;
 /// Width of the bar itself.
 const BAR: usize = 24;
 /// The bar's template: name, bar, `done/total runs`, ETA (in the message).
-const TEMPLATE: &str = "{prefix:14!} [{bar:24}] {pos:>4}/{len:4} runs {msg}";
+const TEMPLATE: &str = "{prefix:14!} [{bar:24}] {pos}/{len} runs {msg}";
 
 /// The widest ETA message, e.g. `ETA 1234567 s`.
 fn eta_message(seconds: Option<f64>) -> String {

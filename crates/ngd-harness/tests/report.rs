@@ -131,7 +131,10 @@ fn report() -> (tempfile::TempDir, String, String) {
         "fig1",
         1,
         vec![
-            claim("EGD reaches chance_level", Verdict::Reproduced),
+            claim(
+                "EGD reaches chance_level, _not_ emphasis",
+                Verdict::Reproduced,
+            ),
             claim("NGD is not sparse", Verdict::NotReproduced),
         ],
     );
@@ -167,6 +170,10 @@ fn html_has_no_markdown_left() {
         "{text}"
     );
     assert!(text.contains("acc = 0.93 | 0.91 (N < D)"));
+    assert!(
+        text.contains("EGD reaches chance_level, _not_ emphasis"),
+        "{text}"
+    );
     assert!(text.contains("Fig. fig1 — *test* figure (fig1)"));
     assert!(text.contains("1. first note with | pipe"));
     assert!(html.contains("<code>chance</code>"));

@@ -184,3 +184,55 @@ fn quote_key(key: &str) -> String {
         Value::String(key.into()).to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> Table {
+        "steps = 10\nrate = 1e-200\nmode = \"fixed\"\ndepths = [1, 2]\n[inner]\nx = 0.5\n"
+            .parse()
+            .unwrap()
+    }
+
+    /// `steps ≥ 1`, `mode` one of two words, `depths` non-empty; the rest unchecked.
+    fn check(key: &str, value: &Value) -> Result<(), ConfigError> {
+        match (key, value) {
+            ("steps", Value::Integer(0)) => Err(ConfigError::out_of_range("steps", 0, "≥ 1")),
+            ("mode", _) => Err(ConfigError::BadValue {
+                key: "mode".into(),
+                source_name: "--set".into(),
+                message: "unknown variant `?`, expected one of `fixed`, `normalized`".into(),
+            }),
+            ("depths", Value::Array(a)) if a.is_empty() => Err(ConfigError::out_of_range(
+                "depths",
+                "[]",
+                "a non-empty list",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    #[test]
+    fn output_reads_back_to_the_defaults_with_allowed_values() {
+        let paper: Table =
+            "steps = 99\nrate = 1e-200\nmode = \"fixed\"\ndepths = [1]\n[inner]\nx = 0.5\n"
+                .parse()
+                .unwrap();
+        let text = describe("demo", "quick", &defaults(), &[("paper", paper)], &check);
+        assert_eq!(text.parse::<Table>().unwrap(), defaults(), "{text}");
+        assert!(
+            text.contains("# integer; allowed: ≥ 1; preset paper: 99\nsteps = 10"),
+            "{text}"
+        );
+        assert!(
+            text.contains("allowed: one of `fixed`, `normalized`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# list; allowed: a non-empty list; preset paper: [1]"),
+            "{text}"
+        );
+        assert!(text.contains("rate = 1e-200") && text.contains("[inner]\n\n# number\nx = 0.5"));
+    }
+}

@@ -53,15 +53,21 @@ fn escape_line_start(text: &str) -> String {
 }
 
 fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         if c == '\u{1}' {
             out.push('\\');
-        } else {
-            if SPECIAL.contains(&c) {
-                out.push('\\');
-            }
-            out.push(c);
+            continue;
         }
+        // An underscore inside a word (`final_test_accuracy`) is never emphasis in CommonMark.
+        let inside_word = c == '_'
+            && i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        if SPECIAL.contains(&c) && !inside_word {
+            out.push('\\');
+        }
+        out.push(c);
     }
 }
 
@@ -120,7 +126,7 @@ mod tests {
 
     #[test]
     fn text_escapes_markdown_and_keeps_code_spans() {
-        assert_eq!(md_text("a*b_c"), "a\\*b\\_c");
+        assert_eq!(md_text("a*b_c _d_"), "a\\*b_c \\_d\\_");
         assert_eq!(md_text("see `data.csv` | x"), "see `data.csv` \\| x");
         assert_eq!(md_text("odd ` tick"), "odd \\` tick");
         assert_eq!(md_text("two\nlines"), "two lines");
