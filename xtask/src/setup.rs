@@ -61,14 +61,16 @@ fn openblas_present() -> bool {
     })
 }
 
-fn is_root() -> bool {
+/// Whether this process runs as root (`id -u` is 0).
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-fn has_program(name: &str) -> bool {
+/// Whether `name` is a program on the PATH.
+pub(crate) fn has_program(name: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {name}")])
         .stdout(Stdio::null())

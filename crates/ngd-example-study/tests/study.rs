@@ -76,7 +76,7 @@ fn plan_run_job_resume_and_report_match_a_direct_run() {
     let report = std::fs::read_to_string(array.join("REPORT.md")).unwrap();
     assert!(report.starts_with("# Example study"), "{report}");
     assert!(report.contains("falls like t^(−1/2)"), "{report}");
-    assert!(report.contains("**reproduced**"), "{report}");
+    assert!(report.contains(">reproduced</b>"), "{report}");
 }
 
 #[test]

@@ -1,10 +1,15 @@
-//! Progress display for the runner: one `indicatif` bar per running experiment (in cost units,
-//! with rate and ETA) when stderr is a terminal; otherwise one plain line per finished run, so
-//! CI logs stay readable.
+//! Progress display for the runner: one `indicatif` bar per running experiment when stderr is
+//! a terminal; otherwise one plain line per finished run, so CI logs stay readable.
+//!
+//! The bar counts finished runs (`12/96 runs`); its ETA in seconds weighs the runs by their
+//! estimated costs (elapsed × remaining cost / done cost, counting the partial progress of
+//! running runs), so a few long runs do not make it jump. The line fits 80 columns:
+//! [`bar_width_budget`] adds up its widest fields.
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 /// Shared progress state of one experiment's execution.
 pub struct ExperimentProgress {
@@ -15,21 +20,47 @@ pub struct ExperimentProgress {
     total_done: AtomicU64,
     finished: AtomicU64,
     run_count: usize,
+    start: Instant,
+}
+
+/// Width of the experiment name column (longer names are cut).
+const PREFIX: usize = 14;
+/// Width of the bar itself.
+const BAR: usize = 24;
+/// The bar's template: name, bar, `done/total runs`, ETA (in the message).
+const TEMPLATE: &str = "{prefix:14!} [{bar:24}] {pos}/{len} runs {msg}";
+
+/// The widest ETA message, e.g. `ETA 1234567 s`.
+fn eta_message(seconds: Option<f64>) -> String {
+    match seconds {
+        Some(s) => format!("ETA {:.0} s", s.min(9_999_999.0)),
+        None => "ETA …".into(),
+    }
+}
+
+/// The estimated seconds left after `elapsed` seconds with `done` of `total` cost units done;
+/// `None` before any progress.
+pub fn eta_seconds(elapsed: f64, done: u64, total: u64) -> Option<f64> {
+    (done > 0).then(|| elapsed * total.saturating_sub(done) as f64 / done as f64)
+}
+
+/// The widest line the bar can draw, in columns: name, ` [`, bar, `] `, `9999/9999 runs `,
+/// the widest ETA message.
+pub fn bar_width_budget() -> usize {
+    PREFIX + 2 + BAR + 2 + "9999/9999 runs ".len() + eta_message(Some(1e12)).chars().count()
 }
 
 impl ExperimentProgress {
     /// Starts the display for `name` with runs of the given costs (only the pending ones).
     pub fn new(name: &str, costs: Vec<u64>) -> Self {
-        let total: u64 = costs.iter().map(|&c| c.max(1)).sum();
         let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new(total);
-            let style = ProgressStyle::with_template(
-                "{prefix:>12} [{bar:30}] {percent:>3}% {msg} ({per_sec}, ETA {eta})",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
+            let bar = ProgressBar::new(costs.len() as u64);
+            let style = ProgressStyle::with_template(TEMPLATE)
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
             bar.set_style(style);
             bar.set_prefix(name.to_string());
+            bar.set_message(eta_message(None));
             bar
         });
         let run_count = costs.len();
@@ -41,6 +72,7 @@ impl ExperimentProgress {
             total_done: AtomicU64::new(0),
             finished: AtomicU64::new(0),
             run_count,
+            start: Instant::now(),
         }
     }
 
@@ -55,7 +87,9 @@ impl ExperimentProgress {
             self.total_done.fetch_sub(old - units, Ordering::Relaxed) - (old - units)
         };
         if let Some(bar) = &self.bar {
-            bar.set_position(total);
+            let all: u64 = self.costs.iter().map(|&c| c.max(1)).sum();
+            let elapsed = self.start.elapsed().as_secs_f64();
+            bar.set_message(eta_message(eta_seconds(elapsed, total, all)));
         }
     }
 
@@ -68,7 +102,7 @@ impl ExperimentProgress {
             self.name, self.run_count
         );
         match &self.bar {
-            Some(bar) => bar.set_message(format!("{n}/{} runs", self.run_count)),
+            Some(bar) => bar.set_position(n),
             None => eprintln!("{line}"),
         }
     }
@@ -78,5 +112,26 @@ impl ExperimentProgress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_fits_80_columns() {
+        assert!(bar_width_budget() <= 80, "{}", bar_width_budget());
+        assert!(ProgressStyle::with_template(TEMPLATE).is_ok());
+        let template_fields = format!("{{prefix:{PREFIX}!}} [{{bar:{BAR}}}]");
+        assert!(TEMPLATE.starts_with(&template_fields), "widths out of sync");
+    }
+
+    #[test]
+    fn eta_weighs_remaining_cost() {
+        assert_eq!(eta_seconds(10.0, 0, 100), None);
+        assert_eq!(eta_seconds(10.0, 25, 100), Some(30.0));
+        assert_eq!(eta_seconds(10.0, 100, 100), Some(0.0));
+        assert_eq!(eta_message(Some(29.6)), "ETA 30 s");
     }
 }

@@ -4,6 +4,7 @@
 //! as JSON values (validated on the way in). A study lists its experiments in its
 //! [`crate::cli::Study`].
 
+use crate::config::describe::describe;
 use crate::config::{Preset, layered_config};
 use crate::error::{ConfigError, Error};
 use crate::experiment::Experiment;
@@ -37,6 +38,13 @@ pub trait DynExperiment: Sync {
         file: Option<&Path>,
         sets: &[String],
     ) -> Result<serde_json::Value, ConfigError>;
+    /// The preset's config as a commented TOML file that `--config` accepts (see
+    /// [`crate::config::describe`]).
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Usage`] if the config cannot be rendered as TOML (a bug of the config type).
+    fn describe_config(&self, preset: Preset) -> Result<String, ConfigError>;
     /// The plan of a (JSON) config.
     fn plan_json(&self, config: &serde_json::Value) -> Result<Vec<PlannedRun>, ConfigError>;
     /// Runs all runs (or only run `only`, without `finish`) of a (JSON) config.
@@ -84,6 +92,31 @@ impl<E: Experiment> DynExperiment for E {
         self.validate(&config)?;
         serde_json::to_value(&config)
             .map_err(|e| ConfigError::Usage(format!("internal: config not serializable: {e}")))
+    }
+
+    fn describe_config(&self, preset: Preset) -> Result<String, ConfigError> {
+        let table = |p: Preset| {
+            toml::Table::try_from(self.config(p)).map_err(|e| {
+                ConfigError::Usage(format!("internal: config not representable in TOML: {e}"))
+            })
+        };
+        let others = Preset::ALL
+            .into_iter()
+            .filter(|&p| p != preset)
+            .map(|p| Ok((p.name(), table(p)?)))
+            .collect::<Result<Vec<_>, ConfigError>>()?;
+        let defaults = self.config(preset);
+        let check = |key: &str, value: &toml::Value| {
+            let c = layered_config(&defaults, None, &[format!("{key}={value}")])?;
+            self.validate(&c)
+        };
+        Ok(describe(
+            self.name(),
+            preset.name(),
+            &table(preset)?,
+            &others,
+            &check,
+        ))
     }
 
     fn plan_json(&self, config: &serde_json::Value) -> Result<Vec<PlannedRun>, ConfigError> {

@@ -25,8 +25,18 @@ pub struct Cli<X: Extension> {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command<X: Extension> {
-    /// List the experiments with their description and estimated cost per preset.
-    List,
+    /// List the experiments with their description, runs and estimated time per preset.
+    ///
+    /// Times are calibrated on this machine from the results already under `--out` (the
+    /// measured seconds per unit of estimated cost of the stored runs, scaled to each preset);
+    /// an experiment without stored results shows its cost in work units instead.
+    List(ListArgs),
+    /// Print an experiment's config as TOML that `--config` accepts: every key with its default,
+    /// type, allowed values and the other presets' values.
+    ///
+    /// Example: `ngd config fig2 --preset quick > fig2.toml`, edit it, then
+    /// `ngd run fig2 --config fig2.toml`.
+    Config(ConfigArgs),
     /// Run one experiment and write its results.
     Run(RunArgs),
     /// Run all (or the listed) experiments, then write REPORT.md and REPORT.html.
@@ -107,9 +117,12 @@ pub struct ReproduceArgs {
     /// Comma-separated experiment names to run (default: all), e.g. `--only fig4,fig5`.
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub only: Vec<String>,
-    /// Print the selected experiments with their estimated cost per preset and exit.
+    /// Print the selected experiments with their runs and estimated time per preset and exit.
     #[arg(long)]
     pub list: bool,
+    /// Open REPORT.html afterwards (as `report --open`).
+    #[arg(long)]
+    pub open: bool,
     /// Write the independent runs (experiment, run id, config, seed) with stable indices as
     /// JSON to FILE and exit (for `run-job --plan FILE --index I`).
     #[arg(long, value_name = "FILE")]
@@ -153,4 +166,27 @@ pub struct ReportArgs {
     /// Results root (default: `<workspace>/experiments/results`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Open REPORT.html with the desktop's default program (where `$DISPLAY` or
+    /// `$WAYLAND_DISPLAY` is set; otherwise print its path and why it was not opened).
+    #[arg(long)]
+    pub open: bool,
+}
+
+/// `list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Results root whose stored runs calibrate the time estimates (default:
+    /// `<workspace>/experiments/results`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Experiment name (see `list`).
+    pub experiment: String,
+    /// The preset whose values are the defaults.
+    #[arg(long, value_enum, default_value_t = Preset::Quick)]
+    pub preset: Preset,
 }

@@ -1,4 +1,5 @@
-//! The command line of a study: argument parsing ([`args`]), the subcommands, plan files
+//! The command line of a study: argument parsing ([`args`]), the subcommands (`list` with
+//! calibrated times: [`list`]; `report --open`: [`open`]), plan files
 //! ([`plan`]) and their status against a results tree ([`plan_status`]), and the process-level
 //! setup. A study describes itself with a [`Study`] and may add subcommands of its own through
 //! an [`Extension`]; its `main` is one call of [`main`].
@@ -11,10 +12,11 @@
 //! parallel runs), forwarding its exit code. Nothing runs before that point.
 
 pub mod args;
+pub mod list;
+pub mod open;
 pub mod plan;
 pub mod plan_status;
 
-use crate::config::Preset;
 use crate::error::{ConfigError, Error};
 use crate::output::default_out_dir;
 use crate::registry::{DynExperiment, find};
@@ -125,8 +127,13 @@ fn options(e: &ExecArgs) -> RunnerOptions {
 fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
     let all = (study.experiments)();
     match cli.command {
-        Command::List => {
-            print_list(&all);
+        Command::List(a) => {
+            print_list(&all, &out_dir(&a.out));
+            Ok(())
+        }
+        Command::Config(a) => {
+            let exp = find(&all, &a.experiment)?;
+            print!("{}", exp.describe_config(a.preset)?);
             Ok(())
         }
         Command::Run(a) => {
@@ -197,24 +204,18 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
             let names: Vec<&str> = all.iter().map(|e| e.name()).collect();
             let (md, html) = write_report(&out, &study.report, &names)?;
             println!("report: {} and {}", md.display(), html.display());
+            if a.open {
+                open::open_report(&html);
+            }
             Ok(())
         }
         Command::Extra(x) => x.run(study),
     }
 }
 
-fn print_list(exps: &[&dyn DynExperiment]) {
-    for e in exps {
-        println!("{:<14} {}", e.name(), e.description());
-        for p in Preset::ALL {
-            let (runs, cost) = e.preset_cost(p);
-            println!(
-                "{:<14}   --preset {:<6} {runs} runs, estimated cost {cost:.3e} work units",
-                "",
-                p.name(),
-                cost = cost as f64
-            );
-        }
+fn print_list(exps: &[&dyn DynExperiment], out: &std::path::Path) {
+    for line in list::list_lines(exps, out) {
+        println!("{line}");
     }
 }
 
@@ -255,7 +256,7 @@ fn reproduce(
             .collect::<Result<_, _>>()?
     };
     if a.list {
-        print_list(&selected);
+        print_list(&selected, &out_dir(&a.exec.out));
         return Ok(());
     }
     // Resolve and validate every config before any work starts.
@@ -283,5 +284,8 @@ fn reproduce(
     let names: Vec<&str> = selected.iter().map(|e| e.name()).collect();
     let (md, html) = write_report(&out, &study.report, &names)?;
     println!("report: {} and {}", md.display(), html.display());
+    if a.open {
+        open::open_report(&html);
+    }
     first_error.map_or(Ok(()), Err)
 }

@@ -14,6 +14,7 @@
 //! Every failure names the key, the value and what is allowed.
 
 mod checks;
+pub mod describe;
 mod load;
 
 pub use checks::{check, check_finite_positive, check_in_range, check_nonempty, check_positive};

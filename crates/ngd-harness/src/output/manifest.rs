@@ -72,23 +72,46 @@ pub fn git_revision(dir: &Path) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Versions of this harness, of the main dependencies
-/// as locked in `Cargo.lock` at build time, and of `rustc`.
+/// The build information written by the `built` crate (`build.rs`): every locked dependency
+/// with its version, the `rustc` version, the profile.
+#[allow(dead_code, missing_docs, clippy::all)]
+mod built_info {
+    include!(concat!(env!("OUT_DIR"), "/built.rs"));
+}
+
+/// The dependencies whose versions a manifest records (the numerics, the formats, the plots).
+const TRACKED: &[&str] = &[
+    "ndarray",
+    "ndarray-linalg",
+    "rand",
+    "rand_xoshiro",
+    "rand_distr",
+    "serde_json",
+    "toml",
+    "csv",
+    "plotters",
+];
+
+/// Versions of this harness, of the main dependencies (ndarray, rand, serde_json, toml, csv,
+/// plotters, …) as locked in `Cargo.lock`
+/// at build time (all of them, comma-separated, when the lock holds several), of `rustc`, and
+/// the build profile (`profile`).
 pub fn crate_versions() -> BTreeMap<String, String> {
     let mut map = BTreeMap::new();
     map.insert(
         env!("CARGO_PKG_NAME").to_string(),
         env!("CARGO_PKG_VERSION").to_string(),
     );
-    for pair in env!("NGD_DEP_VERSIONS")
-        .split(';')
-        .filter(|s| !s.is_empty())
-    {
-        if let Some((n, v)) = pair.split_once('=') {
-            map.insert(n.to_string(), v.to_string());
+    for (name, version) in built_info::DEPENDENCIES.iter() {
+        if TRACKED.contains(name) {
+            // A crate locked at several versions (a dependency's older major) lists them all.
+            map.entry(name.to_string())
+                .and_modify(|v: &mut String| *v = format!("{v}, {version}"))
+                .or_insert_with(|| version.to_string());
         }
     }
-    map.insert("rustc".into(), env!("NGD_RUSTC_VERSION").to_string());
+    map.insert("rustc".into(), built_info::RUSTC_VERSION.to_string());
+    map.insert("profile".into(), built_info::PROFILE.to_string());
     map
 }
 
@@ -100,8 +123,17 @@ mod tests {
     fn versions_include_workspace_and_rustc() {
         let v = crate_versions();
         assert_eq!(v["ngd-harness"], env!("CARGO_PKG_VERSION"));
-        assert!(v["rustc"].starts_with("rustc") || v["rustc"] == "unknown");
-        assert!(v.contains_key("ndarray"), "{v:?}");
+        assert!(v["rustc"].starts_with("rustc "), "{v:?}");
+        for name in TRACKED {
+            for version in v[*name].split(", ") {
+                let core = version.split(['+', '-']).next().unwrap_or_default();
+                let parts: Vec<&str> = core.split('.').collect();
+                assert!(
+                    parts.len() == 3 && parts.iter().all(|p| p.parse::<u64>().is_ok()),
+                    "{name} {version}"
+                );
+            }
+        }
     }
 
     #[test]

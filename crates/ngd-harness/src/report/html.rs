@@ -1,9 +1,31 @@
-//! The self-contained HTML report (PNG figures inlined as base64 data URIs).
+//! `REPORT.html`: the report's Markdown source ([`super::markdown`]) rendered by
+//! `pulldown-cmark` (CommonMark with GFM tables; inline HTML — anchors, verdict badges,
+//! `<details>` — passes through) inside one self-contained page: each image link
+//! `<experiment>/<figure>.svg` is replaced by that figure's PNG inlined as a base64 data URI,
+//! so the page shows its figures even when copied alone; links to CSV / SVG files stay relative.
+//!
+//! The style sheet keeps the page free of horizontal scrolling at 1280 px and readable at
+//! 800 px: long words and config values wrap anywhere, a table wider than the page scrolls
+//! inside its own box, images shrink to the page.
 
-use super::{ReportTitle, Section, escape_cell, machine_description, provenance};
 use base64::Engine;
-use std::fmt::Write;
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
 use std::path::Path;
+
+/// The page's style sheet (verdict colours: green reproduced / supported, orange partly,
+/// red not reproduced / not supported, grey not judged).
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;\
+padding:0 1em 2em;line-height:1.45;overflow-wrap:anywhere}\
+table{border-collapse:collapse;display:block;overflow-x:auto;max-width:100%;margin:.6em 0}\
+td,th{border:1px solid #bbb;padding:3px 7px;vertical-align:top;overflow-wrap:anywhere}\
+th{background:#f1f1f1;text-align:left;overflow-wrap:normal}img{max-width:100%;height:auto;display:block}\
+code{font-size:90%;overflow-wrap:anywhere}pre{overflow-x:auto;background:#f6f6f6;padding:.5em}\
+h2{border-bottom:1px solid #ddd;padding-top:.4em}details{margin:.6em 0}summary{cursor:pointer}\
+.verdict{padding:1px 6px;border-radius:3px;color:#fff;white-space:nowrap;font-weight:600}\
+.verdict-reproduced,.verdict-supported{background:#1a7f37}.verdict-partly{background:#a35200}\
+.verdict-not-reproduced,.verdict-not-supported{background:#c62828}\
+.verdict-not-judged{background:#666}\
+@media (max-width:900px){body{font-size:15px;padding:0 .5em}td,th{padding:2px 4px}}";
 
 /// Escapes text for HTML.
 pub(crate) fn esc(text: &str) -> String {
@@ -13,104 +35,44 @@ pub(crate) fn esc(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-pub(super) fn html(
-    out: &Path,
-    title: &ReportTitle,
-    sections: &[Section],
-    missing: &[String],
-) -> String {
-    let mut h = String::from(
+/// The data URI of the PNG twin of image `dest` (`<exp>/<fig>.svg` under `out`), if it exists.
+fn inline_png(out: &Path, dest: &str) -> Option<String> {
+    let stem = dest.strip_suffix(".svg")?;
+    if stem.contains("..") || stem.starts_with('/') {
+        return None;
+    }
+    let bytes = std::fs::read(out.join(format!("{stem}.png"))).ok()?;
+    Some(format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    ))
+}
+
+/// The HTML page of the Markdown source `markdown` whose relative links point into `out`.
+pub fn html(out: &Path, title: &str, markdown: &str) -> String {
+    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = inline_png(out, &dest_url).map_or(dest_url, CowStr::from);
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        other => other,
+    });
+    let mut body = String::with_capacity(markdown.len() * 2);
+    pulldown_cmark::html::push_html(&mut body, events);
+    format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>Reproduction report</title><style>body{font-family:sans-serif;max-width:1000px;\
-         margin:auto;padding:1em}table{border-collapse:collapse}td,th{border:1px solid #999;\
-         padding:4px 8px;vertical-align:top}img{max-width:100%}figcaption{font-size:90%}\
-         code{font-size:85%;word-break:break-all}</style></head><body>\n",
-    );
-    let _ = writeln!(h, "<h1>{}</h1>", esc(title.title));
-    let _ = writeln!(
-        h,
-        "<p>How to read the figures: {}</p>",
-        esc(crate::plot::VISUAL_GRAMMAR)
-    );
-    for s in sections {
-        let _ = writeln!(
-            h,
-            "<h2>{} (<code>{}</code>)</h2>",
-            esc(&s.summary.title),
-            esc(&s.name)
-        );
-        let caption = esc(&provenance(&s.manifest));
-        for f in &s.summary.figures {
-            let png = out.join(&s.name).join(format!("{}.png", f.name));
-            let img = match std::fs::read(&png) {
-                Ok(bytes) => format!(
-                    "<img alt=\"{}\" src=\"data:image/png;base64,{}\">",
-                    esc(&f.name),
-                    base64::engine::general_purpose::STANDARD.encode(bytes)
-                ),
-                Err(_) => format!(
-                    "<p>(figure {} missing)</p>",
-                    esc(&png.display().to_string())
-                ),
-            };
-            let _ = writeln!(
-                h,
-                "<figure>{img}<figcaption><em>{}</em> {caption}</figcaption></figure>",
-                esc(&f.caption)
-            );
-        }
-        if s.summary.figures.is_empty() {
-            let _ = writeln!(h, "<p>{caption}</p>");
-        }
-        if !s.summary.claims.is_empty() {
-            h.push_str("<table><tr><th>Paper claim</th><th>Measured</th><th>Verdict</th><th>Reason</th></tr>\n");
-            for c in &s.summary.claims {
-                let _ = writeln!(
-                    h,
-                    "<tr><td>{}</td><td>{}</td><td><b>{}</b></td><td>{}</td></tr>",
-                    esc(&c.claim),
-                    esc(&c.measured),
-                    c.verdict.label(),
-                    esc(&c.reason)
-                );
-            }
-            h.push_str("</table>\n");
-        }
-        h.push_str("<ul>\n");
-        for (k, v) in &s.summary.headline {
-            let _ = writeln!(h, "<li>{}: {v:.6}</li>", esc(k));
-        }
-        for d in &s.summary.diverged {
-            let _ = writeln!(
-                h,
-                "<li><b>Diverged:</b> run <code>{}</code> at step {}: {}</li>",
-                esc(&d.run_id),
-                d.step,
-                esc(&d.cause)
-            );
-        }
-        for n in &s.summary.notes {
-            let _ = writeln!(h, "<li>Note: {}</li>", esc(n));
-        }
-        h.push_str("</ul>\n");
-    }
-    for m in missing {
-        let _ = writeln!(h, "<p><code>{}</code>: no results found.</p>", esc(m));
-    }
-    h.push_str("<h2>Wall times</h2><table><tr><th>Experiment</th><th>Wall time (s)</th><th>Runs</th></tr>\n");
-    for s in sections {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{:.2}</td><td>{}</td></tr>",
-            esc(&escape_cell(&s.name)),
-            s.manifest.wall_seconds,
-            s.manifest.runs.len()
-        );
-    }
-    let _ = writeln!(
-        h,
-        "</table><p>Machine: {}.</p></body></html>",
-        esc(&machine_description())
-    );
-    h
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{STYLE}</style></head><body>\n{body}</body></html>\n",
+        esc(title)
+    )
 }

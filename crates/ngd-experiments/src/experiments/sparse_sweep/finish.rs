@@ -188,13 +188,13 @@ pub(super) fn finish(
     };
     if !table.labels.is_empty() {
         accuracy_plot(c, &table, out)?;
-        summary.figures.push(fig("accuracy", format!("Left panel: mean test accuracy against N over {} data draws (log N; band: ± one standard deviation) for EGD on diagonal nets (solid; {:?} step, {} steps at most), NGD with the sample Fisher (dashed) and the population Fisher (dotted); grey long dashes: chance. A point is hollow when any of its draws did not converge. {}", c.seeds, c.egd_step, c.egd_steps, tally.caption())));
+        summary.figures.push(fig("accuracy", format!("Mean test accuracy against N over {} data draws (log N; band: ± one standard deviation) for EGD on diagonal nets (solid; {:?} step, {} steps at most), NGD with the sample Fisher (dashed) and the population Fisher (dotted); grey long dashes: chance. A point is hollow when any of its draws did not converge. {}", c.seeds, c.egd_step, c.egd_steps, tally.caption())));
     }
     if logits_plot(c, runs, out)? {
-        summary.figures.push(fig("logits", "Middle panel: NGD (sample Fisher, L = 1) training logits against the step; Theorem 4 predicts x_nᵀβ_t ≈ η t y_n, so the curves of one label coincide by design (the shifted markers show each).".into()));
+        summary.figures.push(fig("logits", "NGD (sample Fisher, L = 1) training logits against the step; Theorem 4 predicts x_nᵀβ_t ≈ η t y_n, so the curves of one label coincide by design (the shifted markers show each).".into()));
     }
     if beta_plot(c, runs, out)? {
-        summary.figures.push(fig("beta", format!("Right panel: the learnt β at N = {} (draw 0), scaled by max|β|; the first {} coordinates are the true support.", c.beta_n, c.sparsity)));
+        summary.figures.push(fig("beta", format!("The learnt β at N = {} (draw 0), scaled by max|β|; the first {} coordinates are the true support.", c.beta_n, c.sparsity)));
     }
     if egd_steps_plot(c, runs, out)? {
         summary.figures.push(fig(

@@ -98,7 +98,7 @@ pub(super) fn notes(c: &SweepConfig, table: &Table, runs: &SweepRuns) -> Vec<Str
             "Population-Fisher NGD not run (population_size = 0).".into()
         },
         format!(
-            "Middle panel: run ngd-L1-N{}-r0 re-run for {} steps without loss threshold, logits of {} training samples recorded at every step.",
+            "Logits figure: run ngd-L1-N{}-r0 re-run for {} steps without loss threshold, logits of {} training samples recorded at every step.",
             c.logit_n, c.logit_steps, c.logit_samples
         ),
         format!(
