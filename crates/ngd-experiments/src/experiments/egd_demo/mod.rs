@@ -14,6 +14,7 @@
 //! fused pass over `X̃` each) and `ngd_optim::Executor` runs them with a `LogSchedule` of
 //! about `record_points` observations (see `train`).
 
+mod docs;
 mod finish;
 mod train;
 
@@ -238,6 +239,10 @@ impl Experiment for EgdDemo {
         out: &ExperimentDir,
     ) -> Result<ExperimentSummary, Error> {
         finish::finish(c, runs, out)
+    }
+
+    fn outputs(&self, _config: &EgdDemoConfig) -> ngd_harness::output::OutputDocs {
+        docs::outputs()
     }
 }
 

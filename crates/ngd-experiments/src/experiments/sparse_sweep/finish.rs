@@ -6,7 +6,7 @@ use super::csv_out::write_csvs;
 use super::key::{NGD, NGD_POP, egd};
 use super::notes::notes;
 use super::table::{Table, models};
-use super::{Method, SweepConfig, SweepOutput, SweepParams};
+use super::{Caption, Method, SweepConfig, SweepOutput, SweepParams};
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
 use ngd_harness::output::ExperimentDir;
@@ -138,6 +138,7 @@ fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<b
 
 pub(super) fn finish(
     title: &str,
+    caption: Caption,
     c: &SweepConfig,
     runs: &SweepRuns,
     out: &ExperimentDir,
@@ -182,6 +183,13 @@ pub(super) fn finish(
     })?;
     if let Some(inv) = super::notes::invariance(c, runs) {
         summary.claims.push(inv);
+    }
+    if caption == Caption::Fig6 {
+        let fig4 = std::mem::take(&mut summary.claims);
+        summary.claims = super::fig6_claims::caption_claims(c, &table);
+        summary
+            .claims
+            .extend(fig4.into_iter().map(super::fig6_claims::as_question));
     }
     for label in &table.labels {
         for &n in &table.ns {
