@@ -5,9 +5,10 @@
 //! both readings are judged; Fig. 4's claims are asked as questions about D = 50
 //! ([`as_question`]).
 
-use super::SweepConfig;
 use super::key::egd;
-use super::table::Table;
+use super::table::{Table, models};
+use super::{SweepConfig, SweepOutput, SweepParams};
+use ngd_harness::experiment::Runs;
 use ngd_harness::experiment::{Claim, Verdict};
 
 /// What the claims call "performing poorly": mean test accuracy over `N` below EGD `L = 1`'s
@@ -90,4 +91,52 @@ pub(super) fn as_question(claim: Claim) -> Claim {
         },
         ..claim
     }
+}
+
+/// The note on the two readings of the caption's deepest net: how far `L = 4` and `L = 5`
+/// trail `L = 1` and how many of their models ended without fitting the training set (a
+/// "performs poorly" that is under-training rather than a bias).
+pub(super) fn reading_note(
+    c: &SweepConfig,
+    t: &Table,
+    runs: &Runs<SweepParams, SweepOutput>,
+) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut poor = Vec::new();
+    let mut any_unfit = false;
+    for depth in [4, 5] {
+        let Some((mean, _)) = gap_to_shallow(t, depth) else {
+            continue;
+        };
+        let ms: Vec<_> = models(runs).filter(|m| m.2.label == egd(depth)).collect();
+        let unfit = ms.iter().filter(|m| m.2.train_error > 0.0).count();
+        let budget = ms.iter().filter(|m| m.2.steps >= c.egd_steps).count();
+        if mean < -POOR {
+            poor.push(depth);
+        }
+        any_unfit |= unfit > 0;
+        parts.push(format!(
+            "L = {depth}: mean test accuracy {mean:+.3} against L = 1; {unfit} of {} models end with training error > 0, {budget} stopped by the step budget ({})",
+            ms.len(),
+            c.egd_steps
+        ));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let verdict = match poor.as_slice() {
+        [4, 5] => "both readings (L = 4 and L = 5 trail L = 1)",
+        [5] => "the \"5-layer\" reading only (L = 5 trails L = 1, L = 4 does not)",
+        [4] => "the L = 4 reading only",
+        _ => "neither reading (no deep net trails L = 1 by more than the threshold)",
+    };
+    let caveat = if any_unfit {
+        " Models that do not fit their training set stopped far from convergence: their low accuracy reflects the step sizes (the sensitivity the caption names), not the implicit bias of a converged run."
+    } else {
+        ""
+    };
+    Some(format!(
+        "Fig. 6's caption names \"the 5-layer diagonal network\" and L = 4; L = 5 is run as well. These results support {verdict} (threshold {POOR}): {}.{caveat}",
+        parts.join("; ")
+    ))
 }

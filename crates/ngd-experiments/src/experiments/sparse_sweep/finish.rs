@@ -200,5 +200,10 @@ pub(super) fn finish(
         }
     }
     summary.notes = notes(c, &table, runs);
+    if caption == Caption::Fig6 {
+        summary
+            .notes
+            .extend(super::fig6_claims::reading_note(c, &table, runs));
+    }
     Ok(summary)
 }

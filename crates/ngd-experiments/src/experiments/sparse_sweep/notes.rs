@@ -24,9 +24,8 @@ fn cosine(a: &[f64], b: &[f64]) -> f64 {
 /// of the learnt β's (the natural gradient flow is invariant to the parametrization; discrete
 /// steps and the different initial β make the runs differ slightly).
 pub(super) fn invariance(c: &SweepConfig, runs: &SweepRuns) -> Option<Claim> {
-    if c.ngd_depth(2).is_none() {
-        return None;
-    }
+    // Only with sample-Fisher NGD at depth 2.
+    c.ngd_depth(2)?;
     let find = |depth: usize, n: usize, seed: usize| {
         runs.iter().find_map(|(s, r)| {
             let p = &s.params;
