@@ -24,7 +24,7 @@ use ngd_harness::error::{ConfigError, Error, RunError};
 use ngd_harness::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
 use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
-pub use train::Fig5Output;
+pub use train::{Fig5Output, Seeds};
 pub use training::Fig5Point;
 
 /// The config of `fig5`.
