@@ -113,6 +113,13 @@ fn harness_files(summary: &ExperimentSummary) -> Vec<FileDoc> {
     files
 }
 
+/// The experiment's files, then the harness's.
+fn all_files(docs: &OutputDocs, summary: &ExperimentSummary) -> Vec<FileDoc> {
+    let mut all = docs.files.clone();
+    all.extend(harness_files(summary));
+    all
+}
+
 /// The header of a CSV file (its first record), or `None` if it cannot be read.
 fn csv_header(path: &Path) -> Option<Vec<String>> {
     let mut reader = csv::Reader::from_path(path).ok()?;
@@ -165,12 +172,7 @@ pub fn render_readme(
          text (CSV, JSON) or NumPy arrays (`.npy`, float64, C order, read with `numpy.load`).\n\n",
     );
     md.push_str("## Files\n\n| file | content |\n|---|---|\n");
-    let all: Vec<FileDoc> = docs
-        .files
-        .iter()
-        .cloned()
-        .chain(harness_files(summary))
-        .collect();
+    let all = all_files(docs, summary);
     for doc in &all {
         md.push_str(&format!(
             "| `{}` | {} |\n",
@@ -215,12 +217,7 @@ pub fn write_readme(
     summary: &ExperimentSummary,
     docs: &OutputDocs,
 ) -> Result<Vec<String>, Error> {
-    let all: Vec<FileDoc> = docs
-        .files
-        .iter()
-        .cloned()
-        .chain(harness_files(summary))
-        .collect();
+    let all = all_files(docs, summary);
     let missing = undocumented(root, &all)?;
     let text = render_readme(name, summary, docs, &missing);
     write_atomic(&root.join("README.md"), text.as_bytes())?;
