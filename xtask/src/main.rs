@@ -4,8 +4,9 @@
 //!   and `ngd reproduce ARGS…` (every figure's data, plots and the report).
 //! - `cargo xtask test` — set-up check, then the tidy checks, formatting, clippy with
 //!   `-D warnings`, the whole test suite in release mode, the documentation build without
-//!   warnings, the Python package's pytest suite in a private venv ([`python`]), and the
-//!   browser test of the report ([`browser_test`]) and the real-Slurm test.
+//!   warnings, the Python package's pytest suite in a private venv ([`python`]), the NumPy
+//!   re-check of the quick preset's outputs ([`recheck`]), the browser test of the report
+//!   ([`browser_test`]) and the real-Slurm test.
 //! - `cargo xtask setup` — only the set-up check (installs what is missing when it can).
 //! - `cargo xtask py-test` — only the Python step of `test`.
 //! - `cargo xtask tidy` — the structural invariants ([`tidy`]): dependencies run one way, the
@@ -24,6 +25,7 @@
 mod browser_test;
 mod cargo;
 mod python;
+mod recheck;
 mod setup;
 mod slurm;
 mod slurm_test;

@@ -1,6 +1,7 @@
 //! The Python step of `cargo xtask test`: builds the `ngd` Python package
 //! (`crates/ngd-py`, PyO3 + maturin) into a private virtual environment under the target
-//! directory (`<target>/py-venv`), runs its pytest suite and the Fig. 2 example script.
+//! directory (`<target>/py-venv`), runs its pytest suite and the Fig. 2 example script, then
+//! the NumPy re-check of the quick preset's outputs in the same venv ([`crate::recheck`]).
 //!
 //! Where Python 3, `pip` or the `venv` module is absent the step says which and is skipped;
 //! where they are present, any failure (venv creation, installing the tools, building the
@@ -33,7 +34,7 @@ fn python_ok(python: &str, args: &[&str]) -> bool {
 }
 
 /// A command running `program` in the workspace root with the venv's `bin` first on `PATH`.
-fn in_venv(program: &Path, venv: &Path) -> Command {
+pub fn in_venv(program: &Path, venv: &Path) -> Command {
     let mut cmd = Command::new(program);
     cmd.current_dir(workspace_root());
     remove_cargo_run_env(&mut cmd);
@@ -99,5 +100,6 @@ pub fn test() -> Result<(), String> {
         .arg("crates/ngd-py/python/examples/fig2.py")
         .arg("--out")
         .arg(target.join("ngd-py-fig2.png"));
-    step("python examples/fig2.py", example)
+    step("python examples/fig2.py", example)?;
+    crate::recheck::run(&venv_python, &venv)
 }

@@ -12,7 +12,7 @@ use ngd_harness::error::{ConfigError, Error, RunError};
 use ngd_harness::experiment::{
     Claim, Experiment, ExperimentSummary, Figure, RunSpec, Runs, Verdict,
 };
-use ngd_harness::output::ExperimentDir;
+use ngd_harness::output::{ExperimentDir, FileDoc, OutputDocs};
 use ngd_harness::plot::{LinePlot, Series, line_plot};
 use serde::{Deserialize, Serialize};
 use std::ops::ControlFlow;
@@ -304,5 +304,22 @@ impl Experiment for RunningMean {
             caption: "Mean |x_t − μ| over repeats against the step, per schedule.".into(),
         });
         Ok(summary)
+    }
+
+    fn outputs(&self, _config: &RunningMeanConfig) -> OutputDocs {
+        OutputDocs {
+            files: vec![FileDoc::csv(
+                "data.csv",
+                "Every run's error trajectory, one row per run × recorded step.",
+                &[
+                    ("run_id", "run id (schedule and repeat)"),
+                    ("schedule", "the step schedule η_t"),
+                    ("repeat", "repeat index (its own draws z_t)"),
+                    ("step", "step t"),
+                    ("abs_error", "|x_t − μ|"),
+                ],
+            )],
+            notes: Vec::new(),
+        }
     }
 }

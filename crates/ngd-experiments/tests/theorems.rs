@@ -149,9 +149,17 @@ fn fig2_end_to_end() {
         "fig2a_egd.svg",
         "fig2b_ngd.png",
         "fig2c_angle.svg",
+        "parameters.csv",
+        "README.md",
     ] {
         assert!(tmp.path().join("fig2").join(f).is_file(), "{f}");
     }
+    // The README explains every file and column; the parameters hold each run's layers.
+    let readme = std::fs::read_to_string(tmp.path().join("fig2/README.md")).unwrap();
+    assert!(readme.contains("| `stage` |") && !readme.contains("Not documented"));
+    let params = std::fs::read_to_string(tmp.path().join("fig2/parameters.csv")).unwrap();
+    // 2 methods × (L = 1 + L = 2 layers) × (initial, final).
+    assert_eq!(params.lines().count(), 1 + 2 * 3 * 2);
     let h = &s["headline"];
     // Known directions of the toy set (ngd_data::toy2d docs): ℓ2 26.565°, ℓ1 0°.
     assert!((h["l2_max_margin_angle (deg)"].as_f64().unwrap() - 26.565).abs() < 1e-2);
@@ -194,4 +202,39 @@ fn theorems_end_to_end() {
         .as_f64()
         .unwrap();
     assert!(dev < 0.05, "{dev}");
+}
+
+/// A quantity a claim reads that is missing from a run's output is an error naming it (not a
+/// claim silently left out of the report).
+#[test]
+fn theorems_claims_need_their_quantities() {
+    use ngd_experiments::experiments::theorems::{
+        TheoremCheck, TheoremOutput, Theorems, Transform,
+    };
+    use ngd_harness::experiment::{Experiment, RunRecord, RunSpec};
+    let exp = Theorems;
+    let c = exp.config(ngd_harness::Preset::Quick);
+    let spec = RunSpec {
+        id: "thm1-wellcond".to_string(),
+        cost: 1,
+        params: TheoremCheck::Thm1 {
+            transform: Transform::WellConditioned,
+        },
+    };
+    let output = TheoremOutput {
+        trace: Vec::new(),
+        scalars: [("max_beta_rel_diff".to_string(), 0.0)]
+            .into_iter()
+            .collect(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = ngd_harness::output::ExperimentDir::create(dir.path(), "theorems").unwrap();
+    let e = exp
+        .finish(&c, &[(spec, RunRecord::Completed { output })], &out)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("thm1-wellcond") && e.contains("max_logit_rel_diff"),
+        "{e}"
+    );
 }

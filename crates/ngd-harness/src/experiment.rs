@@ -8,7 +8,7 @@
 use crate::config::Preset;
 use crate::context::RunContext;
 use crate::error::{ConfigError, Error, RunError};
-use crate::output::ExperimentDir;
+use crate::output::{ExperimentDir, OutputDocs};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -92,6 +92,13 @@ pub trait Experiment: Sync {
         runs: &Runs<Self::Params, Self::RunOutput>,
         out: &ExperimentDir,
     ) -> Result<ExperimentSummary, Error>;
+    /// Every file `finish` writes, with each CSV column explained, and how to re-check the
+    /// results: rendered into the folder's `README.md` (see [`crate::output::readme`]).
+    /// Files or columns written but not declared here are listed there as not documented.
+    fn outputs(&self, config: &Self::Config) -> OutputDocs {
+        let _ = config;
+        OutputDocs::default()
+    }
 }
 
 /// The verdict on a claim: a paper's claim is reproduced or not; a hypothesis stated before

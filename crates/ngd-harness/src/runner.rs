@@ -10,8 +10,8 @@
 //!   checkpoint is then removed. A diverged run is recorded as such; a failed run writes
 //!   nothing (so `--resume` retries it), the other runs go on, and the experiment then fails
 //!   without calling `finish`.
-//! - `finish` receives every record in plan order; the runner writes `summary.json` and
-//!   `manifest.json`.
+//! - `finish` receives every record in plan order; the runner writes `summary.json`,
+//!   `manifest.json` and the folder's `README.md` (from [`Experiment::outputs`]).
 //!
 //! BLAS threads: `main` sets `OPENBLAS_NUM_THREADS=1` before any BLAS call when `jobs > 1`
 //! (see [`crate::cli`]), so worker threads do not oversubscribe the cores. The workers run
@@ -90,6 +90,9 @@ pub struct Outcome {
     pub diverged: usize,
     /// Wall time of this invocation, seconds.
     pub wall_seconds: f64,
+    /// Files and CSV columns of the folder its `README.md` does not explain (see
+    /// [`crate::output::readme::undocumented`]); empty without `finish`.
+    pub undocumented: Vec<String>,
 }
 
 /// The fingerprint of one run: FNV-1a of experiment name, canonical config JSON, seed and id.
@@ -209,6 +212,7 @@ pub fn execute<E: Experiment>(
             reused,
             diverged: 0,
             wall_seconds: start.elapsed().as_secs_f64(),
+            undocumented: Vec::new(),
         });
     }
 
@@ -256,11 +260,14 @@ pub fn execute<E: Experiment>(
         runs: statuses,
     };
     dir.write_json("manifest.json", &manifest)?;
+    let undocumented =
+        crate::output::readme::write_readme(dir.root(), name, &summary, &exp.outputs(config))?;
     Ok(Outcome {
         executed,
         reused,
         diverged,
         wall_seconds: manifest.wall_seconds,
+        undocumented,
     })
 }
 

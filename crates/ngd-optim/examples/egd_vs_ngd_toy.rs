@@ -5,7 +5,8 @@
 //!
 //! - EGD with the loss-normalized step `η / L(w)` (run by the [`Executor`]) for `L = 1, 2`;
 //! - NGD (exact Moore–Penrose natural gradient from `ngd_fisher::diag_natural_gradient_of`) for
-//!   `L = 1, 2, 3`, with the step `η_t = min(η, ρ · min_i |w_i| / |g_i|)` so that no weight
+//!   `L = 1, 2, 3`, with the step `η_t = min(η, min_i ρ |w_i| / |g_i|)` (the ratio taken per
+//!   coordinate `i`, the cap its smallest value) so that no weight
 //!   moves by more than a fraction `ρ` of itself early on.
 //!
 //! It prints the end directions beside the ℓ2 and ℓ1 max-margin directions (known in closed

@@ -15,7 +15,8 @@ from ngd import results
 
 SMALL_FIG4 = [
     "dim=20", "sparsity=3", "n_grid=[10,30]", "n_test=100", "seeds=1", "egd_steps=200",
-    "population_size=40", "logit_n=10", "beta_n=30", "beta_coords=20", "ngd_steps=[20]",
+    "population_size=40", "logit_n=10", "beta_n=30", "beta_coords=20",
+    "ngd_depths=[{depth=1,learning_rate=1.0,steps=20}]",
     "population_steps=10", "logit_steps=10",
 ]
 

@@ -6,7 +6,9 @@
 //! 2. implement [`ngd_harness::Experiment`]: `plan` (independent runs with stable ids), `run`
 //!    (exactly one run; use `ctx.rng()`/`ctx.shared_seed()`, `ctx.progress`, `ctx.checkpoint`,
 //!    `ctx.note_route`; return `RunError::Diverged` on divergence), `finish` (CSV via
-//!    `ExperimentDir::write_csv`, plots via [`ngd_harness::plot`], claims);
+//!    `ExperimentDir::write_csv`, plots via [`ngd_harness::plot`], claims), and `outputs`
+//!    (a `docs.rs` naming every file `finish` writes and every CSV column: the folder's
+//!    `README.md`; the re-check of `cargo xtask test` fails on an undocumented one);
 //! 3. append the instance to [`registry`].
 
 pub mod approximate_ng;

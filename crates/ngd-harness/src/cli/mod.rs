@@ -239,6 +239,13 @@ fn run_resolved(
         outcome.wall_seconds,
         job.out.join(exp.name()).display()
     );
+    if !outcome.undocumented.is_empty() {
+        eprintln!(
+            "{}: warning: README.md does not document {}",
+            exp.name(),
+            outcome.undocumented.join(", ")
+        );
+    }
     Ok(())
 }
 

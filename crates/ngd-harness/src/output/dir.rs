@@ -98,6 +98,13 @@ impl ExperimentDir {
         Ok(path)
     }
 
+    /// Writes `<file>` with the given bytes (e.g. a `.npy` array), atomically.
+    pub fn write_bytes(&self, file: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
+        let path = self.path(file);
+        write_atomic(&path, bytes)?;
+        Ok(path)
+    }
+
     /// Writes `<file>` as pretty JSON, atomically.
     pub fn write_json<T: Serialize + ?Sized>(
         &self,

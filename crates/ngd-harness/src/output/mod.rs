@@ -10,6 +10,8 @@
 //! | `<plot>.svg`, `<plot>.png` | figures |
 //! | `runs/<run-id>.json` | one finished run (written atomically when the run ends) |
 //! | `checkpoints/<run-id>.json` | in-progress state of a run (removed once the run's result is written) |
+//! | `README.md` | every file and CSV column, from the experiment's [`OutputDocs`] ([`readme`]) |
+//! | `*.npy` | arrays an outsider needs to re-check the results (written with [`ExperimentDir::write_bytes`]) |
 //!
 //! The default `<out>` is `experiments/results` under the workspace root ([`default_out_dir`]).
 //! Every file is written through [`write_atomic`]: a reader never sees a partial file.
@@ -17,6 +19,7 @@
 mod atomic;
 mod dir;
 mod manifest;
+pub mod readme;
 mod stale;
 
 pub use atomic::{persist, temporary_beside, write_atomic, write_json_atomic};
@@ -25,3 +28,4 @@ pub use dir::{ExperimentDir, default_out_dir, workspace_root};
 pub use manifest::{
     Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, crate_versions, git_revision,
 };
+pub use readme::{FileDoc, OutputDocs};

@@ -18,6 +18,7 @@
 //! (read by the same [`crate::data_file`]), any shipped model and any method, from a config
 //! file. `egd-demo` stays as the framework's small end-to-end example.
 
+mod docs;
 mod finish;
 mod train;
 
@@ -248,6 +249,10 @@ impl Experiment for EgdDemo {
         out: &ExperimentDir,
     ) -> Result<ExperimentSummary, Error> {
         finish::finish(c, runs, out)
+    }
+
+    fn outputs(&self, _config: &EgdDemoConfig) -> ngd_harness::output::OutputDocs {
+        docs::outputs()
     }
 }
 

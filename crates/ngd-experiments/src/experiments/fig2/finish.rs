@@ -36,6 +36,17 @@ struct Row<'a> {
 }
 
 #[derive(Serialize)]
+struct ParamRow<'a> {
+    run_id: &'a str,
+    method: &'static str,
+    depth: usize,
+    stage: &'static str,
+    layer: usize,
+    w1: f64,
+    w2: f64,
+}
+
+#[derive(Serialize)]
 struct DataRow {
     x1: f64,
     x2: f64,
@@ -95,6 +106,24 @@ pub(super) fn finish(
         })
         .collect();
     out.write_csv("trajectories.csv", &rows)?;
+    let params: Vec<ParamRow> = done
+        .iter()
+        .flat_map(|(p, id, o)| {
+            let stages = [("initial", &o.initial_weights), ("final", &o.final_weights)];
+            stages.into_iter().flat_map(move |(stage, w)| {
+                w.iter().enumerate().map(move |(l, r)| ParamRow {
+                    run_id: id,
+                    method: p.method.label(),
+                    depth: p.depth,
+                    stage,
+                    layer: l + 1,
+                    w1: r[0],
+                    w2: r[1],
+                })
+            })
+        })
+        .collect();
+    out.write_csv("parameters.csv", &params)?;
     // The data (x = y x̃) and the independent max-margin baselines.
     let data: Vec<DataRow> = first
         .signed_data
@@ -364,7 +393,7 @@ pub(super) fn finish(
     summary.notes = vec![
         format!("Initialization (choice): every weight = {} (β₀ = {}^L (1, 1)), positive so no coordinate of β crosses zero; small for the rich regime (Woodworth et al. 2020).", c.init_value, c.init_value),
         format!("EGD (choice): loss-normalized step η/L(w), η = {}, at most {} steps, stopped once the loss ≤ {:e} (f64 underflow guard). A time reparametrization of gradient flow, not the paper's fixed step.", c.egd_step, c.egd_max_steps, c.egd_loss_stop),
-        format!("NGD (choice/deviation): sample Fisher, Moore–Penrose (weighted route, N = 20 > D = 2), {} steps of η_t = min(η = {}, ρ·min|w|/|g|), ρ = {}: the fixed step once weights are large, capped at the start so that no weight moves by more than ρ of itself (a fixed step from β₀ = 1e-5 overshoots by ~1e4 and crosses zero).", c.ngd_steps, c.ngd_step, c.ngd_max_relative_change),
+        format!("NGD (choice/deviation): sample Fisher, Moore–Penrose (weighted route, N = 20 > D = 2), {} steps of η_t = min(η = {}, min_i ρ|w_i|/|g_i|) (the ratio per coordinate i, over every weight of every layer; the cap is the smallest ratio), ρ = {}: the fixed step once weights are large, capped at the start so that no weight moves by more than ρ of itself (a fixed step from β₀ = 1e-5 overshoots by ~1e4 and crosses zero).", c.ngd_steps, c.ngd_step, c.ngd_max_relative_change),
         "Angles are atan2(β₂, β₁) in degrees; the ℓ2 / ℓ1 max-margin separators are computed independently with Clarabel (ngd_optim::baselines); the toy set's known values are 26.565° and 0°.".into(),
         format!("Verdict thresholds: angle tolerance {}°.", c.angle_tolerance_deg),
     ];

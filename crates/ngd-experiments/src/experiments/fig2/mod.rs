@@ -12,9 +12,12 @@
 //!   margin for `L ≥ 2` (Gunasekar et al. 2018), here the axis-aligned `(1, 0)`.
 //! - **NGD** under each of those parametrizations with the sample Fisher and the
 //!   Moore–Penrose natural gradient (`N = 20 > D = 2`, so the weighted least-squares route runs):
-//!   `w ← w − η_t g`, `g = F(w)⁺ ∇_w L`. The step is `η_t = min(η, ρ · min_i |w_i| / |g_i|)`:
+//!   `w ← w − η_t g`, `g = F(w)⁺ ∇_w L`. One scalar step for all weights,
+//!   `η_t = min(η, min_{i: g_i ≠ 0} ρ |w_i| / |g_i|)`: the ratio `|w_i| / |g_i|` is taken per
+//!   coordinate `i` (every weight of every layer) and the cap is the smallest of these ratios
+//!   — not a global `min_i |w_i|` over a norm of `g`. So `|η_t g_i| ≤ ρ |w_i|` for every `i`:
 //!   the fixed step `η` once the weights are large, capped during the first steps from a small
-//!   initialization so that no weight moves by more than the fraction `ρ` (a fixed `η` would
+//!   initialization so that no weight moves by more than the fraction `ρ` of itself (a fixed `η` would
 //!   move `w` by ~`η / β₀` ≈ 10⁴ × `w` at `L = 5` in the first step, cross zero and make the
 //!   Jacobian rank-deficient). The direction of the step is untouched, so this is NGD with a
 //!   step-size schedule, approximating the same natural gradient flow for every `L`.
@@ -28,6 +31,7 @@
 //! `init_value` (0.1), so `β₀ = 0.1^L (1, 1)`: small enough for the rich regime of deep diagonal
 //! nets (Woodworth et al. 2020), and with no coordinate at or near a sign change.
 
+mod docs;
 mod finish;
 mod train;
 
@@ -54,9 +58,11 @@ pub struct Fig2Config {
     /// EGD stops once the training loss is at most this (margins ≈ −ln of it); keeps the
     /// loss-normalized step away from f64 underflow (1e-300).
     pub egd_loss_stop: f64,
-    /// NGD step `η` (used once the relative cap no longer binds).
+    /// NGD step `η`: the step is `η_t = min(η, min_{i: g_i ≠ 0} ρ |w_i| / |g_i|)` (the cap is
+    /// the smallest per-coordinate ratio, so no weight moves by more than `ρ` of itself).
     pub ngd_step: f64,
-    /// NGD cap `ρ` on the relative change of any weight per step, in (0, 1).
+    /// NGD cap `ρ` on the relative change of every weight per step, `|η_t g_i| ≤ ρ |w_i|` for
+    /// each coordinate `i`, in (0, 1).
     pub ngd_max_relative_change: f64,
     /// NGD steps.
     pub ngd_steps: u64,
@@ -130,6 +136,12 @@ pub struct Fig2Output {
     /// Whether the run converged (the harness's one definition for the mean logistic loss
     /// over the `N` samples, judged at the last point).
     pub convergence: Convergence,
+    /// The weights at step 0, one row `(w_{l,1}, w_{l,2})` per layer `l = 1…L`.
+    #[serde(default)]
+    pub initial_weights: Vec<[f64; 2]>,
+    /// The weights at the end of the run, one row per layer.
+    #[serde(default)]
+    pub final_weights: Vec<[f64; 2]>,
 }
 
 /// The `fig2` experiment.
@@ -243,5 +255,9 @@ impl Experiment for Fig2 {
         out: &ExperimentDir,
     ) -> Result<ExperimentSummary, Error> {
         finish::finish(c, runs, out)
+    }
+
+    fn outputs(&self, _config: &Fig2Config) -> ngd_harness::output::OutputDocs {
+        docs::outputs()
     }
 }

@@ -35,7 +35,8 @@ fn point(xt: ArrayView2<'_, f64>, beta: &Array1<f64>, step: u64, flow_time: f64)
     }
 }
 
-/// The NGD step `η_t = min(η, ρ · min_i |w_i| / |g_i|)` (see the module docs of `fig2`).
+/// The NGD step `η_t = min(η, min_{i: g_i ≠ 0} ρ |w_i| / |g_i|)`: the smallest per-coordinate
+/// ratio, so that `|η_t g_i| ≤ ρ |w_i|` for every weight (see the module docs of `fig2`).
 fn capped_step(eta: f64, rho: f64, weights: ArrayView2<'_, f64>, g: &Array2<f64>) -> f64 {
     weights
         .iter()
@@ -55,6 +56,7 @@ pub(super) fn run(
     let xt = data.signed();
     let problem = ClassificationProblem::new(xt.clone()).map_err(ExperimentError::from)?;
     let mut net = constant_diagonal(p.depth, 2, c.init_value).map_err(ExperimentError::from)?;
+    let initial_weights = layer_rows(&net);
     let schedule = LogSchedule::new(c.points_per_decade).map_err(ExperimentError::from)?;
     let mut points = Vec::new();
     let mut flow_time = 0.0;
@@ -143,7 +145,18 @@ pub(super) fn run(
         stop,
         signed_data: xt.rows().into_iter().map(|r| [r[0], r[1]]).collect(),
         labels: data.y.to_vec(),
+        initial_weights,
+        final_weights: layer_rows(&net),
     })
+}
+
+/// The weights as one `[w_{l,1}, w_{l,2}]` row per layer.
+fn layer_rows(net: &DiagonalNet) -> Vec<[f64; 2]> {
+    net.weights()
+        .rows()
+        .into_iter()
+        .map(|r| [r[0], r[1]])
+        .collect()
 }
 
 fn check_finite(net: &DiagonalNet, step: u64) -> Result<(), RunError> {
@@ -169,6 +182,14 @@ mod tests {
         assert_eq!(capped_step(1.0, 0.5, w.view(), &g), 0.05);
         // A small η is not capped.
         assert_eq!(capped_step(0.01, 0.5, w.view(), &g), 0.01);
+        // Per coordinate, not a global minimum: min|w| / max|g| would give 0.5 · 0.1 / 8 =
+        // 0.00625; the per-coordinate ratios are 0.5 · 0.1 / 0.1 = 0.5 and 0.5 · 2 / 8 = 0.125.
+        let g = Array2::from_shape_vec((1, 2), vec![0.1, 8.0]).unwrap();
+        let h = capped_step(1.0, 0.5, w.view(), &g);
+        assert_eq!(h, 0.125);
+        for (wi, gi) in w.iter().zip(g.iter()) {
+            assert!((h * gi).abs() <= 0.5 * wi.abs());
+        }
         assert!((angle_deg(1.0, 1.0) - 45.0).abs() < 1e-12);
     }
 }

@@ -7,6 +7,7 @@
 //! with the factor order corrected); the Moore–Penrose direction (dense `pinv(J)`) is computed too and written to
 //! the CSV. The maps at `η/2` measure how the finite-step terms scale with `η`.
 
+mod docs;
 mod finish;
 pub mod maps;
 
@@ -153,5 +154,9 @@ impl Experiment for Fig3 {
         out: &ExperimentDir,
     ) -> Result<ExperimentSummary, Error> {
         finish::finish(c, runs, out)
+    }
+
+    fn outputs(&self, _config: &Fig3Config) -> ngd_harness::output::OutputDocs {
+        docs::outputs()
     }
 }

@@ -1,6 +1,6 @@
 //! Post-processing of `fig5`: tidy CSVs, the three panels, headline numbers, claims.
 
-use super::{Fig5Config, Fig5Output, Fig5Params};
+use super::{Fig5Config, Fig5Output, Fig5Params, Method};
 use ngd_harness::convergence::Tally;
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, RunSpec, diverged_runs};
@@ -16,7 +16,7 @@ pub(super) type Done<'a> = Vec<(&'a RunSpec<Fig5Params>, &'a Fig5Output)>;
 #[derive(Serialize)]
 struct CurveRow<'a> {
     run_id: &'a str,
-    method: &'a str,
+    method: &'static str,
     depth: usize,
     collapse: usize,
     observations: usize,
@@ -31,7 +31,7 @@ struct CurveRow<'a> {
 #[derive(Serialize)]
 struct FinalRow<'a> {
     run_id: &'a str,
-    method: &'a str,
+    method: &'static str,
     depth: usize,
     collapse: usize,
     observations: usize,
@@ -60,7 +60,7 @@ struct FinalRow<'a> {
 /// Curves and claims look series up by it, never by their display label.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct SeriesKey {
-    method: String,
+    method: Method,
     depth: usize,
     collapse: usize,
 }
@@ -69,7 +69,7 @@ impl SeriesKey {
     /// The series of a run.
     pub(super) fn of(p: &Fig5Params) -> Self {
         Self {
-            method: p.method.clone(),
+            method: p.method,
             depth: p.depth,
             collapse: p.collapse,
         }
@@ -78,7 +78,7 @@ impl SeriesKey {
     /// EGD at depth `depth` from a plain (uncollapsed) initialization.
     pub(super) fn egd(depth: usize) -> Self {
         Self {
-            method: "EGD".into(),
+            method: Method::Egd,
             depth,
             collapse: 1,
         }
@@ -115,14 +115,67 @@ impl SeriesKey {
     /// The legend label.
     pub(super) fn label(&self) -> String {
         let (d, k) = (self.depth, self.collapse);
-        match self.method.as_str() {
-            "NUC" => "min nuclear norm".into(),
-            "NGD-LS" => format!("NGD layer split, L = {d}"),
-            "NGD-MP" => format!("NGD Moore–Penrose, L = {d}"),
+        match self.method {
+            Method::Nuclear => "min nuclear norm".into(),
+            Method::NgdLayerSplit => format!("NGD layer split, L = {d}"),
+            Method::NgdMoorePenrose => format!("NGD Moore–Penrose, L = {d}"),
             _ if k > 1 => format!("EGD, L = {d} (collapsed ×{k}, looks like L = {})", d * k),
             _ => format!("EGD, L = {d}"),
         }
     }
+}
+
+/// A series the config plans has no completed run (its claims cannot be judged).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("series `{series}` is planned but has no completed run")]
+pub struct MissingSeries {
+    /// The series' label.
+    pub series: String,
+}
+
+/// The series `c` plans.
+pub(super) fn planned_series(c: &Fig5Config) -> Vec<SeriesKey> {
+    let key = |method, depth, collapse| SeriesKey {
+        method,
+        depth,
+        collapse,
+    };
+    let mut keys: Vec<SeriesKey> = c.egd_depths.iter().map(|&d| SeriesKey::egd(d)).collect();
+    keys.extend(
+        c.collapsed
+            .iter()
+            .map(|&[d, k]| SeriesKey::egd_collapsed(d, k)),
+    );
+    keys.extend(
+        c.ngd_layer_split_depths
+            .iter()
+            .map(|&d| key(Method::NgdLayerSplit, d, 1)),
+    );
+    keys.extend(
+        c.ngd_moore_penrose_depths
+            .iter()
+            .map(|&d| key(Method::NgdMoorePenrose, d, 1)),
+    );
+    if c.nuclear_baseline {
+        keys.push(key(Method::Nuclear, 0, 1));
+    }
+    keys
+}
+
+/// Every planned series has at least one completed run.
+///
+/// # Errors
+///
+/// [`MissingSeries`] naming the first planned series without one.
+pub(super) fn expect_planned(c: &Fig5Config, done: &Done) -> Result<(), MissingSeries> {
+    for key in planned_series(c) {
+        if !done.iter().any(|(s, _)| SeriesKey::of(&s.params) == key) {
+            return Err(MissingSeries {
+                series: key.label(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The legend label of a run's curve.
@@ -204,7 +257,7 @@ pub(super) fn finish(
         for q in &o.points {
             curves.push(CurveRow {
                 run_id: &s.id,
-                method: &p.method,
+                method: p.method.label(),
                 depth: p.depth,
                 collapse: p.collapse,
                 observations: p.observations,
@@ -216,7 +269,7 @@ pub(super) fn finish(
         }
         finals.push(FinalRow {
             run_id: &s.id,
-            method: &p.method,
+            method: p.method.label(),
             depth: p.depth,
             collapse: p.collapse,
             observations: p.observations,
@@ -236,6 +289,7 @@ pub(super) fn finish(
     }
     out.write_csv("curves.csv", &curves)?;
     out.write_csv("final.csv", &finals)?;
+    super::arrays::write_arrays(c, &done, out)?;
 
     let mut summary = ExperimentSummary {
         title: "Fig. 5 — rank-5 matrix completion with deep factorizations".into(),
@@ -276,7 +330,7 @@ pub(super) fn finish(
         plot.y_log = y_log;
         let keep = |p: &Fig5Params| {
             if collapsed {
-                p.method == "EGD" && c.collapsed.iter().any(|k| k[0] == p.depth)
+                p.method == Method::Egd && c.collapsed.iter().any(|k| k[0] == p.depth)
             } else {
                 p.collapse == 1
             }
@@ -349,6 +403,10 @@ pub(super) fn finish(
     for (m, t) in &trivial {
         summary.headline.insert(format!("trivial_error m={m}"), *t);
     }
+    expect_planned(c, &done).map_err(|e| Error::Results {
+        path: out.path("summary.json"),
+        source: Box::new(e),
+    })?;
     claims::claims(c, &done, &mut summary);
     tally.mark_claims(&mut summary.claims);
     Ok(summary)

@@ -11,6 +11,8 @@
 //! geometrically; the normalized step would need `‖M_Ω‖/lr` steps). NGD uses a fixed step
 //! capped relative to the factor norms (see [`ngd_rule`]).
 
+mod arrays;
+mod docs;
 mod finish;
 pub mod ngd_rule;
 pub(crate) mod train;
@@ -22,7 +24,7 @@ use ngd_harness::error::{ConfigError, Error, RunError};
 use ngd_harness::experiment::{Experiment, ExperimentSummary, RunRecord, RunSpec};
 use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
-pub use train::Fig5Output;
+pub use train::{Fig5Output, Seeds};
 pub use training::Fig5Point;
 
 /// The config of `fig5`.
@@ -77,11 +79,45 @@ pub struct Fig5Config {
     pub chunk_steps: u64,
 }
 
+/// The method of a run (stored as its label, `EGD`, `NGD-LS`, `NGD-MP` or `NUC`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Method {
+    /// Euclidean gradient descent.
+    #[serde(rename = "EGD")]
+    Egd,
+    /// NGD with the layer-split natural gradient.
+    #[serde(rename = "NGD-LS")]
+    NgdLayerSplit,
+    /// NGD with the Moore–Penrose natural gradient.
+    #[serde(rename = "NGD-MP")]
+    NgdMoorePenrose,
+    /// The minimum-nuclear-norm completion (no training).
+    #[serde(rename = "NUC")]
+    Nuclear,
+}
+
+impl Method {
+    /// The label in run ids, CSVs and run files.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Egd => "EGD",
+            Method::NgdLayerSplit => "NGD-LS",
+            Method::NgdMoorePenrose => "NGD-MP",
+            Method::Nuclear => "NUC",
+        }
+    }
+
+    /// Whether the method is one of the NGDs.
+    pub fn is_ngd(self) -> bool {
+        matches!(self, Method::NgdLayerSplit | Method::NgdMoorePenrose)
+    }
+}
+
 /// Parameters of one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fig5Params {
-    /// `EGD`, `NGD-LS` (layer split), `NGD-MP` (Moore–Penrose) or `NUC` (nuclear norm).
-    pub method: String,
+    /// The method.
+    pub method: Method,
     /// Depth `L` (0 for `NUC`).
     pub depth: usize,
     /// Collapse factor of the initialization (1 = plain).
@@ -210,17 +246,17 @@ impl Experiment for Fig5 {
         let mut plan = Vec::new();
         for seed in 0..c.seeds {
             for &m in &c.observations {
-                let mut add = |method: &str, depth: usize, collapse: usize, cost: u64| {
+                let mut add = |method: Method, depth: usize, collapse: usize, cost: u64| {
                     let tag = if collapse > 1 {
                         format!("x{collapse}")
                     } else {
                         String::new()
                     };
                     plan.push(RunSpec {
-                        id: format!("{method}-L{depth}{tag}-m{m}-s{seed}"),
+                        id: format!("{}-L{depth}{tag}-m{m}-s{seed}", method.label()),
                         cost,
                         params: Fig5Params {
-                            method: method.into(),
+                            method,
                             depth,
                             collapse,
                             observations: m,
@@ -229,21 +265,26 @@ impl Experiment for Fig5 {
                     });
                 };
                 if c.nuclear_baseline {
-                    add("NUC", 0, 1, 2_000 * n3);
+                    add(Method::Nuclear, 0, 1, 2_000 * n3);
                 }
                 for &d in &c.egd_depths {
                     let steps = if d == 1 { 100 } else { c.egd_max_steps };
-                    add("EGD", d, 1, steps * d as u64 * n3);
+                    add(Method::Egd, d, 1, steps * d as u64 * n3);
                 }
                 for &[d, k] in &c.collapsed {
-                    add("EGD", d, k, c.egd_max_steps * d as u64 * n3);
+                    add(Method::Egd, d, k, c.egd_max_steps * d as u64 * n3);
                 }
                 for &d in &c.ngd_layer_split_depths {
-                    add("NGD-LS", d, 1, c.ngd_max_steps * 10 * d as u64 * n3);
+                    add(
+                        Method::NgdLayerSplit,
+                        d,
+                        1,
+                        c.ngd_max_steps * 10 * d as u64 * n3,
+                    );
                 }
                 for &d in &c.ngd_moore_penrose_depths {
                     let per = if d >= 3 { 50 * d as u64 } else { 10 };
-                    add("NGD-MP", d, 1, c.ngd_max_steps * per * n3);
+                    add(Method::NgdMoorePenrose, d, 1, c.ngd_max_steps * per * n3);
                 }
             }
         }
@@ -266,5 +307,9 @@ impl Experiment for Fig5 {
         out: &ExperimentDir,
     ) -> Result<ExperimentSummary, Error> {
         finish::finish(c, runs, out)
+    }
+
+    fn outputs(&self, c: &Fig5Config) -> ngd_harness::output::OutputDocs {
+        docs::outputs(c)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::ngd_rule::NgdStats;
 use super::training::{Fig5Point, Rule, train};
-use super::{Fig5Config, Fig5Params};
+use super::{Fig5Config, Fig5Params, Method};
 use crate::error::ExperimentError;
 use ndarray::Array2;
 use ngd_data::{CompletionTask, effective_rank, low_rank_truth, sample_observations};
@@ -15,6 +15,7 @@ use ngd_fisher::linalg::thin_svd;
 use ngd_harness::context::RunContext;
 use ngd_harness::convergence::{Convergence, Loss};
 use ngd_harness::error::RunError;
+use ngd_models::MatrixFactorization;
 use ngd_models::init::collapsed_factorization;
 use ngd_optim::baselines::{NuclearOptions, min_nuclear_norm_completion};
 use rand::SeedableRng;
@@ -47,6 +48,10 @@ pub struct Fig5Output {
     /// Whether the final `β` fits the observed entries (the harness's one definition for the
     /// squared loss `½ Σ_Ω (β − M)²`).
     pub convergence: Convergence,
+    /// The final β (`n × n`; the estimate for the nuclear-norm baseline).
+    pub final_beta: Array2<f64>,
+    /// The seeds of this run's truth, observed set and initial factors (see [`Seeds`]).
+    pub seeds: Seeds,
 }
 
 /// The harness's convergence verdict of `β` on the observed entries of `task`.
@@ -59,15 +64,71 @@ fn convergence(task: &CompletionTask, beta: &Array2<f64>) -> Convergence {
     .judge(0.5 * residual.iter().map(|r| r * r).sum::<f64>())
 }
 
-/// The task of a run (see the module docs for the seeds).
-pub fn task(c: &Fig5Config, p: &Fig5Params, ctx: &RunContext) -> Result<CompletionTask, RunError> {
-    let seeded = |label: String| Xoshiro256PlusPlus::seed_from_u64(ctx.shared_seed(&label));
-    let truth = low_rank_truth(c.n, c.rank, &mut seeded(format!("truth-s{}", p.seed)))
-        .map_err(ExperimentError::from)?;
-    let label = format!("obs-m{}-s{}", p.observations, p.seed);
-    let observed = sample_observations(c.n, p.observations, &mut seeded(label))
-        .map_err(ExperimentError::from)?;
-    CompletionTask::new(truth, observed).map_err(|e| ExperimentError::from(e).into())
+/// The shared seeds a run drew its task and initial factors from (`finish` redraws the
+/// truth, the masks and the initial factors from them for the folder's arrays).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Seeds {
+    /// Seed of the truth `M` (label `truth-s{k}`).
+    pub truth: u64,
+    /// Seed of the observed set (label `obs-m{m}-s{k}`).
+    pub observed: u64,
+    /// Seed of the initial factors (label `init-L{L}x{c}-s{k}`; `None` for the baseline).
+    pub init: Option<u64>,
+}
+
+impl Seeds {
+    /// The seeds of run `p`.
+    pub fn of(p: &Fig5Params, ctx: &RunContext) -> Self {
+        Self {
+            truth: ctx.shared_seed(&format!("truth-s{}", p.seed)),
+            observed: ctx.shared_seed(&format!("obs-m{}-s{}", p.observations, p.seed)),
+            init: (p.method != Method::Nuclear)
+                .then(|| ctx.shared_seed(&format!("init-L{}x{}-s{}", p.depth, p.collapse, p.seed))),
+        }
+    }
+}
+
+/// The truth `M` of `c` drawn from `seed`.
+pub fn draw_truth(c: &Fig5Config, seed: u64) -> Result<Array2<f64>, ExperimentError> {
+    Ok(low_rank_truth(
+        c.n,
+        c.rank,
+        &mut Xoshiro256PlusPlus::seed_from_u64(seed),
+    )?)
+}
+
+/// The completion task of `m` observed entries of `truth`, drawn from `seed`.
+pub fn draw_task(
+    c: &Fig5Config,
+    truth: Array2<f64>,
+    m: usize,
+    seed: u64,
+) -> Result<CompletionTask, ExperimentError> {
+    let observed = sample_observations(c.n, m, &mut Xoshiro256PlusPlus::seed_from_u64(seed))?;
+    Ok(CompletionTask::new(truth, observed)?)
+}
+
+/// The initial model of depth `depth` and collapse `collapse` drawn from `seed`.
+pub fn draw_init(
+    c: &Fig5Config,
+    depth: usize,
+    collapse: usize,
+    seed: u64,
+) -> Result<MatrixFactorization, ExperimentError> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    Ok(collapsed_factorization(
+        depth,
+        c.n,
+        collapse,
+        c.init_scale,
+        &mut rng,
+    )?)
+}
+
+/// The task of a run drawn from its seeds (see the module docs).
+pub fn task(c: &Fig5Config, p: &Fig5Params, seeds: &Seeds) -> Result<CompletionTask, RunError> {
+    let truth = draw_truth(c, seeds.truth)?;
+    Ok(draw_task(c, truth, p.observations, seeds.observed)?)
 }
 
 /// `(effective rank, nuclear norm)` of `beta`.
@@ -78,7 +139,7 @@ pub(crate) fn spectrum(beta: &Array2<f64>) -> Result<(f64, f64), RunError> {
     Ok((rank, sigma.iter().sum()))
 }
 
-fn nuclear(task: &CompletionTask, tol: f64) -> Result<Fig5Output, RunError> {
+fn nuclear(task: &CompletionTask, tol: f64, seeds: Seeds) -> Result<Fig5Output, RunError> {
     let opts = NuclearOptions {
         tol,
         ..NuclearOptions::default()
@@ -111,20 +172,20 @@ fn nuclear(task: &CompletionTask, tol: f64) -> Result<Fig5Output, RunError> {
         ),
         step_rule: "minimum nuclear norm (Douglas–Rachford)".into(),
         ngd: None,
+        final_beta: sol.estimate,
+        seeds,
     })
 }
 
 /// Does one run.
 pub fn run(c: &Fig5Config, p: &Fig5Params, ctx: &mut RunContext) -> Result<Fig5Output, RunError> {
-    let task = task(c, p, ctx)?;
-    if p.method == "NUC" {
+    let seeds = Seeds::of(p, ctx);
+    let task = task(c, p, &seeds)?;
+    let Some(init_seed) = seeds.init else {
         ctx.note_route("nuclear-norm-douglas-rachford");
-        return nuclear(&task, c.nuclear_tol);
-    }
-    let label = format!("init-L{}x{}-s{}", p.depth, p.collapse, p.seed);
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(ctx.shared_seed(&label));
-    let mut model = collapsed_factorization(p.depth, c.n, p.collapse, c.init_scale, &mut rng)
-        .map_err(ExperimentError::from)?;
+        return nuclear(&task, c.nuclear_tol, seeds);
+    };
+    let mut model = draw_init(c, p.depth, p.collapse, init_seed)?;
     let trivial = task
         .trivial_error(model.product().view())
         .map_err(ExperimentError::from)?;
@@ -148,5 +209,7 @@ pub fn run(c: &Fig5Config, p: &Fig5Params, ctx: &mut RunContext) -> Result<Fig5O
         step_rule,
         ngd: rule.ngd_stats().cloned(),
         points: state.points,
+        final_beta: beta,
+        seeds,
     })
 }

@@ -2,8 +2,8 @@
 //! checkpointed state, and the solver routes it reports.
 
 use super::Fig5Config;
-use super::Fig5Params;
 use super::ngd_rule::{CappedNgd, NgdStats, method_label};
+use super::{Fig5Params, Method};
 use crate::error::ExperimentError;
 use crate::experiments::fig5_fisher::observed_rule::ObservedNgd;
 use ndarray::Array2;
@@ -75,8 +75,8 @@ impl Rule {
         p: &Fig5Params,
         ctx: &mut RunContext,
     ) -> Result<(Self, u64, String), RunError> {
-        Ok(match p.method.as_str() {
-            "EGD" => {
+        Ok(match p.method {
+            Method::Egd => {
                 let (step, text) = if p.depth == 1 {
                     let s = c.egd_depth1_step;
                     (
@@ -102,7 +102,7 @@ impl Rule {
                 (Rule::Egd(rule), c.egd_max_steps, text)
             }
             method => {
-                let direction = if method == "NGD-LS" {
+                let direction = if method == Method::NgdLayerSplit {
                     NaturalDirection::LayerSplit(Cutoff::default())
                 } else {
                     NaturalDirection::MoorePenrose(MpOptions {
@@ -297,8 +297,8 @@ fn failed_step(rule: &Rule, chunk_start: u64) -> u64 {
 }
 
 fn note_ngd_routes(ctx: &mut RunContext, p: &Fig5Params, s: &NgdStats) {
-    let method = match (p.method.as_str(), p.depth) {
-        ("NGD-LS", _) => FactorMethod::LayerSplit,
+    let method = match (p.method, p.depth) {
+        (Method::NgdLayerSplit, _) => FactorMethod::LayerSplit,
         (_, 1) => FactorMethod::Direct,
         (_, 2) => FactorMethod::Sylvester,
         _ => FactorMethod::ConjugateGradient,

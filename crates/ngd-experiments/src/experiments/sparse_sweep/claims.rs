@@ -8,11 +8,11 @@ use ngd_harness::experiment::{Claim, Verdict};
 
 /// The series the claims read that `c` plans: each must have results.
 fn planned_series(c: &SweepConfig) -> Vec<SeriesKey> {
-    let mut keys: Vec<SeriesKey> = c.egd_depths.iter().map(|&d| egd(d)).collect();
+    let mut keys: Vec<SeriesKey> = c.egd_depths.iter().map(|s| egd(s.depth)).collect();
     keys.extend(
         c.ngd_depths
             .iter()
-            .map(|&depth| SeriesKey::NgdSample { depth }),
+            .map(|s| SeriesKey::NgdSample { depth: s.depth }),
     );
     if c.population_size > 0 {
         keys.push(NGD_POP);

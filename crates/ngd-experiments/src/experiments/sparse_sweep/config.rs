@@ -3,6 +3,9 @@
 //! Every field where the paper is silent (step sizes, initialization, NGD step budgets, the
 //! population size `M`, …) is a config value and is listed in the summary notes.
 
+use super::depths::{
+    EgdDepth, NgdDepth, Removed, egd_tables, ngd_tables, removed_egd, removed_ngd,
+};
 use ngd_harness::config::{check, check_finite_positive, check_nonempty, check_positive};
 use ngd_harness::error::ConfigError;
 use serde::{Deserialize, Serialize};
@@ -32,10 +35,17 @@ pub struct SweepConfig {
     pub n_test: usize,
     /// Independent data draws (seeds) per `N`.
     pub seeds: usize,
-    /// EGD depths `L` of the diagonal networks, stepped together by one `BatchEgd`.
-    pub egd_depths: Vec<usize>,
-    /// EGD base step `η` per depth (same length as `egd_depths`).
-    pub egd_learning_rates: Vec<f64>,
+    /// EGD per depth `L` of the diagonal networks (`[[egd_depths]]` tables: `depth`,
+    /// `learning_rate` = base step `η`), all stepped together by one `BatchEgd`.
+    #[serde(deserialize_with = "egd_tables")]
+    pub egd_depths: Vec<EgdDepth>,
+    /// Removed (the old shape's parallel list); its presence is an error naming the new shape.
+    #[serde(
+        default,
+        skip_serializing_if = "Removed::skip",
+        deserialize_with = "removed_egd"
+    )]
+    pub egd_learning_rates: Removed,
     /// EGD step rule.
     pub egd_step: EgdStepKind,
     /// EGD step budget.
@@ -46,13 +56,24 @@ pub struct SweepConfig {
     pub init_scale: f64,
     /// Start the `L = 1` models (EGD and NGD) at `β = 0` instead of the Gaussian init.
     pub linear_init_zero: bool,
-    /// Depths of the sample-Fisher NGD runs (1 is required; 2 tests invariance).
-    pub ngd_depths: Vec<usize>,
-    /// NGD fixed step `η` per entry of `ngd_depths` (deeper nets need smaller steps: the
-    /// natural gradient linearizes `β(w)`, and a step large relative to small weights overshoots).
-    pub ngd_learning_rates: Vec<f64>,
-    /// NGD step budget per entry of `ngd_depths` (sample Fisher).
-    pub ngd_steps: Vec<u64>,
+    /// Sample-Fisher NGD per depth (`[[ngd_depths]]` tables: `depth`, `learning_rate` = the
+    /// fixed step `η`, `steps` = the step budget); depth 1 is required, 2 tests invariance.
+    #[serde(deserialize_with = "ngd_tables")]
+    pub ngd_depths: Vec<NgdDepth>,
+    /// Removed (the old shape's parallel list); its presence is an error naming the new shape.
+    #[serde(
+        default,
+        skip_serializing_if = "Removed::skip",
+        deserialize_with = "removed_ngd"
+    )]
+    pub ngd_learning_rates: Removed,
+    /// Removed (the old shape's parallel list); its presence is an error naming the new shape.
+    #[serde(
+        default,
+        skip_serializing_if = "Removed::skip",
+        deserialize_with = "removed_ngd"
+    )]
+    pub ngd_steps: Removed,
     /// Stop NGD once the training loss is below this (0 disables; not applied to the logit run).
     pub ngd_loss_below: f64,
     /// Population size `M ≥ D` of fresh unlabelled inputs for the population Fisher (0: skip).
@@ -85,16 +106,16 @@ impl SweepConfig {
                 n_grid: vec![100, 250, 500, 750, 1000, 1500, 2000, 2500],
                 n_test: 5000,
                 seeds: 3,
-                egd_depths: vec![1, 2, 3, 4],
-                egd_learning_rates: vec![0.5, 0.5, 0.5, 0.5],
+                egd_depths: egd(&[(1, 0.5), (2, 0.5), (3, 0.5), (4, 0.5)]),
+                egd_learning_rates: Removed,
                 egd_step: EgdStepKind::Fixed,
                 egd_steps: 2_000_000,
                 egd_loss_below: 0.0,
                 init_scale: 0.1,
                 linear_init_zero: true,
-                ngd_depths: vec![1, 2],
-                ngd_learning_rates: vec![1.0, 0.01],
-                ngd_steps: vec![100, 3000],
+                ngd_depths: ngd(&[(1, 1.0, 100), (2, 0.01, 3000)]),
+                ngd_learning_rates: Removed,
+                ngd_steps: Removed,
                 ngd_loss_below: 1e-30,
                 population_size: 10_000,
                 population_learning_rate: 0.1,
@@ -111,13 +132,11 @@ impl SweepConfig {
                 n_grid: vec![100, 250, 500, 1000, 2000],
                 n_test: 3000,
                 seeds: 2,
-                egd_learning_rates: vec![3e-3, 5e-2, 0.1, 0.2],
+                egd_depths: egd(&[(1, 3e-3), (2, 5e-2), (3, 0.1), (4, 0.2)]),
                 egd_step: EgdStepKind::LossNormalized,
                 egd_steps: 6000,
                 egd_loss_below: 1e-30,
-                ngd_depths: vec![1],
-                ngd_learning_rates: vec![1.0],
-                ngd_steps: vec![30],
+                ngd_depths: ngd(&[(1, 1.0, 30)]),
                 ngd_loss_below: 1e-10,
                 population_size: 2000,
                 population_steps: 30,
@@ -129,9 +148,14 @@ impl SweepConfig {
         }
     }
 
-    /// Fig. 6 (`D = 50`, 5 non-zeros).
+    /// Fig. 6 (`D = 50`, 5 non-zeros), with EGD at `L = 5` as well as Fig. 4's depths (the
+    /// caption names "the 5-layer diagonal network"; cheap at `D = 50`): the fixed step of the
+    /// other depths in the paper preset, 0.3 (loss-normalized) in the quick one.
     pub fn fig6(paper: bool) -> Self {
+        let mut egd_depths = Self::fig4(paper).egd_depths;
+        egd_depths.extend(egd(&[(5, if paper { 0.5 } else { 0.3 })]));
         let base = Self {
+            egd_depths,
             dim: 50,
             sparsity: 5,
             n_grid: vec![10, 20, 30, 50, 75, 100, 150, 250],
@@ -148,9 +172,7 @@ impl SweepConfig {
         } else {
             Self {
                 egd_steps: 10_000,
-                ngd_depths: vec![1, 2],
-                ngd_learning_rates: vec![1.0, 0.01],
-                ngd_steps: vec![100, 3000],
+                ngd_depths: ngd(&[(1, 1.0, 100), (2, 0.01, 3000)]),
                 population_steps: 200,
                 logit_steps: 100,
                 ..base
@@ -158,14 +180,19 @@ impl SweepConfig {
         }
     }
 
-    /// `(η, step budget)` of sample-Fisher NGD at `depth` (an entry of `ngd_depths`).
-    pub fn ngd_schedule(&self, depth: usize) -> (f64, u64) {
-        let k = self
-            .ngd_depths
-            .iter()
-            .position(|&d| d == depth)
-            .unwrap_or(0);
-        (self.ngd_learning_rates[k], self.ngd_steps[k])
+    /// The sample-Fisher NGD settings of `depth`, if `ngd_depths` has it.
+    pub fn ngd_depth(&self, depth: usize) -> Option<&NgdDepth> {
+        self.ngd_depths.iter().find(|s| s.depth == depth)
+    }
+
+    /// The EGD depths, in `egd_depths` order.
+    pub fn egd_depth_list(&self) -> Vec<usize> {
+        self.egd_depths.iter().map(|s| s.depth).collect()
+    }
+
+    /// The sample-Fisher NGD depths, in `ngd_depths` order.
+    pub fn ngd_depth_list(&self) -> Vec<usize> {
+        self.ngd_depths.iter().map(|s| s.depth).collect()
     }
 
     /// Checks every range and cross-field condition.
@@ -186,42 +213,23 @@ impl SweepConfig {
         )?;
         check_positive("n_test", self.n_test as u64)?;
         check_positive("seeds", self.seeds as u64)?;
-        check_depths("egd_depths", &self.egd_depths)?;
-        check(
-            self.egd_learning_rates.len() == self.egd_depths.len(),
-            "egd_learning_rates",
-            format!("{:?}", self.egd_learning_rates),
-            "one step size per entry of egd_depths",
-        )?;
-        for &eta in &self.egd_learning_rates {
-            check_finite_positive("egd_learning_rates", eta)?;
+        check_depths("egd_depths", &self.egd_depth_list())?;
+        for s in &self.egd_depths {
+            check_finite_positive("egd_depths.learning_rate", s.learning_rate)?;
         }
         check_positive("egd_steps", self.egd_steps)?;
         check_threshold("egd_loss_below", self.egd_loss_below)?;
         check_finite_positive("init_scale", self.init_scale)?;
-        check_depths("ngd_depths", &self.ngd_depths)?;
+        check_depths("ngd_depths", &self.ngd_depth_list())?;
         check(
-            self.ngd_depths.contains(&1),
+            self.ngd_depth(1).is_some(),
             "ngd_depths",
-            format!("{:?}", self.ngd_depths),
-            "a list containing 1 (the linear model)",
+            format!("{:?}", self.ngd_depth_list()),
+            "a list containing depth 1 (the linear model)",
         )?;
-        for (field, len) in [
-            ("ngd_learning_rates", self.ngd_learning_rates.len()),
-            ("ngd_steps", self.ngd_steps.len()),
-        ] {
-            check(
-                len == self.ngd_depths.len(),
-                field,
-                format!("{len} entries"),
-                "one entry per entry of ngd_depths",
-            )?;
-        }
-        for &eta in &self.ngd_learning_rates {
-            check_finite_positive("ngd_learning_rates", eta)?;
-        }
-        for &steps in &self.ngd_steps {
-            check_positive("ngd_steps", steps)?;
+        for s in &self.ngd_depths {
+            check_finite_positive("ngd_depths.learning_rate", s.learning_rate)?;
+            check_positive("ngd_depths.steps", s.steps)?;
         }
         check_finite_positive("population_learning_rate", self.population_learning_rate)?;
         check_threshold("ngd_loss_below", self.ngd_loss_below)?;
@@ -259,6 +267,29 @@ impl SweepConfig {
         )?;
         check_positive("points_per_decade", self.points_per_decade as u64)
     }
+}
+
+/// EGD settings from `(depth, learning rate)` pairs.
+fn egd(pairs: &[(usize, f64)]) -> Vec<EgdDepth> {
+    pairs
+        .iter()
+        .map(|&(depth, learning_rate)| EgdDepth {
+            depth,
+            learning_rate,
+        })
+        .collect()
+}
+
+/// NGD settings from `(depth, learning rate, steps)` triples.
+fn ngd(triples: &[(usize, f64, u64)]) -> Vec<NgdDepth> {
+    triples
+        .iter()
+        .map(|&(depth, learning_rate, steps)| NgdDepth {
+            depth,
+            learning_rate,
+            steps,
+        })
+        .collect()
 }
 
 /// Distinct depths in `[1, 8]`, at least one.

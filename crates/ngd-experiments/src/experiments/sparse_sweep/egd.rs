@@ -81,7 +81,7 @@ fn recorded(trace: &[TracePoint], which: &[usize], step: u64) -> bool {
 
 /// The step rule of model `k`.
 fn step_rule(c: &SweepConfig, k: usize) -> DiagonalStep {
-    let eta = c.egd_learning_rates[k];
+    let eta = c.egd_depths[k].learning_rate;
     match c.egd_step {
         EgdStepKind::Fixed => DiagonalStep::Fixed(eta),
         EgdStepKind::LossNormalized => DiagonalStep::LossNormalized(eta),
@@ -252,7 +252,7 @@ pub(crate) fn run(
     let nets = c
         .egd_depths
         .iter()
-        .map(|&depth| initial_net(c, depth, p.n, p.seed, ctx))
+        .map(|s| initial_net(c, s.depth, p.n, p.seed, ctx))
         .collect::<Result<Vec<_>, _>>()?;
     ctx.note_route(match c.egd_step {
         EgdStepKind::Fixed => "egd-batch-fixed-step",

@@ -7,7 +7,7 @@ use super::key::SeriesKey;
 use super::key::{NGD, NGD_POP, egd};
 use super::notes::notes;
 use super::table::{Table, models};
-use super::{Method, SweepConfig, SweepOutput, SweepParams};
+use super::{Caption, Method, SweepConfig, SweepOutput, SweepParams};
 use ngd_harness::convergence::Tally;
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
@@ -170,6 +170,7 @@ fn beta_plot(c: &SweepConfig, runs: &SweepRuns, out: &ExperimentDir) -> Result<b
 
 pub(super) fn finish(
     title: &str,
+    caption: Caption,
     c: &SweepConfig,
     runs: &SweepRuns,
     out: &ExperimentDir,
@@ -217,6 +218,13 @@ pub(super) fn finish(
     if let Some(inv) = super::notes::invariance(c, runs) {
         summary.claims.push(inv);
     }
+    if caption == Caption::Fig6 {
+        let fig4 = std::mem::take(&mut summary.claims);
+        summary.claims = super::fig6_claims::caption_claims(c, &table);
+        summary
+            .claims
+            .extend(fig4.into_iter().map(super::fig6_claims::as_question));
+    }
     tally.mark_claims(&mut summary.claims);
     for label in &table.labels {
         for &n in &table.ns {
@@ -248,5 +256,10 @@ pub(super) fn finish(
             unconverged.join("; ")
         )
     });
+    if caption == Caption::Fig6 {
+        summary
+            .notes
+            .extend(super::fig6_claims::reading_note(c, &table, runs));
+    }
     Ok(summary)
 }

@@ -121,7 +121,7 @@ mod tests {
         assert_eq!(
             super::super::claims::claims(&c, &empty, None),
             Err(MissingSeries {
-                key: egd(c.egd_depths[0])
+                key: egd(c.egd_depths[0].depth)
             })
         );
     }

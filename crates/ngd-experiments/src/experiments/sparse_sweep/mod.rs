@@ -18,7 +18,10 @@ mod claims;
 mod config;
 mod csv_out;
 pub(crate) mod data;
+mod depths;
+mod docs;
 pub(crate) mod egd;
+mod fig6_claims;
 mod finish;
 pub mod key;
 mod ngd;
@@ -27,6 +30,7 @@ mod table;
 
 pub(crate) use config::check_depths;
 pub use config::{EgdStepKind, SweepConfig};
+pub use depths::{EgdDepth, NgdDepth, Removed};
 
 use key::SeriesKey;
 use ngd_harness::config::Preset;
@@ -126,10 +130,20 @@ pub struct SweepOutput {
     pub logits: Option<LogitTrace>,
 }
 
+/// Whose caption the claims table judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caption {
+    /// Fig. 4's caption and §3.1.
+    Fig4,
+    /// Fig. 6's own caption (App. H); Fig. 4's claims asked as questions about `D = 50`.
+    Fig6,
+}
+
 /// One registered instance of the sweep (`fig4` or `fig6`).
 #[derive(Debug, Clone, Copy)]
 pub struct SparseSweep {
     name: &'static str,
+    caption: Caption,
     description: &'static str,
     title: &'static str,
     presets: fn(bool) -> SweepConfig,
@@ -138,6 +152,7 @@ pub struct SparseSweep {
 /// Fig. 4: `D = 1000`, 20 non-zeros.
 pub static FIG4: SparseSweep = SparseSweep {
     name: "fig4",
+    caption: Caption::Fig4,
     description: "Sparse classification, D = 1000, k = 20: test accuracy vs N for EGD (L = 1..4) and NGD (sample / population Fisher)",
     title: "Fig. 4 — sparse Gaussian classification (D = 1000, 20 non-zeros)",
     presets: SweepConfig::fig4,
@@ -146,6 +161,7 @@ pub static FIG4: SparseSweep = SparseSweep {
 /// Fig. 6: `D = 50`, 5 non-zeros.
 pub static FIG6: SparseSweep = SparseSweep {
     name: "fig6",
+    caption: Caption::Fig6,
     description: "Sparse classification, D = 50, k = 5 (App. H): test accuracy vs N for EGD and NGD",
     title: "Fig. 6 — sparse Gaussian classification (D = 50, 5 non-zeros)",
     presets: SweepConfig::fig6,
@@ -162,8 +178,9 @@ impl SparseSweep {
         }
     }
 
-    /// Relative cost (multiply–adds) of a run.
-    fn cost(c: &SweepConfig, p: &SweepParams) -> u64 {
+    /// Relative cost (multiply–adds) of a run; `ngd_steps` is the step budget of a
+    /// sample-Fisher NGD run (unused otherwise).
+    fn cost(c: &SweepConfig, p: &SweepParams, ngd_steps: u64) -> u64 {
         let (n, d) = (p.n as u64, c.dim as u64);
         match p.method {
             Method::Egd => c.egd_steps * n * d * 2,
@@ -173,7 +190,7 @@ impl SparseSweep {
                 } else {
                     2 * n * d * d
                 };
-                c.ngd_schedule(depth).1 * per_step * depth as u64
+                ngd_steps * per_step * depth as u64
             }
             Method::NgdPopulation => c.population_steps * (c.population_size as u64 + n) * d * d,
         }
@@ -202,23 +219,23 @@ impl Experiment for SparseSweep {
     }
 
     fn plan(&self, c: &SweepConfig) -> Vec<RunSpec<SweepParams>> {
-        let mut methods = vec![Method::Egd];
+        let mut methods = vec![(Method::Egd, 0)];
         methods.extend(
             c.ngd_depths
                 .iter()
-                .map(|&depth| Method::NgdSample { depth }),
+                .map(|s| (Method::NgdSample { depth: s.depth }, s.steps)),
         );
         if c.population_size > 0 {
-            methods.push(Method::NgdPopulation);
+            methods.push((Method::NgdPopulation, 0));
         }
         let mut plan = Vec::new();
         for &n in &c.n_grid {
             for seed in 0..c.seeds {
-                for &method in &methods {
+                for &(method, ngd_steps) in &methods {
                     let params = SweepParams { method, n, seed };
                     plan.push(RunSpec {
                         id: Self::id(&params),
-                        cost: Self::cost(c, &params),
+                        cost: Self::cost(c, &params, ngd_steps),
                         params,
                     });
                 }
@@ -245,7 +262,11 @@ impl Experiment for SparseSweep {
         runs: &Runs<SweepParams, SweepOutput>,
         out: &ExperimentDir,
     ) -> Result<ExperimentSummary, Error> {
-        finish::finish(self.title, c, runs, out)
+        finish::finish(self.title, self.caption, c, runs, out)
+    }
+
+    fn outputs(&self, c: &SweepConfig) -> ngd_harness::output::OutputDocs {
+        docs::outputs(c)
     }
 }
 

@@ -84,7 +84,12 @@ pub(super) fn run(
         Method::NgdSample { depth } => (
             depth,
             FisherChoice::Sample(DiagOptions::default()),
-            c.ngd_schedule(depth),
+            {
+                let s = c.ngd_depth(depth).ok_or_else(|| {
+                    ExperimentError::Internal(format!("NGD run of depth {depth} not in ngd_depths"))
+                })?;
+                (s.learning_rate, s.steps)
+            },
             SeriesKey::NgdSample { depth },
         ),
         Method::NgdPopulation => (
@@ -165,7 +170,10 @@ fn trace_logits(
         .collect();
     let labels = samples.iter().map(|&i| y[i]).collect();
     let mut net = start;
-    let eta = c.ngd_schedule(1).0;
+    let eta = c
+        .ngd_depth(1)
+        .ok_or_else(|| ExperimentError::Internal("ngd_depths has no depth 1".into()))?
+        .learning_rate;
     let mut rule = DiagonalNgd::new(eta, fisher).map_err(ExperimentError::from)?;
     let mut logits = Vec::new();
     train(

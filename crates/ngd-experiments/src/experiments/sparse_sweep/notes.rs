@@ -24,9 +24,8 @@ fn cosine(a: &[f64], b: &[f64]) -> f64 {
 /// of the learnt β's (the natural gradient flow is invariant to the parametrization; discrete
 /// steps and the different initial β make the runs differ slightly).
 pub(super) fn invariance(c: &SweepConfig, runs: &SweepRuns) -> Option<Claim> {
-    if !c.ngd_depths.contains(&2) {
-        return None;
-    }
+    // Only with sample-Fisher NGD at depth 2.
+    c.ngd_depth(2)?;
     let find = |depth: usize, n: usize, seed: usize| {
         runs.iter().find_map(|(s, r)| {
             let p = &s.params;
@@ -54,16 +53,25 @@ pub(super) fn invariance(c: &SweepConfig, runs: &SweepRuns) -> Option<Claim> {
     })
 }
 
+/// The EGD step sizes, in `egd_depths` order.
+fn egd_rates(c: &SweepConfig) -> Vec<f64> {
+    c.egd_depths.iter().map(|s| s.learning_rate).collect()
+}
+
 /// The notes of the summary.
 pub(super) fn notes(c: &SweepConfig, table: &Table, runs: &SweepRuns) -> Vec<String> {
     let egd = match c.egd_step {
         EgdStepKind::Fixed => format!(
             "EGD: fixed step η = {:?} per depth {:?} (the paper's step size is not stated), at most {} steps",
-            c.egd_learning_rates, c.egd_depths, c.egd_steps
+            egd_rates(c),
+            c.egd_depth_list(),
+            c.egd_steps
         ),
         EgdStepKind::LossNormalized => format!(
             "EGD: LOSS-NORMALIZED step η_t = η / L(w_t) with η = {:?} per depth {:?}, at most {} steps — an acceleration device (a time reparametrization of the same gradient flow), NOT the paper's 2 million fixed-step EGD steps",
-            c.egd_learning_rates, c.egd_depths, c.egd_steps
+            egd_rates(c),
+            c.egd_depth_list(),
+            c.egd_steps
         ),
     };
     let mut notes = vec![
@@ -87,7 +95,13 @@ pub(super) fn notes(c: &SweepConfig, table: &Table, runs: &SweepRuns) -> Vec<Str
         ),
         format!(
             "NGD: fixed step η = {:?} with at most {:?} steps for depths {:?} (choices; deeper nets need a smaller η because a natural-gradient step linearizes β(w) and overshoots when it is large relative to the small weights), Moore–Penrose natural gradient of the sample Fisher with the Auto route (kernel N×N system for N ≤ D, weighted least squares for N > D, min-norm fallback on rank deficiency), stopped when the training loss ≤ {:e}. NGD converges in direction within tens of steps, so the budgets are small.",
-            c.ngd_learning_rates, c.ngd_steps, c.ngd_depths, c.ngd_loss_below
+            c.ngd_depths
+                .iter()
+                .map(|s| s.learning_rate)
+                .collect::<Vec<_>>(),
+            c.ngd_depths.iter().map(|s| s.steps).collect::<Vec<_>>(),
+            c.ngd_depth_list(),
+            c.ngd_loss_below
         ),
         if c.population_size > 0 {
             format!(

@@ -49,16 +49,45 @@ fn series(o: &TheoremOutput, key: &str, floor: bool) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// A quantity a claim reads is missing from a completed run's output.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("run `{run_id}` has no recorded `{quantity}`, which its claim reads")]
+pub struct MissingQuantity {
+    /// The run.
+    pub run_id: String,
+    /// The missing trace quantity or scalar.
+    pub quantity: String,
+}
+
+fn missing(run_id: &str, quantity: &str) -> MissingQuantity {
+    MissingQuantity {
+        run_id: run_id.into(),
+        quantity: quantity.into(),
+    }
+}
+
+/// The scalar `key` of run `id`.
+fn scalar(id: &str, o: &TheoremOutput, key: &str) -> Result<f64, MissingQuantity> {
+    o.scalars.get(key).copied().ok_or_else(|| missing(id, key))
+}
+
 /// The last value of `key` and the ratio last / (value at ≈ a tenth of the last time).
-fn end_and_decade_ratio(o: &TheoremOutput, key: &str) -> Option<(f64, f64)> {
+fn end_and_decade_ratio(
+    id: &str,
+    o: &TheoremOutput,
+    key: &str,
+) -> Result<(f64, f64), MissingQuantity> {
     let pts = series(o, key, false);
-    let &(t_end, v_end) = pts.last()?;
-    let &(_, v_early) = pts.iter().min_by(|a, b| {
-        (a.0 - t_end / 10.0)
-            .abs()
-            .total_cmp(&(b.0 - t_end / 10.0).abs())
-    })?;
-    Some((v_end, v_end / v_early))
+    let &(t_end, v_end) = pts.last().ok_or_else(|| missing(id, key))?;
+    let &(_, v_early) = pts
+        .iter()
+        .min_by(|a, b| {
+            (a.0 - t_end / 10.0)
+                .abs()
+                .total_cmp(&(b.0 - t_end / 10.0).abs())
+        })
+        .ok_or_else(|| missing(id, key))?;
+    Ok((v_end, v_end / v_early))
 }
 
 pub(super) fn finish(
@@ -102,6 +131,10 @@ pub(super) fn finish(
         ..Default::default()
     };
     let tol = c.invariance_tolerance;
+    let missing_error = |e: MissingQuantity| Error::Results {
+        path: out.path("summary.json"),
+        source: Box::new(e),
+    };
     let mut inv = LinePlot::new(
         "Invariance under X ↦ X Aᵀ: NGD on X vs on X Aᵀ",
         "time t = ηk",
@@ -138,20 +171,21 @@ pub(super) fn finish(
         }
         match check {
             TheoremCheck::Thm1 { .. } => {
-                let d = o.scalars["max_logit_rel_diff"];
+                let d = scalar(id, o, "max_logit_rel_diff").map_err(missing_error)?;
+                let beta_diff = scalar(id, o, "max_beta_rel_diff").map_err(missing_error)?;
                 inv.series.push(Series::new(
                     format!("{id}: ‖Xβ − XAᵀβ'‖/‖Xβ‖"),
                     series(o, "logit_rel_diff", true),
                 ));
                 summary.claims.push(Claim {
                     claim: format!("Thm 1 (N < D): NGF on X and X Aᵀ gives Xβ_t = XAᵀβ'_t [{id}, N = {}, D = {}]", c.wide_n, c.wide_d),
-                    measured: format!("max over {} NGD steps of the relative logit difference: {d:.2e} (β itself differs: max ‖Aᵀβ' − β‖/‖β‖ = {:.2e})", c.invariance_steps, o.scalars["max_beta_rel_diff"]),
+                    measured: format!("max over {} NGD steps of the relative logit difference: {d:.2e} (β itself differs: max ‖Aᵀβ' − β‖/‖β‖ = {beta_diff:.2e})", c.invariance_steps),
                     verdict: verdict(d <= tol),
                     reason: format!("threshold ≤ {tol:e}"),
                 });
             }
             TheoremCheck::Thm2 { .. } => {
-                let d = o.scalars["max_beta_rel_diff"];
+                let d = scalar(id, o, "max_beta_rel_diff").map_err(missing_error)?;
                 inv.series.push(Series::new(
                     format!("{id}: ‖Aᵀβ' − β‖/‖β‖"),
                     series(o, "beta_rel_diff", true),
@@ -191,7 +225,9 @@ pub(super) fn finish(
                     )
                     .with_band(band),
                 );
-                if let Some((end, r)) = end_and_decade_ratio(o, "max_abs_logit_over_t_minus_y") {
+                {
+                    let (end, r) = end_and_decade_ratio(id, o, "max_abs_logit_over_t_minus_y")
+                        .map_err(missing_error)?;
                     summary
                         .headline
                         .insert(format!("{id}: end max|s/t − y|"), end);
@@ -210,7 +246,10 @@ pub(super) fn finish(
                         reason: format!("thresholds: end value ≤ {:e} and decade ratio ≤ 0.2", c.asymptote_tolerance),
                     });
                 }
-                if let Some((end, r)) = end_and_decade_ratio(o, "one_minus_cos_to_min_norm") {
+                // The cosine to X⁺y is recorded for the linear model only.
+                if matches!(check, TheoremCheck::Thm3) {
+                    let (end, r) = end_and_decade_ratio(id, o, "one_minus_cos_to_min_norm")
+                        .map_err(missing_error)?;
                     cosine.series.push(Series::new(
                         format!("linear NGD ({id})"),
                         series(o, "one_minus_cos_to_min_norm", true),
@@ -226,15 +265,14 @@ pub(super) fn finish(
                     });
                 }
             }
-            TheoremCheck::AppD => app_d_claims(&mut summary, o, tol),
+            TheoremCheck::AppD => app_d_claims(&mut summary, id, o, tol).map_err(missing_error)?,
             TheoremCheck::AppG { .. } => {
-                let (w, t) = (
-                    o.scalars["wide_logit_rel_diff"],
-                    o.scalars["tall_beta_rel_diff"],
-                );
+                let get = |key: &str| scalar(id, o, key).map_err(missing_error);
+                let (w, t) = (get("wide_logit_rel_diff")?, get("tall_beta_rel_diff")?);
+                let wide_beta = get("wide_beta_rel_diff")?;
                 summary.claims.push(Claim {
                     claim: format!("App. G: OLS is invariant: Xβ = XAᵀβ' (N < D), Aᵀβ' = β (N ≥ D) [{id}]"),
-                    measured: format!("N < D: logit difference {w:.2e} (β differs by {:.2e}); N ≥ D: ‖Aᵀβ' − β‖/‖β‖ = {t:.2e}", o.scalars["wide_beta_rel_diff"]),
+                    measured: format!("N < D: logit difference {w:.2e} (β differs by {wide_beta:.2e}); N ≥ D: ‖Aᵀβ' − β‖/‖β‖ = {t:.2e}"),
                     verdict: verdict(w <= tol && t <= tol),
                     reason: format!("threshold ≤ {tol:e}"),
                 });
@@ -287,11 +325,16 @@ pub(super) fn finish(
     Ok(summary)
 }
 
-fn app_d_claims(summary: &mut ExperimentSummary, o: &TheoremOutput, tol: f64) {
-    let s = &o.scalars;
-    let v = |k: &str| (s[&format!("{k}_1")], s[&format!("{k}_2")]);
-    let (x, xa, back) = (v("l2_x"), v("l2_xa"), v("l2_pulled_back"));
-    let (l1x, l1xa) = (v("l1_x"), v("l1_xa"));
+fn app_d_claims(
+    summary: &mut ExperimentSummary,
+    id: &str,
+    o: &TheoremOutput,
+    tol: f64,
+) -> Result<(), MissingQuantity> {
+    let get = |k: &str| scalar(id, o, k);
+    let v = |k: &str| Ok::<_, MissingQuantity>((get(&format!("{k}_1"))?, get(&format!("{k}_2"))?));
+    let (x, xa, back) = (v("l2_x")?, v("l2_xa")?, v("l2_pulled_back")?);
+    let (l1x, l1xa) = (v("l1_x")?, v("l1_xa")?);
     let gap = (back.0 - x.0).abs().max((back.1 - x.1).abs());
     summary.claims.push(Claim {
         claim: "App. D: the ℓ2 max-margin solution is not invariant: Aᵀβ*(XAᵀ) ≠ β*(X) (A = [[1,2],[−1,0]], X = [2,−3], y = 1)".into(),
@@ -316,11 +359,13 @@ fn app_d_claims(summary: &mut ExperimentSummary, o: &TheoremOutput, tol: f64) {
         verdict: if miss_l2 <= 1e-6 { Verdict::Reproduced } else { Verdict::Partly },
         reason: "the printed values are the ℓ1 (not ℓ2) max-margin solutions; the conclusion (non-invariance) holds for both".into(),
     });
-    let d = s["ngd_max_logit_rel_diff"];
+    let d = get("ngd_max_logit_rel_diff")?;
+    let beta_diff = get("ngd_max_beta_rel_diff")?;
     summary.claims.push(Claim {
         claim: "App. D contrast: NGD is invariant on the same data (N = 1 < D = 2, so Theorem 1: logits Xβ_t = XAᵀβ'_t)".into(),
-        measured: format!("max relative logit difference {d:.2e}; β itself: max ‖Aᵀβ' − β‖/‖β‖ = {:.2e} (not invariant, as Thm 2 needs N ≥ D)", s["ngd_max_beta_rel_diff"]),
+        measured: format!("max relative logit difference {d:.2e}; β itself: max ‖Aᵀβ' − β‖/‖β‖ = {beta_diff:.2e} (not invariant, as Thm 2 needs N ≥ D)"),
         verdict: verdict(d <= tol),
         reason: format!("threshold ≤ {tol:e}"),
     });
+    Ok(())
 }

@@ -18,6 +18,7 @@
 //! `X` i.i.d. standard Gaussian, `y = sign(X β*)` with a Gaussian teacher `β*` (ties → +1);
 //! `β₀` i.i.d. `N(0, init_scale²)`. "Time" for NGD with step `η` is `t = ηk`.
 
+mod docs;
 mod exact;
 mod finish;
 mod linear;
@@ -322,5 +323,9 @@ impl Experiment for Theorems {
         out: &ExperimentDir,
     ) -> Result<ExperimentSummary, Error> {
         finish::finish(c, runs, out)
+    }
+
+    fn outputs(&self, _config: &TheoremsConfig) -> ngd_harness::output::OutputDocs {
+        docs::outputs()
     }
 }

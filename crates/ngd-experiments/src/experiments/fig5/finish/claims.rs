@@ -1,7 +1,7 @@
 //! The claims table of `fig5`, with thresholds, and the reference values of Arora et al.
 
 use super::{Done, SeriesKey, curve, label};
-use crate::experiments::fig5::Fig5Config;
+use crate::experiments::fig5::{Fig5Config, Method};
 use ngd_harness::experiment::{Claim, ExperimentSummary, Verdict};
 
 /// Arora et al. (2019), 2000 observations, n = 100, rank 5 (minimum test error of their
@@ -55,7 +55,7 @@ pub(super) fn claims(c: &Fig5Config, done: &Done, summary: &mut ExperimentSummar
     let mut worst: Vec<(String, f64)> = Vec::new();
     for (s, o) in done {
         let p = &s.params;
-        if p.method.starts_with("NGD") || (p.method == "EGD" && p.depth == 1) {
+        if p.method.is_ngd() || (p.method == Method::Egd && p.depth == 1) {
             let dev = (o.reconstruction_error - o.trivial_error).abs() / o.trivial_error;
             let name = label(p);
             match worst.iter_mut().find(|w| w.0 == name) {

@@ -1,0 +1,46 @@
+//! The re-check step of `cargo xtask test` (after the Python package's tests, in the same
+//! venv): runs `ngd reproduce --preset quick` into `<target>/recheck-quick` (with `--resume`,
+//! so unchanged runs are reused across test runs; `finish` and every README are rewritten),
+//! then `experiments/recheck/recheck.py` with NumPy alone: every folder's README names every
+//! file and CSV column (`readme`), Fig. 2 and Fig. 5 are recomputed from their folders
+//! (`fig2`, `fig5`), and tampered copies must fail (`prove-fails`).
+
+use crate::cargo::{
+    StudyBinary, build_study, remove_cargo_run_env, step, target_dir, workspace_root,
+};
+use crate::python::in_venv;
+use std::path::Path;
+use std::process::Command;
+
+/// Runs the quick preset and the NumPy re-check script with the venv's `python`.
+pub fn run(venv_python: &Path, venv: &Path) -> Result<(), String> {
+    let ngd = build_study(&StudyBinary::default())?;
+    let out = target_dir().join("recheck-quick");
+    let mut reproduce = Command::new(&ngd);
+    reproduce.current_dir(workspace_root());
+    remove_cargo_run_env(&mut reproduce);
+    reproduce
+        .args([
+            "reproduce",
+            "--preset",
+            "quick",
+            "--jobs",
+            "2",
+            "--resume",
+            "--out",
+        ])
+        .arg(&out);
+    step("ngd reproduce --preset quick (for the re-check)", reproduce)?;
+    for check in ["all", "prove-fails"] {
+        let mut script = in_venv(venv_python, venv);
+        script
+            .arg("experiments/recheck/recheck.py")
+            .arg(check)
+            .arg(&out);
+        step(
+            &format!("python experiments/recheck/recheck.py {check}"),
+            script,
+        )?;
+    }
+    Ok(())
+}
