@@ -8,7 +8,7 @@ use crate::experiments::network_training::{
     Budget, NetworkPoint, NetworkRule, Trained, network_accuracy, train_network,
 };
 use crate::experiments::sparse_sweep::data::{draw_task, true_support_mass};
-use crate::experiments::sparse_sweep::{self, EgdStepKind, SweepConfig, SweepParams};
+use crate::experiments::sparse_sweep::{self, EgdDepth, EgdStepKind, SweepConfig, SweepParams};
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use ngd_data::Classification;
 use ngd_fisher::generic::GenericOptions;
@@ -40,8 +40,10 @@ pub(super) fn sweep_config(c: &DeepLinearConfig) -> SweepConfig {
         n_grid: c.n_grid.clone(),
         n_test: c.n_test,
         seeds: c.seeds,
-        egd_depths: vec![2],
-        egd_learning_rates: vec![c.diagonal_learning_rate],
+        egd_depths: vec![EgdDepth {
+            depth: 2,
+            learning_rate: c.diagonal_learning_rate,
+        }],
         egd_step: EgdStepKind::LossNormalized,
         egd_steps: c.diagonal_steps,
         egd_loss_below: c.egd_loss_below,

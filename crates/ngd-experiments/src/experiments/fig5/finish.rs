@@ -97,10 +97,10 @@ impl SeriesKey {
     /// black; colour by depth.
     fn style(&self) -> Style {
         let d = self.depth.max(1);
-        match self.method.as_str() {
-            "NUC" => Style::method(Look::Other, 6),
-            "NGD-LS" => Style::ngd(d),
-            "NGD-MP" => Style {
+        match self.method {
+            Method::Nuclear => Style::method(Look::Other, 6),
+            Method::NgdLayerSplit => Style::ngd(d),
+            Method::NgdMoorePenrose => Style {
                 marker: ngd_harness::plot::Marker::TriangleDown,
                 ..Style::ngd(d)
             },

@@ -8,7 +8,7 @@ use crate::error::ExperimentError;
 use crate::experiments::fig5::ngd_rule::NgdStats;
 use crate::experiments::fig5::train::{spectrum, task};
 use crate::experiments::fig5::training::{Rule, train};
-use crate::experiments::fig5::{Fig5Config, Fig5Output, Fig5Params};
+use crate::experiments::fig5::{Fig5Config, Fig5Output, Fig5Params, Method, Seeds};
 use ndarray::Array2;
 use ngd_data::CompletionTask;
 use ngd_fisher::Cutoff;
@@ -88,13 +88,19 @@ pub(super) fn run(
     ctx: &mut RunContext,
 ) -> Result<Fig5FisherOutput, RunError> {
     let fig5_params = Fig5Params {
-        method: p.method.clone(),
+        // fig5's rule of the run's family: the observed-entry rules are built here, not by fig5.
+        method: if p.method == "EGD" {
+            Method::Egd
+        } else {
+            Method::NgdMoorePenrose
+        },
         depth: p.depth,
         collapse: 1,
         observations: p.observations,
         seed: p.seed,
     };
-    let task = task(&fig5_config(c, 0.0), &fig5_params, ctx)?;
+    let seeds = Seeds::of(&fig5_params, ctx);
+    let task = task(&fig5_config(c, 0.0), &fig5_params, &seeds)?;
     let target_sq_norm = (&task.truth * &task.truth * &task.mask).sum();
     let m = p.observations as f64;
     let config = fig5_config(c, SQUARED_RELATIVE_TOLERANCE * target_sq_norm / m);
@@ -155,6 +161,8 @@ pub(super) fn run(
             ngd: rule.ngd_stats().cloned(),
             points: state.points,
             convergence,
+            final_beta: beta.clone(),
+            seeds,
         },
         unobserved_share,
     })
