@@ -7,7 +7,8 @@
 //! seed therefore does not depend on the order of planning, on `--jobs`, or on which other runs
 //! exist.
 //!
-//! **Checkpoints.** `ctx.checkpoint(step, &state)` writes `checkpoints/<run-id>.json`
+//! **Checkpoints.** `ctx.checkpoint(step, &state)` writes the run's checkpoint file
+//! (`checkpoints/<run-id>.<key>.json`, keyed by the run's fingerprint, see the runner)
 //! atomically when the configured interval (seconds or steps) has elapsed; with `--resume`,
 //! `ctx.restore::<S>()` returns the last state if it was written for the same experiment,
 //! config, seed and run (a fingerprint is stored alongside). The file records its format

@@ -123,6 +123,8 @@ fn options(e: &ExecArgs) -> RunnerOptions {
 }
 
 fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
+    // Every input is read once for the whole command (`crate::inputs`).
+    let _inputs = crate::inputs::input_scope();
     let all = (study.experiments)();
     match cli.command {
         Command::List => {

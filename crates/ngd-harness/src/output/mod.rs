@@ -9,7 +9,7 @@
 //! | `summary.json` | headline numbers, claims, figure captions, diverged runs |
 //! | `<plot>.svg`, `<plot>.png` | figures |
 //! | `runs/<run-id>.json` | one finished run (written atomically when the run ends) |
-//! | `checkpoints/<run-id>.json` | in-progress state of a run (removed once the run's result is written) |
+//! | `checkpoints/<run-id>.<key>.json` | in-progress state of a run (removed once the run's result is written) |
 //!
 //! The default `<out>` is `experiments/results` under the workspace root ([`default_out_dir`]).
 //! Every file is written through [`write_atomic`]: a reader never sees a partial file.
@@ -23,5 +23,5 @@ pub use atomic::{persist, temporary_beside, write_atomic, write_json_atomic};
 pub(crate) use dir::read_json_file;
 pub use dir::{ExperimentDir, default_out_dir, workspace_root};
 pub use manifest::{
-    Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, crate_versions, git_revision,
+    InputRecord, Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, crate_versions, git_revision,
 };
