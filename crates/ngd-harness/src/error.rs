@@ -111,7 +111,7 @@ impl ConfigError {
     ) -> Self {
         Self::OutOfRange {
             field: field.into(),
-            value: value.to_string(),
+            value: clip(&value.to_string(), CLIP_CHARS),
             allowed: allowed.into(),
         }
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A tiny egd-demo config (milliseconds per run).
-pub const TINY: [&str; 10] = [
+pub const TINY: [&str; 8] = [
     "--set",
     "steps=60",
     "--set",
@@ -14,8 +14,6 @@ pub const TINY: [&str; 10] = [
     "n_test=100",
     "--set",
     "record_points=6",
-    "--jobs",
-    "1",
 ];
 
 /// Runs `ngd` with `args`.

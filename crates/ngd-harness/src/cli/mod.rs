@@ -11,6 +11,7 @@
 //! parallel runs), forwarding its exit code. Nothing runs before that point.
 
 pub mod args;
+pub mod guards;
 pub mod plan;
 pub mod plan_status;
 
@@ -83,7 +84,9 @@ pub fn main<X: Extension>(study: &Study) -> i32 {
         Ok(()) => 0,
         Err(e) => {
             let prefix = if e.exit_code() == 2 { "error" } else { "ERROR" };
-            eprintln!("{}: {prefix}: {e}", study.binary);
+            // One line, never a huge one (every value in it is clipped already).
+            let text = crate::error::clip(&e.to_string().replace(['\n', '\r'], " "), 4000);
+            eprintln!("{}: {prefix}: {text}", study.binary);
             e.exit_code()
         }
     }
@@ -134,11 +137,14 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
         Command::Run(a) => {
             let exp = find(&all, &a.experiment)?;
             let config = exp.resolve_config(a.exec.preset, a.config.as_deref(), &a.sets)?;
+            let jobs = a.exec.jobs() as usize;
+            guards::check_experiment_memory(exp, &config, jobs, a.exec.max_memory)?;
             run_resolved(exp, &config, &a.exec).map(|_| ())
         }
         Command::Reproduce(a) => reproduce(study, &all, a),
         Command::RunJob(a) => {
             let plan = plan::read_plan(&a.plan)?;
+            guards::verify_plan(&plan, &a.plan, &all)?;
             let entry = plan.runs.get(a.index).ok_or_else(|| {
                 ConfigError::Usage(format!(
                     "--index {} out of range: plan {} has {} runs (0..{})",
@@ -156,6 +162,7 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
                     entry.experiment
                 ))
             })?;
+            guards::check_experiment_memory(exp, config, 1, a.max_memory)?;
             let job = JobInfo {
                 preset: plan.preset.clone(),
                 seed: plan.seed,
@@ -187,6 +194,7 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
         }
         Command::PlanStatus(a) => {
             let plan = plan::read_plan(&a.plan)?;
+            guards::verify_plan(&plan, &a.plan, &all)?;
             let status = plan_status::plan_status(&plan, &out_dir(&a.out));
             let json = serde_json::to_string(&status).map_err(|e| {
                 ConfigError::Usage(format!("internal: status not serializable: {e}"))
@@ -197,6 +205,7 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
         Command::Report(a) => {
             let out = out_dir(&a.out);
             let names: Vec<&str> = all.iter().map(|e| e.name()).collect();
+            guards::require_results(&out, &names)?;
             let (md, html) = write_report(&out, &study.report, &names)?;
             println!("report: {} and {}", md.display(), html.display());
             Ok(())
@@ -265,6 +274,10 @@ fn reproduce(
         .iter()
         .map(|e| e.resolve_config(a.exec.preset, None, &[]).map(|c| (*e, c)))
         .collect::<Result<_, _>>()?;
+    for (exp, config) in &configs {
+        let jobs = a.exec.jobs() as usize;
+        guards::check_experiment_memory(*exp, config, jobs, a.exec.max_memory)?;
+    }
     if let Some(path) = &a.plan {
         let plan = plan::build_plan(a.exec.preset.name(), a.exec.seed, &configs)?;
         plan::write_plan(path, &plan)?;
