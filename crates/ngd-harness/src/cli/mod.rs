@@ -8,12 +8,14 @@
 //! running process needs `unsafe` in edition 2024. So when `--jobs N > 1` (or an extension's
 //! own option) asks for a thread count the environment does not already have, [`main`]
 //! re-executes the same binary with the same arguments and [`Study::thread_env`] set (1 for
-//! parallel runs), forwarding its exit code. Nothing runs before that point.
+//! parallel runs), forwarding its exit code. Nothing runs before that point. The child is
+//! supervised ([`supervise`]): signals to the parent reach it, and how it ended is reported.
 
 pub mod args;
 pub mod guards;
 pub mod plan;
 pub mod plan_status;
+pub mod supervise;
 
 use crate::config::Preset;
 use crate::error::{ConfigError, Error};
@@ -80,6 +82,7 @@ pub fn main<X: Extension>(study: &Study) -> i32 {
     if let Some(code) = reexec_for_thread_env(study, &cli) {
         return code;
     }
+    supervise::watch_parent(study.binary);
     match dispatch(study, cli) {
         Ok(()) => 0,
         Err(e) => {
@@ -103,13 +106,7 @@ fn reexec_for_thread_env<X: Extension>(study: &Study, cli: &Cli<X>) -> Option<i3
     if std::env::var(var).ok().as_deref() == Some(wanted.as_str()) {
         return None;
     }
-    let exe = std::env::current_exe().ok()?;
-    let status = std::process::Command::new(exe)
-        .args(std::env::args_os().skip(1))
-        .env(var, &wanted)
-        .status()
-        .ok()?;
-    Some(status.code().unwrap_or(1))
+    supervise::run_supervised(study.binary, var, &wanted)
 }
 
 fn out_dir(out: &Option<PathBuf>) -> PathBuf {
