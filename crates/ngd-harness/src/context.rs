@@ -240,6 +240,46 @@ impl<'a> RunContext<'a> {
         Ok(true)
     }
 
+    /// The file this run checkpoints to.
+    pub fn checkpoint_path(&self) -> &std::path::Path {
+        &self.checkpoint_path
+    }
+
+    /// With `--resume`: the last checkpointed state of this very run (same fingerprint) and its
+    /// step, checked against `reference` (the state of a fresh run: every array stored through
+    /// ndarray must have the same shape) and against `budget` (the step must not be past it).
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::Checkpoint`] naming the file: another format, a state that does not parse,
+    /// an array of another shape (naming its key), or a step past the budget.
+    pub fn restore_checked<S: Serialize + DeserializeOwned>(
+        &mut self,
+        reference: &S,
+        budget: Option<u64>,
+    ) -> Result<Option<(u64, S)>, RunError> {
+        let Some((step, value)) = self.restore_value()? else {
+            return Ok(None);
+        };
+        let refuse = |message: String| RunError::Checkpoint {
+            path: self.checkpoint_path.clone(),
+            message: format!("{message}; delete the file to restart this run from step 0"),
+        };
+        if let Some(budget) = budget.filter(|&b| step > b) {
+            return Err(refuse(format!(
+                "its step {step} is past this run's budget of {budget} steps"
+            )));
+        }
+        let fresh = serde_json::to_value(reference).unwrap_or(serde_json::Value::Null);
+        if let Some(problem) = crate::checkpointed::shape_mismatch(&fresh, &value, "state") {
+            return Err(refuse(format!("it does not fit this run: {problem}")));
+        }
+        let state = serde_json::from_value(value)
+            .map_err(|e| refuse(format!("its state does not fit this run: {e}")))?;
+        self.last_step = Some(step);
+        Ok(Some((step, state)))
+    }
+
     /// With `--resume`: the last checkpointed state of this very run (same fingerprint), if any.
     /// A missing, unreadable or truncated file, or one of another run (other fingerprint),
     /// yields `None` (the run starts afresh).
@@ -249,6 +289,22 @@ impl<'a> RunContext<'a> {
     /// [`RunError::Checkpoint`] when the file belongs to this run but was written in another
     /// format (by another version) or its state does not parse as `S`.
     pub fn restore<S: DeserializeOwned>(&mut self) -> Result<Option<S>, RunError> {
+        let Some((step, value)) = self.restore_value()? else {
+            return Ok(None);
+        };
+        let state = serde_json::from_value(value).map_err(|e| RunError::Checkpoint {
+            path: self.checkpoint_path.clone(),
+            message: format!(
+                "its state does not fit this run: {e}; delete the file to restart this run \
+                 from step 0"
+            ),
+        })?;
+        self.last_step = Some(step);
+        Ok(Some(state))
+    }
+
+    /// The step and raw state of this run's checkpoint (see [`Self::restore`]).
+    fn restore_value(&mut self) -> Result<Option<(u64, serde_json::Value)>, RunError> {
         if !self.resume {
             return Ok(None);
         }
@@ -271,10 +327,7 @@ impl<'a> RunContext<'a> {
                 file.format
             )));
         }
-        let state = serde_json::from_value(file.state)
-            .map_err(|e| refuse(format!("its state does not fit this run: {e}")))?;
-        self.last_step = Some(file.step);
-        Ok(Some(state))
+        Ok(Some((file.step, file.state)))
     }
 }
 
