@@ -15,8 +15,9 @@
 //!   checkpoint is then removed. A diverged run is recorded as such; a failed run writes
 //!   nothing (so `--resume` retries it), the other runs go on, and the experiment then fails
 //!   without calling `finish`.
-//! - `finish` receives every record in plan order; the runner writes `summary.json` and
-//!   `manifest.json`.
+//! - `finish` receives every record in plan order and writes into a staging folder; the
+//!   runner adds `summary.json`, moves the files into place and writes `manifest.json` last,
+//!   listing every file with its SHA-256 (`output/staging.rs`).
 //!
 //! BLAS threads: `main` sets `OPENBLAS_NUM_THREADS=1` before any BLAS call when `jobs > 1`
 //! (see [`crate::cli`]), so worker threads do not oversubscribe the cores. The workers run
@@ -27,8 +28,8 @@ use crate::error::{ConfigError, Error, RunError};
 use crate::experiment::{Experiment, RunRecord, RunSpec, diverged_runs};
 use crate::inputs::{InputFile, input_scope, recording, sha256_hex};
 use crate::output::{
-    ExperimentDir, InputRecord, Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, crate_versions,
-    git_revision, workspace_root, write_json_atomic,
+    ExperimentDir, InputRecord, Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, commit_staged,
+    crate_versions, git_revision, stage, workspace_root, write_json_atomic,
 };
 use crate::progress::ExperimentProgress;
 use serde::{Deserialize, Serialize};
@@ -298,10 +299,13 @@ pub fn execute<E: Experiment>(
         });
         records.push((spec, run.record));
     }
-    let mut summary = exp.finish(config, &records, &dir)?;
+    // `finish` writes into a staging folder, moved into place with the manifest last.
+    let staged = stage(&dir)?;
+    let staged_dir = ExperimentDir::at(staged.path());
+    let mut summary = exp.finish(config, &records, &staged_dir)?;
     summary.diverged = diverged_runs(&records);
     let diverged = summary.diverged.len();
-    dir.write_json("summary.json", &summary)?;
+    staged_dir.write_json("summary.json", &summary)?;
     let manifest = Manifest {
         format_version: RESULTS_FORMAT_VERSION,
         experiment: name.into(),
@@ -324,13 +328,15 @@ pub fn execute<E: Experiment>(
         wall_seconds: start.elapsed().as_secs_f64(),
         solver_routes: routes,
         runs: statuses,
+        files: BTreeMap::new(),
     };
-    dir.write_json("manifest.json", &manifest)?;
+    let wall_seconds = manifest.wall_seconds;
+    commit_staged(&dir, staged, manifest)?;
     Ok(Outcome {
         executed,
         reused,
         diverged,
-        wall_seconds: manifest.wall_seconds,
+        wall_seconds,
     })
 }
 

@@ -56,6 +56,13 @@ impl ExperimentDir {
         Ok(Self { root })
     }
 
+    /// Wraps `root` itself as an experiment folder (a staging folder, say).
+    pub fn at(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+        }
+    }
+
     /// Wraps an existing folder without creating anything (for reading results).
     pub fn open(out: &Path, experiment: &str) -> Self {
         Self {

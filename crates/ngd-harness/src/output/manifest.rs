@@ -44,6 +44,10 @@ pub struct Manifest {
     pub solver_routes: BTreeMap<String, u64>,
     /// Per-run status.
     pub runs: Vec<RunStatusEntry>,
+    /// Every output file of the finished folder (relative path → SHA-256), written last (see
+    /// `staging.rs`); empty in older manifests.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
 
 /// One input of [`Manifest::inputs`].

@@ -12,11 +12,15 @@
 //! | `checkpoints/<run-id>.<key>.json` | in-progress state of a run (removed once the run's result is written) |
 //!
 //! The default `<out>` is `experiments/results` under the workspace root ([`default_out_dir`]).
-//! Every file is written through [`write_atomic`]: a reader never sees a partial file.
+//! Every file is written through [`write_atomic`]: a reader never sees a partial file. The
+//! outputs of `finish` are staged and moved into place with `manifest.json` written last,
+//! listing every file with its SHA-256 ([`commit_staged`]): a folder with a manifest is one
+//! config's complete output.
 
 mod atomic;
 mod dir;
 mod manifest;
+mod staging;
 mod stale;
 
 pub use atomic::{persist, temporary_beside, write_atomic, write_json_atomic};
@@ -25,3 +29,4 @@ pub use dir::{ExperimentDir, default_out_dir, workspace_root};
 pub use manifest::{
     InputRecord, Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, crate_versions, git_revision,
 };
+pub use staging::{commit_staged, stage, verify_files};

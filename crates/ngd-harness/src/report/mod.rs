@@ -77,11 +77,14 @@ pub(crate) fn load_sections(out: &Path, names: &[&str]) -> (Vec<Section>, Vec<St
             dir.read_json::<Manifest>("manifest.json"),
             dir.read_json::<ExperimentSummary>("summary.json"),
         ) {
-            (Ok(manifest), Ok(summary)) => sections.push(Section {
-                name: name.into(),
-                manifest,
-                summary,
-            }),
+            // A folder whose files differ from its manifest is not one config's output.
+            (Ok(manifest), Ok(summary)) if crate::output::verify_files(&dir, &manifest).is_ok() => {
+                sections.push(Section {
+                    name: name.into(),
+                    manifest,
+                    summary,
+                });
+            }
             _ => missing.push(name.to_string()),
         }
     }
