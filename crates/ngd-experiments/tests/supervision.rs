@@ -95,44 +95,43 @@ fn wait_gone(pid: u32, limit: Duration) -> bool {
     false
 }
 
-#[test]
-fn sigterm_to_the_parent_reaches_the_child_and_is_reported() {
+/// Sends `name` to the parent and checks that the child ended with it and the parent said so.
+fn forwarded(name: &str, code: i32) {
     let tmp = tempfile::tempdir().unwrap();
-    let parent = start(tmp.path());
+    let mut parent = start(tmp.path());
     let Some(child) = child_of(parent.id()) else {
+        let _ = parent.kill();
+        let _ = parent.wait();
         return;
     };
-    signal(parent.id(), "TERM");
+    signal(parent.id(), name);
     let out = parent.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert_eq!(out.status.code(), Some(code), "{err}");
     assert!(
-        err.contains("stopped by SIGTERM") && err.contains("--resume"),
+        err.contains(&format!("stopped by SIG{name}")) && err.contains("--resume"),
         "{err}"
     );
     assert!(!alive(child), "the child {child} is still running");
 }
 
 #[test]
+fn sigterm_to_the_parent_reaches_the_child_and_is_reported() {
+    forwarded("TERM", 143);
+}
+
+#[test]
 fn sigint_to_the_parent_reaches_the_child_and_is_reported() {
-    let tmp = tempfile::tempdir().unwrap();
-    let parent = start(tmp.path());
-    let Some(child) = child_of(parent.id()) else {
-        return;
-    };
-    signal(parent.id(), "INT");
-    let out = parent.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{err}");
-    assert!(err.contains("stopped by SIGINT"), "{err}");
-    assert!(!alive(child), "the child {child} is still running");
+    forwarded("INT", 130);
 }
 
 #[test]
 fn a_child_killed_from_outside_is_reported_by_the_parent() {
     let tmp = tempfile::tempdir().unwrap();
-    let parent = start(tmp.path());
+    let mut parent = start(tmp.path());
     let Some(child) = child_of(parent.id()) else {
+        let _ = parent.kill();
+        let _ = parent.wait();
         return;
     };
     signal(child, "KILL");
@@ -152,6 +151,8 @@ fn a_child_whose_parent_is_killed_stops_by_itself() {
     let tmp = tempfile::tempdir().unwrap();
     let mut parent = start(tmp.path());
     let Some(child) = child_of(parent.id()) else {
+        let _ = parent.kill();
+        let _ = parent.wait();
         return;
     };
     signal(parent.id(), "KILL");

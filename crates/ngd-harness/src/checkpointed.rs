@@ -86,8 +86,8 @@ pub fn run_checkpointed<W: Segmented>(ctx: &mut RunContext, work: &mut W) -> Res
 
 /// Where `stored` (a checkpoint's state as JSON) does not have the shape of `fresh` (the same
 /// state of a fresh run): an ndarray (`{"v", "dim", "data"}`) of other dimensions, named by its
-/// key path under `path`. Objects are compared key by key; list elements against the fresh
-/// list's first element (lists may grow, e.g. recorded trajectories).
+/// key path under `path`. Objects are compared key by key, lists element by element as far as
+/// both reach (lists may grow, e.g. recorded trajectories).
 pub fn shape_mismatch(
     fresh: &serde_json::Value,
     stored: &serde_json::Value,
@@ -105,12 +105,11 @@ pub fn shape_mismatch(
                     .and_then(|sv| shape_mismatch(fv, sv, &format!("{path}.{k}")))
             })
         }
-        (Value::Array(f), Value::Array(s)) => {
-            let first = f.first()?;
-            s.iter()
-                .enumerate()
-                .find_map(|(i, sv)| shape_mismatch(first, sv, &format!("{path}[{i}]")))
-        }
+        (Value::Array(f), Value::Array(s)) => f
+            .iter()
+            .zip(s)
+            .enumerate()
+            .find_map(|(i, (fv, sv))| shape_mismatch(fv, sv, &format!("{path}[{i}]"))),
         _ => None,
     }
 }
@@ -175,8 +174,13 @@ mod tests {
         let other = json!({"step": 9, "weights": array(3, 10), "points": []});
         let m = shape_mismatch(&fresh, &other, "state").unwrap();
         assert!(m.contains("`state.weights`") && m.contains("[3,10]"), "{m}");
-        let nested = json!([array(2, 2)]);
-        let m = shape_mismatch(&nested, &json!([array(2, 2), array(1, 4)]), "s").unwrap();
+        // Lists of arrays of different shapes (one per model) are compared element-wise.
+        let nested = json!([array(1, 4), array(2, 4)]);
+        assert_eq!(
+            shape_mismatch(&nested, &json!([array(1, 4), array(2, 4)]), "s"),
+            None
+        );
+        let m = shape_mismatch(&nested, &json!([array(1, 4), array(1, 4)]), "s").unwrap();
         assert!(m.contains("`s[1]`"), "{m}");
     }
 

@@ -28,10 +28,13 @@ pub fn layered_config<T: Serialize + DeserializeOwned>(
     let mut file_table = Table::new();
     let file_name = file.map(|p| p.display().to_string());
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        // Read once (a FIFO or `<(…)` works), like every input.
+        let input = crate::inputs::read_input(path, "config file")?;
+        let text =
+            String::from_utf8(input.bytes.to_vec()).map_err(|e| ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                message: format!("not UTF-8 text: {e}"),
+            })?;
         file_table = text
             .parse::<Table>()
             .map_err(|e| syntax_error(&text, &e, &path.display().to_string()))?;
