@@ -97,15 +97,7 @@ fn a_nested_list_longer_than_its_slot_is_an_error_from_every_source() {
 #[test]
 fn a_bad_value_in_a_plan_file_names_its_key_path_not_a_question_mark() {
     let tmp = tempfile::tempdir().unwrap();
-    let plan = tmp.path().join("plan.json");
-    let o = ngd(&[
-        "reproduce",
-        "--only",
-        "egd-demo",
-        "--plan",
-        plan.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let plan = write_demo_plan(tmp.path());
     let mut p: serde_json::Value = serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
     p["configs"]["egd-demo"]["depths"] = serde_json::json!([1, "two"]);
     std::fs::write(&plan, serde_json::to_vec(&p).unwrap()).unwrap();

@@ -113,19 +113,6 @@ fn checkpoints_of_two_configs_in_one_folder_do_not_overwrite_each_other() {
     assert_eq!(std::fs::read(&first).unwrap(), before, "overwritten");
 }
 
-fn plan(dir: &Path) -> PathBuf {
-    let path = dir.join("plan.json");
-    let o = ngd(&[
-        "reproduce",
-        "--only",
-        "egd-demo",
-        "--plan",
-        path.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    path
-}
-
 fn both_refuse(plan: &Path, out: &Path, needles: &[&str]) {
     let (p, o) = (plan.to_str().unwrap(), out.to_str().unwrap());
     let run = ngd(&["run-job", "--plan", p, "--index", "1", "--out", o]);
@@ -138,7 +125,7 @@ fn both_refuse(plan: &Path, out: &Path, needles: &[&str]) {
 #[test]
 fn a_hand_edited_plan_index_is_refused_by_run_job_and_plan_status() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = plan(tmp.path());
+    let path = write_demo_plan(tmp.path());
     edit_json(&path, |v| {
         v["runs"][0]["index"] = serde_json::json!(1);
         v["runs"][1]["index"] = serde_json::json!(0);
@@ -153,7 +140,7 @@ fn a_hand_edited_plan_index_is_refused_by_run_job_and_plan_status() {
 #[test]
 fn a_hand_edited_plan_parameter_is_refused_by_run_job_and_plan_status() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = plan(tmp.path());
+    let path = write_demo_plan(tmp.path());
     edit_json(&path, |v| {
         v["runs"][1]["params"]["repeat"] = serde_json::json!(7)
     });
@@ -167,7 +154,7 @@ fn a_hand_edited_plan_parameter_is_refused_by_run_job_and_plan_status() {
 #[test]
 fn a_plan_with_a_run_removed_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = plan(tmp.path());
+    let path = write_demo_plan(tmp.path());
     edit_json(&path, |v| {
         v["runs"].as_array_mut().unwrap().pop();
     });

@@ -66,6 +66,19 @@ fn child_of(parent: u32) -> Option<u32> {
     None
 }
 
+/// A started parent with its re-executed child (`None`, the parent stopped, without `/proc`).
+fn started(out: &Path) -> Option<(Child, u32)> {
+    let mut parent = start(out);
+    match child_of(parent.id()) {
+        Some(child) => Some((parent, child)),
+        None => {
+            let _ = parent.kill();
+            let _ = parent.wait();
+            None
+        }
+    }
+}
+
 /// Whether `pid` is running (exists and is not a zombie).
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -98,10 +111,7 @@ fn wait_gone(pid: u32, limit: Duration) -> bool {
 /// Sends `name` to the parent and checks that the child ended with it and the parent said so.
 fn forwarded(name: &str, code: i32) {
     let tmp = tempfile::tempdir().unwrap();
-    let mut parent = start(tmp.path());
-    let Some(child) = child_of(parent.id()) else {
-        let _ = parent.kill();
-        let _ = parent.wait();
+    let Some((parent, child)) = started(tmp.path()) else {
         return;
     };
     signal(parent.id(), name);
@@ -128,10 +138,7 @@ fn sigint_to_the_parent_reaches_the_child_and_is_reported() {
 #[test]
 fn a_child_killed_from_outside_is_reported_by_the_parent() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut parent = start(tmp.path());
-    let Some(child) = child_of(parent.id()) else {
-        let _ = parent.kill();
-        let _ = parent.wait();
+    let Some((parent, child)) = started(tmp.path()) else {
         return;
     };
     signal(child, "KILL");
@@ -149,10 +156,7 @@ fn a_child_killed_from_outside_is_reported_by_the_parent() {
 #[test]
 fn a_child_whose_parent_is_killed_stops_by_itself() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut parent = start(tmp.path());
-    let Some(child) = child_of(parent.id()) else {
-        let _ = parent.kill();
-        let _ = parent.wait();
+    let Some((mut parent, child)) = started(tmp.path()) else {
         return;
     };
     signal(parent.id(), "KILL");

@@ -25,7 +25,7 @@
 use crate::error::ConfigError;
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -234,6 +234,46 @@ fn read_text(mut source: impl Read, progress: &AtomicU64) -> Result<Vec<u8>, Str
         bytes.extend_from_slice(&chunk[..n]);
         progress.store(bytes.len() as u64, Ordering::Relaxed);
     }
+}
+
+/// The inputs' hashes by path.
+pub(crate) fn input_hashes(inputs: &[Arc<InputFile>]) -> BTreeMap<String, String> {
+    inputs
+        .iter()
+        .map(|f| (f.path.display().to_string(), f.sha256.clone()))
+        .collect()
+}
+
+/// Refuses to reuse a stored run computed from inputs of another content.
+pub(crate) fn check_same_inputs(
+    path: &std::path::Path,
+    stored: &BTreeMap<String, String>,
+    now: &BTreeMap<String, String>,
+) -> Result<(), ConfigError> {
+    if stored == now {
+        return Ok(());
+    }
+    let none = "none".to_string();
+    let changed: Vec<String> = stored
+        .keys()
+        .chain(now.keys())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|k| stored.get(*k) != now.get(*k))
+        .map(|k| {
+            format!(
+                "input `{k}` had SHA-256 {} and now has {}",
+                stored.get(k).unwrap_or(&none),
+                now.get(k).unwrap_or(&none)
+            )
+        })
+        .collect();
+    Err(ConfigError::Usage(format!(
+        "--resume: {} was computed from other inputs: {}; run without --resume to recompute \
+         every run, or restore the input",
+        path.display(),
+        changed.join("; ")
+    )))
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@
 use crate::context::{CheckpointEvery, RunContext, derive_run_seed};
 use crate::error::{ConfigError, Error, RunError};
 use crate::experiment::{Experiment, RunRecord, RunSpec, diverged_runs};
-use crate::inputs::{InputFile, input_scope, recording, sha256_hex};
+use crate::inputs::{check_same_inputs, input_hashes, input_scope, recording, sha256_hex};
 use crate::output::{
     ExperimentDir, InputRecord, Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, commit_staged,
     crate_versions, git_revision, stage, workspace_root, write_json_atomic,
@@ -107,46 +107,6 @@ pub struct Outcome {
 /// seed and run id, one per line.
 pub fn fingerprint(experiment: &str, config_json: &str, seed: u64, run_id: &str) -> String {
     sha256_hex(format!("{experiment}\n{config_json}\n{seed}\n{run_id}").as_bytes())
-}
-
-/// The inputs' hashes by path.
-fn input_hashes(inputs: &[std::sync::Arc<InputFile>]) -> BTreeMap<String, String> {
-    inputs
-        .iter()
-        .map(|f| (f.path.display().to_string(), f.sha256.clone()))
-        .collect()
-}
-
-/// Refuses to reuse a stored run computed from inputs of another content.
-fn check_same_inputs(
-    path: &std::path::Path,
-    stored: &BTreeMap<String, String>,
-    now: &BTreeMap<String, String>,
-) -> Result<(), ConfigError> {
-    if stored == now {
-        return Ok(());
-    }
-    let none = "none".to_string();
-    let changed: Vec<String> = stored
-        .keys()
-        .chain(now.keys())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .filter(|k| stored.get(*k) != now.get(*k))
-        .map(|k| {
-            format!(
-                "input `{k}` had SHA-256 {} and now has {}",
-                stored.get(k).unwrap_or(&none),
-                now.get(k).unwrap_or(&none)
-            )
-        })
-        .collect();
-    Err(ConfigError::Usage(format!(
-        "--resume: {} was computed from other inputs: {}; run without --resume to recompute \
-         every run, or restore the input",
-        path.display(),
-        changed.join("; ")
-    )))
 }
 
 fn check_ids<P>(name: &str, plan: &[RunSpec<P>]) -> Result<(), ConfigError> {

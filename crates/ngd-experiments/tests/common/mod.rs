@@ -134,3 +134,17 @@ pub fn assert_no_results(out: &Path) {
         "run result written"
     );
 }
+
+/// Writes the plan of `egd-demo` (quick preset) to `dir/plan.json` and returns its path.
+pub fn write_demo_plan(dir: &Path) -> PathBuf {
+    let path = dir.join("plan.json");
+    let o = ngd(&[
+        "reproduce",
+        "--only",
+        "egd-demo",
+        "--plan",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    path
+}
