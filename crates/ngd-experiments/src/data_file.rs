@@ -5,33 +5,64 @@
 //! `-1.0`). Every problem is a [`ConfigError`] naming the file, the row (1-based, the header
 //! is row 1) and the column: unreadable file, no samples, a row with a different number of
 //! columns, a cell that is not a number, a non-finite value, a label other than ±1.
+//!
+//! **The header rule.** A first row whose every cell is a number is data, not a header: the
+//! file is refused (a sample is never silently taken as column names).
+//!
+//! **Read once, by content.** The file is read through [`ngd_harness::inputs::read_input`]:
+//! once per command (a FIFO or `<(cat file)` works, a file edited during a run cannot give runs
+//! on different data), and its SHA-256 goes into the manifest and every run record when it is
+//! read in the experiment's `validate`.
+//!
 //! [`require_separable`] checks linear separability (through the origin) for experiments whose
-//! claims assume it.
+//! claims assume it, scale-invariantly and in `O(N·D)` memory (see its docs).
 
 use ndarray::{Array1, Array2};
 use ngd_data::Classification;
 use ngd_harness::error::ConfigError;
+use ngd_harness::inputs::read_input;
 use ngd_optim::OptimError;
 use ngd_optim::baselines::l2_max_margin;
 use std::path::Path;
 
 /// Reads a labelled data set from a CSV file (see the module docs for the format).
+///
+/// # Errors
+///
+/// [`ConfigError::Usage`] naming the file, and the row and column where one is at fault.
 pub fn load_classification_csv(path: &Path) -> Result<Classification, ConfigError> {
+    let input = read_input(path, "data file")?;
+    parse_classification_csv(&input.bytes, path)
+}
+
+/// Parses the CSV text `bytes` (see the module docs); `path` names it in messages.
+///
+/// # Errors
+///
+/// [`ConfigError::Usage`] naming `path`, and the row and column where one is at fault.
+pub fn parse_classification_csv(bytes: &[u8], path: &Path) -> Result<Classification, ConfigError> {
     let bad =
         |message: String| ConfigError::Usage(format!("data file {}: {message}", path.display()));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| bad(format!("cannot read it: {e}")))?;
-    let header_len = reader
+        .from_reader(bytes);
+    let header = reader
         .headers()
-        .map_err(|e| bad(format!("cannot read the header row: {e}")))?
-        .len();
+        .map_err(|e| bad(format!("cannot read the header row: {e}")))?;
+    let header_len = header.len();
     if header_len < 2 {
         return Err(bad(format!(
             "the header has {header_len} column(s); expected at least one feature column and a label column"
+        )));
+    }
+    if header.iter().all(|cell| cell.parse::<f64>().is_ok()) {
+        return Err(bad(format!(
+            "row 1 is all numbers (`{}`): it is a sample, not a header; add a header row naming \
+             the columns, e.g. `x1,…,x{},y`",
+            clip(&header.iter().collect::<Vec<_>>().join(",")),
+            header_len - 1
         )));
     }
     let d = header_len - 1;
@@ -49,14 +80,16 @@ pub fn load_classification_csv(path: &Path) -> Result<Classification, ConfigErro
         for (col, cell) in record.iter().enumerate() {
             let value: f64 = cell.parse().map_err(|_| {
                 bad(format!(
-                    "row {row}, column {}: `{cell}` is not a number",
-                    col + 1
+                    "row {row}, column {}: `{}` is not a number",
+                    col + 1,
+                    clip(cell)
                 ))
             })?;
             if !value.is_finite() {
                 return Err(bad(format!(
-                    "row {row}, column {}: non-finite value `{cell}`",
-                    col + 1
+                    "row {row}, column {}: non-finite value `{}`",
+                    col + 1,
+                    clip(cell)
                 )));
             }
             if col < d {
@@ -65,8 +98,9 @@ pub fn load_classification_csv(path: &Path) -> Result<Classification, ConfigErro
                 labels.push(value);
             } else {
                 return Err(bad(format!(
-                    "row {row}, column {}: label `{cell}` is not +1 or -1",
-                    col + 1
+                    "row {row}, column {}: label `{}` is not +1 or -1",
+                    col + 1,
+                    clip(cell)
                 )));
             }
         }
@@ -79,17 +113,48 @@ pub fn load_classification_csv(path: &Path) -> Result<Classification, ConfigErro
     Classification::new(x, Array1::from(labels)).map_err(|e| bad(e.to_string()))
 }
 
+fn clip(text: &str) -> String {
+    ngd_harness::error::clip(text, ngd_harness::error::CLIP_CHARS)
+}
+
 /// Errors unless `data` is linearly separable by a hyperplane through the origin (a hard-margin
 /// SVM is feasible), naming `what` in the message.
+///
+/// Scale-invariant: `X̃β > 0` holds for a `β` exactly when it holds for the rows of `X̃ = diag(y)X`
+/// each divided by its (overflow-safe) length, so the check solves the max-margin QP on unit
+/// rows — data scaled by `1e-8` or `1e150` is judged like the data itself. A sample whose
+/// features are all zero has margin 0 for every `β` and is named. Memory: the QP's constraint
+/// matrix holds `X̃` (`N·D` values) and its quadratic term is the sparse identity.
+///
+/// # Errors
+///
+/// [`ConfigError::Usage`]: a zero sample, data that is not separable, or a failure of the QP,
+/// each saying which.
 pub fn require_separable(data: &Classification, what: &str) -> Result<(), ConfigError> {
-    match l2_max_margin(data.signed().view()) {
+    let mut unit = data.signed();
+    for (n, mut row) in unit.rows_mut().into_iter().enumerate() {
+        let scale = row.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        if scale == 0.0 {
+            return Err(ConfigError::Usage(format!(
+                "{what}: sample {} has every feature 0, so no hyperplane through the origin \
+                 separates it (its margin is 0 for every β); this experiment's claims assume \
+                 separable data",
+                n + 1
+            )));
+        }
+        row.mapv_inplace(|v| v / scale);
+        let length = row.dot(&row).sqrt();
+        row.mapv_inplace(|v| v / length);
+    }
+    match l2_max_margin(unit.view()) {
         Ok(_) => Ok(()),
         Err(OptimError::NotSeparable { .. }) => Err(ConfigError::Usage(format!(
             "{what} is not linearly separable (through the origin); this experiment's claims \
              assume separable data"
         ))),
         Err(other) => Err(ConfigError::Usage(format!(
-            "{what}: separability check failed: {other}"
+            "{what}: the separability check (the max-margin QP on the samples scaled to unit \
+             length) failed: {other}"
         ))),
     }
 }
@@ -147,6 +212,84 @@ mod tests {
             m.contains("/nonexistent/data.csv") && m.contains("cannot read"),
             "{m}"
         );
+    }
+
+    #[test]
+    fn a_first_row_of_numbers_is_refused_as_a_missing_header() {
+        let m = message("1,2,1\n-1,0,-1\n");
+        assert!(
+            m.contains("row 1 is all numbers") && m.contains("x1,…,x2,y"),
+            "{m}"
+        );
+        // A header with one numeric name is still a header.
+        assert!(load("x1,2,y\n1,2,1\n").is_ok());
+    }
+
+    #[test]
+    fn huge_cells_are_clipped_in_messages() {
+        let cell = "z".repeat(100_000);
+        let m = message(&format!("x1,y\n{cell},1\n"));
+        assert!(
+            m.len() < 1000 && m.contains("100000 characters in all"),
+            "{}",
+            m.len()
+        );
+    }
+
+    /// Rows `(±(1 + i/10), 0.5)` with label `+1`/`−1` alternating: separable by `β = e_1`.
+    fn scaled(scales: &[f64]) -> Classification {
+        let n = scales.len();
+        let x = Array2::from_shape_fn((n, 2), |(i, j)| {
+            let sign = if i % 2 == 0 { 1.0 } else { -1.0 };
+            let v = if j == 0 {
+                sign * (1.0 + i as f64 / 10.0)
+            } else {
+                0.5
+            };
+            v * scales[i]
+        });
+        let y = Array1::from_shape_fn(n, |i| if i % 2 == 0 { 1.0 } else { -1.0 });
+        Classification::new(x, y).unwrap()
+    }
+
+    #[test]
+    fn separability_does_not_depend_on_the_scale_of_the_data() {
+        for scale in [1e-8, 1.0, 1e150, 1e-300] {
+            let data = scaled(&[scale; 6]);
+            assert!(require_separable(&data, "data").is_ok(), "scale {scale}");
+        }
+        // Rows of wildly different scales.
+        let data = scaled(&[1e-200, 1e200, 1.0, 1e-5, 1e100, 3.0]);
+        assert!(require_separable(&data, "data").is_ok());
+        // Not separable stays not separable at any scale: x and −x with the same label.
+        for scale in [1e-8, 1e150] {
+            let x = Array2::from_shape_vec((2, 1), vec![scale, -scale]).unwrap();
+            let data = Classification::new(x, Array1::from(vec![1.0, 1.0])).unwrap();
+            let m = require_separable(&data, "data").unwrap_err().to_string();
+            assert!(m.contains("not linearly separable"), "{m}");
+        }
+    }
+
+    #[test]
+    fn a_sample_of_zeros_is_named_as_the_reason() {
+        let x = Array2::from_shape_vec((3, 2), vec![1.0, 0.0, 0.0, 0.0, -1.0, 0.0]).unwrap();
+        let data = Classification::new(x, Array1::from(vec![1.0, 1.0, -1.0])).unwrap();
+        let m = require_separable(&data, "training data")
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("sample 2 has every feature 0"), "{m}");
+    }
+
+    #[test]
+    fn two_samples_of_30000_features_are_checked_without_a_d_by_d_matrix() {
+        // A D × D matrix would be 7.2 GB; the check holds N·D values.
+        let d = 30_000;
+        let x = Array2::from_shape_fn(
+            (2, d),
+            |(i, j)| if i == 0 { 1.0 } else { -1.0 } * (1.0 + (j % 7) as f64),
+        );
+        let data = Classification::new(x, Array1::from(vec![1.0, -1.0])).unwrap();
+        assert!(require_separable(&data, "data").is_ok());
     }
 
     #[test]

@@ -3,30 +3,11 @@
 //! reproducible through plan files and `run-job`.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-/// A tiny egd-demo config (a few milliseconds per run).
-const TINY: [&str; 8] = [
-    "--set",
-    "steps=60",
-    "--set",
-    "dim=12",
-    "--set",
-    "n_test=100",
-    "--set",
-    "record_points=6",
-];
+mod common;
 
-fn ngd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ngd"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{TINY, ngd, stderr};
 
 fn run_demo(out: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["run", "egd-demo", "--out", out.to_str().unwrap()];
@@ -112,7 +93,11 @@ fn bad_config_files_are_usage_errors_naming_the_key() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_usage_error(&o, &["cannot read config file /nonexistent/x.toml"], &out);
+    assert_usage_error(
+        &o,
+        &["config file /nonexistent/x.toml: cannot read it"],
+        &out,
+    );
 }
 
 #[test]

@@ -2,34 +2,16 @@
 //! inconsistent use of the file options) exits with status 2 before any work, with a one-line
 //! message naming the file and the problem, and leaves no result file.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn ngd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ngd"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
+mod common;
 
-/// Writes `text` to `dir/name` and returns the path.
-fn file(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use common::{file, ngd};
 
 /// A separable 3-feature set: the label is the sign of the first feature.
 fn separable_csv(n: usize) -> String {
-    let mut text = String::from("x1,x2,x3,y\n");
-    for i in 0..n {
-        let a = (i as f64 * 0.37).sin() + if i % 2 == 0 { 1.5 } else { -1.5 };
-        let b = (i as f64 * 1.3).cos();
-        let c = (i as f64 * 0.7).sin();
-        let y = if a > 0.0 { 1 } else { -1 };
-        text.push_str(&format!("{a},{b},{c},{y}\n"));
-    }
-    text
+    common::separable_csv(n, 1.0)
 }
 
 fn run_with(dir: &Path, train: &Path, test: Option<&Path>, extra: &[&str]) -> Output {

@@ -7,7 +7,8 @@
 //! seed therefore does not depend on the order of planning, on `--jobs`, or on which other runs
 //! exist.
 //!
-//! **Checkpoints.** `ctx.checkpoint(step, &state)` writes `checkpoints/<run-id>.json`
+//! **Checkpoints.** `ctx.checkpoint(step, &state)` writes the run's checkpoint file
+//! (`checkpoints/<run-id>.<key>.json`, keyed by the run's fingerprint, see the runner)
 //! atomically when the configured interval (seconds or steps) has elapsed; with `--resume`,
 //! `ctx.restore::<S>()` returns the last state if it was written for the same experiment,
 //! config, seed and run (a fingerprint is stored alongside). The file records its format
@@ -239,6 +240,46 @@ impl<'a> RunContext<'a> {
         Ok(true)
     }
 
+    /// The file this run checkpoints to.
+    pub fn checkpoint_path(&self) -> &std::path::Path {
+        &self.checkpoint_path
+    }
+
+    /// With `--resume`: the last checkpointed state of this very run (same fingerprint) and its
+    /// step, checked against `reference` (the state of a fresh run: every array stored through
+    /// ndarray must have the same shape) and against `budget` (the step must not be past it).
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::Checkpoint`] naming the file: another format, a state that does not parse,
+    /// an array of another shape (naming its key), or a step past the budget.
+    pub fn restore_checked<S: Serialize + DeserializeOwned>(
+        &mut self,
+        reference: &S,
+        budget: Option<u64>,
+    ) -> Result<Option<(u64, S)>, RunError> {
+        let Some((step, value)) = self.restore_value()? else {
+            return Ok(None);
+        };
+        let refuse = |message: String| RunError::Checkpoint {
+            path: self.checkpoint_path.clone(),
+            message: format!("{message}; delete the file to restart this run from step 0"),
+        };
+        if let Some(budget) = budget.filter(|&b| step > b) {
+            return Err(refuse(format!(
+                "its step {step} is past this run's budget of {budget} steps"
+            )));
+        }
+        let fresh = serde_json::to_value(reference).unwrap_or(serde_json::Value::Null);
+        if let Some(problem) = crate::checkpointed::shape_mismatch(&fresh, &value, "state") {
+            return Err(refuse(format!("it does not fit this run: {problem}")));
+        }
+        let state = serde_json::from_value(value)
+            .map_err(|e| refuse(format!("its state does not fit this run: {e}")))?;
+        self.last_step = Some(step);
+        Ok(Some((step, state)))
+    }
+
     /// With `--resume`: the last checkpointed state of this very run (same fingerprint), if any.
     /// A missing, unreadable or truncated file, or one of another run (other fingerprint),
     /// yields `None` (the run starts afresh).
@@ -248,6 +289,22 @@ impl<'a> RunContext<'a> {
     /// [`RunError::Checkpoint`] when the file belongs to this run but was written in another
     /// format (by another version) or its state does not parse as `S`.
     pub fn restore<S: DeserializeOwned>(&mut self) -> Result<Option<S>, RunError> {
+        let Some((step, value)) = self.restore_value()? else {
+            return Ok(None);
+        };
+        let state = serde_json::from_value(value).map_err(|e| RunError::Checkpoint {
+            path: self.checkpoint_path.clone(),
+            message: format!(
+                "its state does not fit this run: {e}; delete the file to restart this run \
+                 from step 0"
+            ),
+        })?;
+        self.last_step = Some(step);
+        Ok(Some(state))
+    }
+
+    /// The step and raw state of this run's checkpoint (see [`Self::restore`]).
+    fn restore_value(&mut self) -> Result<Option<(u64, serde_json::Value)>, RunError> {
         if !self.resume {
             return Ok(None);
         }
@@ -270,10 +327,7 @@ impl<'a> RunContext<'a> {
                 file.format
             )));
         }
-        let state = serde_json::from_value(file.state)
-            .map_err(|e| refuse(format!("its state does not fit this run: {e}")))?;
-        self.last_step = Some(file.step);
-        Ok(Some(state))
+        Ok(Some((file.step, file.state)))
     }
 }
 
@@ -292,88 +346,5 @@ impl RunContext<'static> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn seeds_are_stable_and_distinct() {
-        // Reference: SplitMix64 with state 0 first output is 0xE220A8397B1DCDAF (Vigna's
-        // reference implementation, splitmix64.c).
-        assert_eq!(splitmix64(0), 0xE220_A839_7B1D_CDAF);
-        // FNV-1a 64 of "a" is 0xAF63DC4C8601EC8C (FNV reference test vectors).
-        assert_eq!(fnv1a64(b"a"), 0xAF63_DC4C_8601_EC8C);
-        assert_eq!(derive_run_seed(7, "L1-r0"), derive_run_seed(7, "L1-r0"));
-        assert_ne!(derive_run_seed(7, "L1-r0"), derive_run_seed(7, "L1-r1"));
-        assert_ne!(derive_run_seed(7, "L1-r0"), derive_run_seed(8, "L1-r0"));
-    }
-
-    #[test]
-    fn checkpoint_every_parses() {
-        assert_eq!(
-            "30s".parse::<CheckpointEvery>(),
-            Ok(CheckpointEvery::Seconds(30.0))
-        );
-        assert_eq!(
-            "1000".parse::<CheckpointEvery>(),
-            Ok(CheckpointEvery::Steps(1000))
-        );
-        assert_eq!(
-            "never".parse::<CheckpointEvery>(),
-            Ok(CheckpointEvery::Never)
-        );
-        for bad in ["0", "-3", "0s", "xs", "ten"] {
-            assert!(bad.parse::<CheckpointEvery>().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn checkpoint_round_trips_f64_exactly() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.json");
-        // Values that need all 17 significant digits, extremes and subnormals.
-        let state: Vec<f64> = vec![
-            0.1 + 0.2,
-            1.0 / 3.0,
-            std::f64::consts::PI,
-            f64::MIN_POSITIVE,
-            5e-324,
-            f64::MAX,
-            -1.234_567_890_123_456_7e-300,
-            2.0_f64.powi(60) + 1.0,
-        ];
-        let mut ctx = RunContext::for_test(&path, "fp", CheckpointEvery::Steps(1), true);
-        assert!(ctx.checkpoint(5, &state).unwrap());
-        assert!(
-            !ctx.checkpoint(5, &state).unwrap(),
-            "interval of 1 step not elapsed"
-        );
-        let back: Vec<f64> = ctx.restore().unwrap().unwrap();
-        assert_eq!(
-            back.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
-            state.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
-        );
-        // A different fingerprint (other config/seed) is ignored; so is resume = false.
-        let mut other = RunContext::for_test(&path, "other", CheckpointEvery::Never, true);
-        assert!(other.restore::<Vec<f64>>().unwrap().is_none());
-        let mut fresh = RunContext::for_test(&path, "fp", CheckpointEvery::Never, false);
-        assert!(fresh.restore::<Vec<f64>>().unwrap().is_none());
-    }
-
-    #[test]
-    fn old_or_mismatched_checkpoints_of_this_run_are_refused_naming_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("c.json");
-        let mut ctx = RunContext::for_test(&path, "fp", CheckpointEvery::Steps(1), true);
-        // Format 1 had no `format` field.
-        std::fs::write(&path, r#"{"fingerprint":"fp","step":3,"state":[1.0,2.0]}"#).unwrap();
-        let err = ctx.restore::<Vec<f64>>().unwrap_err().to_string();
-        assert!(err.contains("c.json") && err.contains("format 1"), "{err}");
-        // The right format, a state of another shape.
-        ctx.checkpoint(4, &("not", "numbers")).unwrap();
-        let err = ctx.restore::<Vec<f64>>().unwrap_err().to_string();
-        assert!(err.contains("does not fit"), "{err}");
-        // Garbage is recovered from (the run starts afresh).
-        std::fs::write(&path, "{\"fingerprint\":").unwrap();
-        assert!(ctx.restore::<Vec<f64>>().unwrap().is_none());
-    }
-}
+#[path = "context_tests.rs"]
+mod tests;

@@ -12,6 +12,21 @@
 
 use std::path::{Path, PathBuf};
 
+/// The most characters of an offending value that a message shows.
+pub const CLIP_CHARS: usize = 200;
+
+/// `text` cut to at most `max` characters, with `… (N characters in all)` when cut, so that a
+/// message never echoes a huge value whole.
+pub fn clip(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        text.to_string()
+    } else {
+        let head: String = text.chars().take(max).collect();
+        format!("{head}… ({count} characters in all)")
+    }
+}
+
 /// A configuration or usage mistake, detected before any work starts.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError {
@@ -96,7 +111,7 @@ impl ConfigError {
     ) -> Self {
         Self::OutOfRange {
             field: field.into(),
-            value: value.to_string(),
+            value: clip(&value.to_string(), CLIP_CHARS),
             allowed: allowed.into(),
         }
     }

@@ -73,8 +73,17 @@ pub trait Experiment: Sync {
     fn description(&self) -> &'static str;
     /// The preset's config.
     fn config(&self, preset: Preset) -> Self::Config;
-    /// Checks every range and cross-field condition; called before any work starts.
+    /// Checks every range and cross-field condition; called before any work starts. Read every
+    /// input file here through [`crate::inputs::read_input`]: the runner records the inputs
+    /// read during `validate` and fingerprints results by their content.
     fn validate(&self, config: &Self::Config) -> Result<(), ConfigError>;
+    /// An estimate of one run's peak memory in bytes, from the config alone (use
+    /// [`crate::memory::f64_bytes`], which saturates instead of overflowing). The command line
+    /// multiplies it by the runs started at once and refuses work that would not fit (see
+    /// [`crate::memory`]). `None`: no estimate (no check).
+    fn peak_bytes(&self, _config: &Self::Config) -> Option<u64> {
+        None
+    }
     /// The independent runs, with stable ids and estimated costs. Must be deterministic.
     fn plan(&self, config: &Self::Config) -> Vec<RunSpec<Self::Params>>;
     /// Does exactly one run. Divergence is reported as [`RunError::Diverged`].

@@ -10,6 +10,8 @@
 //! - [`convergence`]: the one definition of a converged run, per loss;
 //! - [`context`]: [`RunContext`] — seeds, progress, checkpoints, solver routes;
 //! - [`checkpointed`]: the one checkpointed-run loop ([`checkpointed::run_checkpointed`]);
+//! - [`inputs`]: inputs read once per command and identified by their SHA-256;
+//! - [`memory`]: a run's peak memory estimated from its config and checked before work;
 //! - [`runner`]: parallel execution with resume; [`workers`]: the worker threads;
 //! - [`registry`]: type-erased experiments for the command line;
 //! - [`output`]: atomic writes, results layout, CSV/JSON, manifest;
@@ -24,6 +26,8 @@ pub mod context;
 pub mod convergence;
 pub mod error;
 pub mod experiment;
+pub mod inputs;
+pub mod memory;
 pub mod output;
 pub mod plot;
 pub mod progress;

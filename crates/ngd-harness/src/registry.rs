@@ -45,6 +45,8 @@ pub trait DynExperiment: Sync {
     ///
     /// [`ConfigError::Usage`] if the config cannot be rendered as TOML (a bug of the config type).
     fn describe_config(&self, preset: Preset) -> Result<String, ConfigError>;
+    /// One run's estimated peak memory (bytes) for a (JSON) config, if the experiment gives one.
+    fn peak_bytes_json(&self, config: &serde_json::Value) -> Result<Option<u64>, ConfigError>;
     /// The plan of a (JSON) config.
     fn plan_json(&self, config: &serde_json::Value) -> Result<Vec<PlannedRun>, ConfigError>;
     /// Runs all runs (or only run `only`, without `finish`) of a (JSON) config.
@@ -57,13 +59,27 @@ pub trait DynExperiment: Sync {
     ) -> Result<Outcome, Error>;
 }
 
+/// The typed config of `exp` from its JSON form (as stored in a plan file), validated; a bad
+/// value names its key path (`depths[1]`).
 fn typed<E: Experiment>(exp: &E, config: &serde_json::Value) -> Result<E::Config, ConfigError> {
-    let c: E::Config =
-        serde_json::from_value(config.clone()).map_err(|e| ConfigError::BadValue {
-            key: "?".into(),
-            source_name: format!("config of `{}`", exp.name()),
-            message: e.to_string(),
-        })?;
+    let c: E::Config = serde_path_to_error::deserialize(config).map_err(|e| {
+        let path = e.path().to_string();
+        let message = crate::config::plain_message(&e.inner().to_string());
+        let key = match crate::config::unknown_field_name(&message) {
+            Some(k) if path == "." => k,
+            Some(k) => format!("{path}.{k}"),
+            None if path == "." => "(the whole config)".into(),
+            None => path,
+        };
+        ConfigError::BadValue {
+            key: crate::error::clip(&key, crate::error::CLIP_CHARS),
+            source_name: format!(
+                "the config of `{}` (resolved or from a plan file)",
+                exp.name()
+            ),
+            message,
+        }
+    })?;
     exp.validate(&c)?;
     Ok(c)
 }
@@ -117,6 +133,8 @@ impl<E: Experiment> DynExperiment for E {
             &others,
             &check,
         ))
+    fn peak_bytes_json(&self, config: &serde_json::Value) -> Result<Option<u64>, ConfigError> {
+        Ok(self.peak_bytes(&typed(self, config)?))
     }
 
     fn plan_json(&self, config: &serde_json::Value) -> Result<Vec<PlannedRun>, ConfigError> {

@@ -3,26 +3,34 @@
 //! - Up to `jobs` worker threads ([`crate::workers::for_each_parallel`]) take runs from a shared
 //!   queue. Each run's result depends only on the config, the experiment seed and
 //!   the run id, so results are identical for any `jobs`.
+//! - Inputs by content: the inputs `validate` reads ([`crate::inputs`]) are read once for the
+//!   whole execution and their SHA-256 go into the manifest and every run record.
 //! - With `resume`, a run whose `runs/<run-id>.json` exists and was produced for the same
-//!   experiment, config, seed and run (fingerprint) is not run again; an interrupted run restarts
-//!   from its checkpoint if the experiment uses `ctx.restore`.
+//!   experiment, config, seed and run (fingerprint) is not run again; if it was computed from
+//!   inputs of other content, the execution is refused before any work (exit code 2, naming
+//!   the input and both hashes): results of two contents are never mixed. An interrupted run
+//!   restarts from its checkpoint (`checkpoints/<run-id>.<fingerprint prefix>.json`, so that
+//!   runs of two configs never share one) if the experiment uses `ctx.restore`.
 //! - Each run's record is written atomically to `runs/<run-id>.json` as soon as it ends; its
 //!   checkpoint is then removed. A diverged run is recorded as such; a failed run writes
 //!   nothing (so `--resume` retries it), the other runs go on, and the experiment then fails
 //!   without calling `finish`.
-//! - `finish` receives every record in plan order; the runner writes `summary.json`,
-//!   `manifest.json` and the folder's `README.md` (from [`Experiment::outputs`]).
+//! - `finish` receives every record in plan order and writes into a staging folder; the
+//!   runner adds `summary.json` and the folder's `README.md` (from [`Experiment::outputs`]),
+//!   moves the files into place and writes `manifest.json` last, listing every file with its
+//!   SHA-256 (`output/staging.rs`).
 //!
 //! BLAS threads: `main` sets `OPENBLAS_NUM_THREADS=1` before any BLAS call when `jobs > 1`
 //! (see [`crate::cli`]), so worker threads do not oversubscribe the cores. The workers run
 //! on large stacks ([`crate::workers`]).
 
-use crate::context::{CheckpointEvery, RunContext, derive_run_seed, fnv1a64};
+use crate::context::{CheckpointEvery, RunContext, derive_run_seed};
 use crate::error::{ConfigError, Error, RunError};
 use crate::experiment::{Experiment, RunRecord, RunSpec, diverged_runs};
+use crate::inputs::{check_same_inputs, input_hashes, input_scope, recording, sha256_hex};
 use crate::output::{
-    ExperimentDir, Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, crate_versions, git_revision,
-    workspace_root, write_json_atomic,
+    ExperimentDir, InputRecord, Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, commit_staged,
+    crate_versions, git_revision, stage, workspace_root, write_json_atomic,
 };
 use crate::progress::ExperimentProgress;
 use serde::{Deserialize, Serialize};
@@ -72,6 +80,10 @@ pub struct StoredRun<O> {
     pub wall_seconds: f64,
     /// Solver routes used.
     pub solver_routes: Vec<String>,
+    /// The SHA-256 of every input the run was computed from, by path (empty for runs of
+    /// experiments without inputs, and in files written before inputs were recorded).
+    #[serde(default)]
+    pub inputs: BTreeMap<String, String>,
     /// How it ended.
     pub record: RunRecord<O>,
 }
@@ -95,10 +107,10 @@ pub struct Outcome {
     pub undocumented: Vec<String>,
 }
 
-/// The fingerprint of one run: FNV-1a of experiment name, canonical config JSON, seed and id.
+/// The fingerprint of one run: the SHA-256 (hex) of experiment name, canonical config JSON,
+/// seed and run id, one per line.
 pub fn fingerprint(experiment: &str, config_json: &str, seed: u64, run_id: &str) -> String {
-    let text = format!("{experiment}\n{config_json}\n{seed}\n{run_id}");
-    format!("{:016x}", fnv1a64(text.as_bytes()))
+    sha256_hex(format!("{experiment}\n{config_json}\n{seed}\n{run_id}").as_bytes())
 }
 
 fn check_ids<P>(name: &str, plan: &[RunSpec<P>]) -> Result<(), ConfigError> {
@@ -130,7 +142,10 @@ pub fn execute<E: Experiment>(
     only: Option<&str>,
 ) -> Result<Outcome, Error> {
     let start = Instant::now();
-    exp.validate(config)?;
+    let _scope = input_scope();
+    let (valid, inputs) = recording(|| exp.validate(config));
+    valid?;
+    let hashes = input_hashes(&inputs);
     let name = exp.name();
     let config_value = serde_json::to_value(config).map_err(|e| Error::format(&job.out, e))?;
     let config_json = config_value.to_string();
@@ -152,13 +167,17 @@ pub fn execute<E: Experiment>(
     // Existing results (with --resume).
     let mut stored: Vec<Option<StoredRun<E::RunOutput>>> = Vec::with_capacity(plan.len());
     for (spec, fp) in plan.iter().zip(&fps) {
+        let path = dir.run_path(&spec.id);
         let reuse = if opts.resume {
-            crate::output::read_json_file::<StoredRun<E::RunOutput>>(&dir.run_path(&spec.id))
+            crate::output::read_json_file::<StoredRun<E::RunOutput>>(&path)
                 .ok()
                 .filter(|r| &r.fingerprint == fp)
         } else {
             None
         };
+        if let Some(run) = &reuse {
+            check_same_inputs(&path, &run.inputs, &hashes)?;
+        }
         stored.push(reuse);
     }
     let pending: Vec<usize> = (0..plan.len())
@@ -169,7 +188,11 @@ pub fn execute<E: Experiment>(
     let progress = ExperimentProgress::new(name, pending.iter().map(|&i| plan[i].cost).collect());
     let finished = crate::workers::for_each_parallel(opts.jobs, &pending, |slot, i| {
         let spec = &plan[i];
-        let result = run_one(exp, config, spec, &fps[i], job, opts, &dir, &progress, slot);
+        let keys = RunKeys {
+            fingerprint: &fps[i],
+            inputs: &hashes,
+        };
+        let result = run_one(exp, config, spec, &keys, job, opts, &dir, &progress, slot);
         let status = match &result {
             Ok(r) => match r.record {
                 RunRecord::Completed { .. } => "completed".to_string(),
@@ -241,34 +264,58 @@ pub fn execute<E: Experiment>(
         });
         records.push((spec, run.record));
     }
-    let mut summary = exp.finish(config, &records, &dir)?;
+    // `finish` writes into a staging folder, moved into place with the manifest last.
+    let staged = stage(&dir)?;
+    let staged_dir = ExperimentDir::at(staged.path());
+    let mut summary = exp.finish(config, &records, &staged_dir)?;
     summary.diverged = diverged_runs(&records);
     let diverged = summary.diverged.len();
-    dir.write_json("summary.json", &summary)?;
+    staged_dir.write_json("summary.json", &summary)?;
     let manifest = Manifest {
         format_version: RESULTS_FORMAT_VERSION,
         experiment: name.into(),
         description: exp.description().into(),
         preset: job.preset.clone(),
         seed: job.seed,
+        config_sha256: sha256_hex(config_json.as_bytes()),
         config: config_value,
+        inputs: inputs
+            .iter()
+            .map(|f| InputRecord {
+                path: f.path.display().to_string(),
+                sha256: f.sha256.clone(),
+                bytes: f.bytes.len() as u64,
+            })
+            .collect(),
         git_revision: git_revision(&workspace_root()),
         crate_versions: crate_versions(),
         jobs: opts.jobs,
         wall_seconds: start.elapsed().as_secs_f64(),
         solver_routes: routes,
         runs: statuses,
+        files: BTreeMap::new(),
     };
-    dir.write_json("manifest.json", &manifest)?;
-    let undocumented =
-        crate::output::readme::write_readme(dir.root(), name, &summary, &exp.outputs(config))?;
+    let undocumented = crate::output::readme::write_readme(
+        staged.path(),
+        name,
+        &summary,
+        &exp.outputs(config),
+    )?;
+    let wall_seconds = manifest.wall_seconds;
+    commit_staged(&dir, staged, manifest)?;
     Ok(Outcome {
         executed,
         reused,
         diverged,
-        wall_seconds: manifest.wall_seconds,
+        wall_seconds,
         undocumented,
     })
+}
+
+/// What identifies a run's results: its fingerprint and its inputs' hashes.
+struct RunKeys<'a> {
+    fingerprint: &'a str,
+    inputs: &'a BTreeMap<String, String>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -276,7 +323,7 @@ fn run_one<E: Experiment>(
     exp: &E,
     config: &E::Config,
     spec: &RunSpec<E::Params>,
-    fp: &str,
+    keys: &RunKeys<'_>,
     job: &JobInfo,
     opts: &RunnerOptions,
     dir: &ExperimentDir,
@@ -285,7 +332,16 @@ fn run_one<E: Experiment>(
 ) -> Result<StoredRun<E::RunOutput>, Error> {
     let start = Instant::now();
     let seed = derive_run_seed(job.seed, &spec.id);
-    let ckpt = dir.checkpoint_path(&spec.id);
+    let ckpt = dir.checkpoint_path(&spec.id, keys.fingerprint);
+    // A checkpoint belongs to this config and these inputs' content.
+    let ckpt_key = sha256_hex(
+        format!(
+            "{}\n{}",
+            keys.fingerprint,
+            serde_json::to_string(keys.inputs).unwrap_or_default()
+        )
+        .as_bytes(),
+    );
     if opts
         .cancel
         .as_ref()
@@ -301,7 +357,7 @@ fn run_one<E: Experiment>(
     let mut ctx = RunContext::new(
         &spec.id,
         job.seed,
-        fp.to_string(),
+        ckpt_key,
         ckpt.clone(),
         opts.checkpoint_every,
         opts.resume,
@@ -326,9 +382,10 @@ fn run_one<E: Experiment>(
         experiment: exp.name().into(),
         run_id: spec.id.clone(),
         seed,
-        fingerprint: fp.to_string(),
+        fingerprint: keys.fingerprint.to_string(),
         wall_seconds: start.elapsed().as_secs_f64(),
         solver_routes: ctx.routes().iter().cloned().collect(),
+        inputs: keys.inputs.clone(),
         record,
     };
     write_json_atomic(&dir.run_path(&spec.id), &run)?;

@@ -55,6 +55,32 @@ impl Sizes {
     }
 }
 
+impl Sizes {
+    /// An estimate of the case's peak memory (bytes) from its sizes alone, before anything is
+    /// allocated: its data, its model and the largest matrix its step forms (`N × N` kernels,
+    /// `D × D` Fishers, `L` factors of `D × D`), with saturating products.
+    pub fn peak_bytes(&self, case: BenchCase) -> u64 {
+        let (n, d, l) = (self.n as u64, self.d as u64, self.depth as u64);
+        let f = ngd_harness::memory::f64_bytes;
+        let data = f(&[3, n, d]);
+        let model = f(&[4, l, d]);
+        let step = match case {
+            BenchCase::EgdDiag => f(&[4, n]),
+            BenchCase::NgdDiagKernel => f(&[3, n, n]),
+            BenchCase::NgdDiagDense => f(&[4, d, d]),
+            BenchCase::NgdDiagWeighted => f(&[3, n.min(d), n.min(d)]),
+            BenchCase::EgdMf => f(&[6, l, d, d]),
+            BenchCase::NgdMf => f(&[12, l, d, d]),
+            BenchCase::EgdDiagBatch => f(&[4, l, l, d]),
+        };
+        let data = match case {
+            BenchCase::EgdMf | BenchCase::NgdMf => f(&[4, n]),
+            _ => data,
+        };
+        data.saturating_add(model).saturating_add(step)
+    }
+}
+
 /// One prepared case: a step closure and what it holds.
 pub struct Workload {
     /// Performs one step (the step rule's `step` on the case's model and problem).

@@ -39,7 +39,7 @@ pub struct BenchArgs {
     /// Steps to time.
     #[arg(long)]
     pub steps: Option<u64>,
-    /// BLAS threads (sets OPENBLAS_NUM_THREADS for the process).
-    #[arg(long)]
+    /// BLAS threads (sets OPENBLAS_NUM_THREADS for the process), 1 to 1024.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
 }

@@ -45,7 +45,19 @@ pub fn bench(args: &BenchArgs) -> Result<(), Error> {
         run_id: name.clone(),
         source,
     };
-    let mut workload = prepare(args.case, sizes).map_err(failed)?;
+    ngd_harness::memory::check_memory(
+        &format!("bench {name}"),
+        sizes.peak_bytes(args.case),
+        1,
+        None,
+    )?;
+    // Sizes that do not make a workload are the user's input: exit code 2.
+    let mut workload = prepare(args.case, sizes).map_err(|e| {
+        ConfigError::Usage(format!(
+            "bench {name}: the sizes N = {}, D = {}, L = {} do not make a workload: {e}",
+            sizes.n, sizes.d, sizes.depth
+        ))
+    })?;
     println!("# {name}: {}", workload.description);
     (workload.step)().map_err(failed)?;
     let mut times = Vec::with_capacity(sizes.steps as usize);

@@ -76,6 +76,10 @@ pub struct ExecArgs {
     /// Checkpoint interval: seconds (`30s`), steps (`1000`) or `never`.
     #[arg(long, value_name = "SECONDS_OR_STEPS", default_value = "300s", value_parser = parse_every)]
     pub checkpoint_every: CheckpointEvery,
+    /// Refuse to start (exit 2) when the estimated peak memory of the runs started at once
+    /// exceeds SIZE (`512M`, `8G`); default: the available memory (MemAvailable).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
 }
 
 impl ExecArgs {
@@ -91,6 +95,10 @@ impl ExecArgs {
 
 fn parse_every(s: &str) -> Result<CheckpointEvery, String> {
     s.parse()
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    crate::memory::parse_bytes(s)
 }
 
 /// `run`.
@@ -138,7 +146,7 @@ pub struct RunJobArgs {
     /// Plan file written by `reproduce --plan`.
     #[arg(long, value_name = "FILE")]
     pub plan: PathBuf,
-    /// Index of the run in the plan (0-based).
+    /// Index of the run in the plan (0-based): its `index` field, which is its position.
     #[arg(long, value_name = "I")]
     pub index: usize,
     /// Results root (default: `<workspace>/experiments/results`).
@@ -147,6 +155,10 @@ pub struct RunJobArgs {
     /// Checkpoint interval: seconds (`30s`), steps (`1000`) or `never`.
     #[arg(long, value_name = "SECONDS_OR_STEPS", default_value = "300s", value_parser = parse_every)]
     pub checkpoint_every: CheckpointEvery,
+    /// Refuse to start (exit 2) when the run's estimated peak memory exceeds SIZE (`8G`);
+    /// default: the available memory (MemAvailable).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
 }
 
 /// `plan-status`.

@@ -9,13 +9,16 @@
 //! running process needs `unsafe` in edition 2024. So when `--jobs N > 1` (or an extension's
 //! own option) asks for a thread count the environment does not already have, [`main`]
 //! re-executes the same binary with the same arguments and [`Study::thread_env`] set (1 for
-//! parallel runs), forwarding its exit code. Nothing runs before that point.
+//! parallel runs), forwarding its exit code. Nothing runs before that point. The child is
+//! supervised ([`supervise`]): signals to the parent reach it, and how it ended is reported.
 
 pub mod args;
+pub mod guards;
 pub mod list;
 pub mod open;
 pub mod plan;
 pub mod plan_status;
+pub mod supervise;
 
 use crate::error::{ConfigError, Error};
 use crate::output::default_out_dir;
@@ -81,11 +84,14 @@ pub fn main<X: Extension>(study: &Study) -> i32 {
     if let Some(code) = reexec_for_thread_env(study, &cli) {
         return code;
     }
+    supervise::watch_parent(study.binary);
     match dispatch(study, cli) {
         Ok(()) => 0,
         Err(e) => {
             let prefix = if e.exit_code() == 2 { "error" } else { "ERROR" };
-            eprintln!("{}: {prefix}: {e}", study.binary);
+            // One line, never a huge one (every value in it is clipped already).
+            let text = crate::error::clip(&e.to_string().replace(['\n', '\r'], " "), 4000);
+            eprintln!("{}: {prefix}: {text}", study.binary);
             e.exit_code()
         }
     }
@@ -102,13 +108,7 @@ fn reexec_for_thread_env<X: Extension>(study: &Study, cli: &Cli<X>) -> Option<i3
     if std::env::var(var).ok().as_deref() == Some(wanted.as_str()) {
         return None;
     }
-    let exe = std::env::current_exe().ok()?;
-    let status = std::process::Command::new(exe)
-        .args(std::env::args_os().skip(1))
-        .env(var, &wanted)
-        .status()
-        .ok()?;
-    Some(status.code().unwrap_or(1))
+    supervise::run_supervised(study.binary, var, &wanted)
 }
 
 fn out_dir(out: &Option<PathBuf>) -> PathBuf {
@@ -125,6 +125,8 @@ fn options(e: &ExecArgs) -> RunnerOptions {
 }
 
 fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
+    // Every input is read once for the whole command (`crate::inputs`).
+    let _inputs = crate::inputs::input_scope();
     let all = (study.experiments)();
     match cli.command {
         Command::List(a) => {
@@ -139,11 +141,14 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
         Command::Run(a) => {
             let exp = find(&all, &a.experiment)?;
             let config = exp.resolve_config(a.exec.preset, a.config.as_deref(), &a.sets)?;
+            let jobs = a.exec.jobs() as usize;
+            guards::check_experiment_memory(exp, &config, jobs, a.exec.max_memory)?;
             run_resolved(exp, &config, &a.exec).map(|_| ())
         }
         Command::Reproduce(a) => reproduce(study, &all, a),
         Command::RunJob(a) => {
             let plan = plan::read_plan(&a.plan)?;
+            guards::verify_plan(&plan, &a.plan, &all)?;
             let entry = plan.runs.get(a.index).ok_or_else(|| {
                 ConfigError::Usage(format!(
                     "--index {} out of range: plan {} has {} runs (0..{})",
@@ -161,6 +166,7 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
                     entry.experiment
                 ))
             })?;
+            guards::check_experiment_memory(exp, config, 1, a.max_memory)?;
             let job = JobInfo {
                 preset: plan.preset.clone(),
                 seed: plan.seed,
@@ -192,6 +198,7 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
         }
         Command::PlanStatus(a) => {
             let plan = plan::read_plan(&a.plan)?;
+            guards::verify_plan(&plan, &a.plan, &all)?;
             let status = plan_status::plan_status(&plan, &out_dir(&a.out));
             let json = serde_json::to_string(&status).map_err(|e| {
                 ConfigError::Usage(format!("internal: status not serializable: {e}"))
@@ -202,6 +209,7 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
         Command::Report(a) => {
             let out = out_dir(&a.out);
             let names: Vec<&str> = all.iter().map(|e| e.name()).collect();
+            guards::require_results(&out, &names)?;
             let (md, html) = write_report(&out, &study.report, &names)?;
             println!("report: {} and {}", md.display(), html.display());
             if a.open {
@@ -271,6 +279,10 @@ fn reproduce(
         .iter()
         .map(|e| e.resolve_config(a.exec.preset, None, &[]).map(|c| (*e, c)))
         .collect::<Result<_, _>>()?;
+    for (exp, config) in &configs {
+        let jobs = a.exec.jobs() as usize;
+        guards::check_experiment_memory(*exp, config, jobs, a.exec.max_memory)?;
+    }
     if let Some(path) = &a.plan {
         let plan = plan::build_plan(a.exec.preset.name(), a.exec.seed, &configs)?;
         plan::write_plan(path, &plan)?;

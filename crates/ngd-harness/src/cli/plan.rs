@@ -94,11 +94,9 @@ pub fn write_plan(path: &Path, plan: &PlanFile) -> Result<(), Error> {
 
 /// Reads and checks a plan file (all problems are usage errors, exit code 2).
 pub fn read_plan(path: &Path) -> Result<PlanFile, ConfigError> {
-    let bytes = std::fs::read(path).map_err(|e| ConfigError::Unreadable {
-        path: path.into(),
-        message: e.to_string(),
-    })?;
-    let plan: PlanFile = serde_json::from_slice(&bytes)
+    // Read once (a FIFO works), like every input.
+    let input = crate::inputs::read_input(path, "plan file")?;
+    let plan: PlanFile = serde_json::from_slice(&input.bytes)
         .map_err(|e| ConfigError::Usage(format!("plan file {}: {e}", path.display())))?;
     if plan.format != PLAN_FORMAT {
         return Err(ConfigError::Usage(format!(

@@ -44,6 +44,27 @@ pub fn check_finite_positive(field: &str, value: f64) -> Result<(), ConfigError>
     )
 }
 
+/// Checks that the product of sizes fits in 64 bits (so that counts, costs and byte sizes
+/// derived from them cannot wrap around), and returns it.
+///
+/// # Errors
+///
+/// [`ConfigError::OutOfRange`] naming the product (`n_train × dim`) and its factors.
+pub fn check_product(factors: &[(&str, u64)]) -> Result<u64, ConfigError> {
+    let product = factors
+        .iter()
+        .try_fold(1u64, |acc, &(_, v)| acc.checked_mul(v));
+    product.ok_or_else(|| {
+        let names: Vec<&str> = factors.iter().map(|(n, _)| *n).collect();
+        let values: Vec<String> = factors.iter().map(|(_, v)| v.to_string()).collect();
+        ConfigError::out_of_range(
+            names.join(" × "),
+            values.join(" × "),
+            "sizes whose product fits in 64 bits (at most 18446744073709551615)",
+        )
+    })
+}
+
 /// Checks a list is non-empty.
 pub fn check_nonempty<T>(field: &str, values: &[T]) -> Result<(), ConfigError> {
     check(!values.is_empty(), field, "[]", "a non-empty list")
@@ -65,5 +86,13 @@ mod tests {
         assert!(check_in_range("depth", 3, 1, 3).is_ok());
         assert!(check_in_range("depth", 4, 1, 3).is_err());
         assert!(check_nonempty::<u8>("depths", &[]).is_err());
+        assert_eq!(check_product(&[("n", 3), ("d", 4)]), Ok(12));
+        let e = check_product(&[("n_train", 1 << 40), ("dim", 1 << 30)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`n_train × dim`") && e.contains("64 bits"),
+            "{e}"
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! the failing key (`a.b`, `depths[1]`); the key is then looked up in the `--set` overrides and
 //! in the file to name where the bad value came from.
 
-use crate::error::ConfigError;
+use crate::error::{CLIP_CHARS, ConfigError, clip};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -28,10 +28,13 @@ pub fn layered_config<T: Serialize + DeserializeOwned>(
     let mut file_table = Table::new();
     let file_name = file.map(|p| p.display().to_string());
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        // Read once (a FIFO or `<(…)` works), like every input.
+        let input = crate::inputs::read_input(path, "config file")?;
+        let text =
+            String::from_utf8(input.bytes.to_vec()).map_err(|e| ConfigError::Unreadable {
+                path: path.to_path_buf(),
+                message: format!("not UTF-8 text: {e}"),
+            })?;
         file_table = text
             .parse::<Table>()
             .map_err(|e| syntax_error(&text, &e, &path.display().to_string()))?;
@@ -39,22 +42,34 @@ pub fn layered_config<T: Serialize + DeserializeOwned>(
     }
     let mut set_table = Table::new();
     for set in sets {
-        let (key, value) = set
-            .split_once('=')
-            .ok_or_else(|| ConfigError::Usage(format!("--set expects KEY=VALUE, got `{set}`")))?;
+        let (key, value) = set.split_once('=').ok_or_else(|| {
+            ConfigError::Usage(format!(
+                "--set expects KEY=VALUE, got `{}`",
+                clip(set, CLIP_CHARS)
+            ))
+        })?;
         let key = key.trim();
         if key.is_empty() {
             return Err(ConfigError::Usage(format!(
-                "--set expects KEY=VALUE, got `{set}`"
+                "--set expects KEY=VALUE, got `{}`",
+                clip(set, CLIP_CHARS)
             )));
         }
-        insert_dotted(&mut set_table, key, parse_toml_value(value.trim()));
+        let value = value.trim();
+        let parsed = parse_toml_value(value);
+        if let (Value::String(_), Some(problem)) = (&parsed, number_problem(value)) {
+            return Err(ConfigError::BadValue {
+                key: clip(key, CLIP_CHARS),
+                source_name: "--set".into(),
+                message: problem,
+            });
+        }
+        insert_dotted(&mut set_table, key, parsed);
     }
     merge(&mut merged, &set_table);
 
     serde_path_to_error::deserialize::<_, T>(Value::Table(merged)).map_err(|e| {
-        let inner = e.inner().to_string();
-        let message = inner.lines().next().unwrap_or("").trim().to_string();
+        let message = plain_message(&e.inner().to_string());
         let path = e.path().to_string();
         let parent = if path == "." { String::new() } else { path };
         let key = match unknown_field_name(&message) {
@@ -76,13 +91,13 @@ pub fn layered_config<T: Serialize + DeserializeOwned>(
         };
         if message.starts_with("unknown field") {
             ConfigError::UnknownKey {
-                key: leaf,
+                key: clip(&leaf, CLIP_CHARS),
                 source_name,
                 message,
             }
         } else {
             ConfigError::BadValue {
-                key,
+                key: clip(&key, CLIP_CHARS),
                 source_name,
                 message,
             }
@@ -168,8 +183,49 @@ fn contains_leaf(table: &Table, leaf: &str) -> bool {
     })
 }
 
+/// The first line of a deserializer's message, with the offending value clipped, and serde's
+/// message for a list longer than a fixed-size slot said plainly (nothing is ever cut off).
+pub(crate) fn plain_message(inner: &str) -> String {
+    let line = inner.lines().next().unwrap_or("").trim();
+    if let Some(rest) = line.strip_prefix("invalid length ") {
+        if let Some((n, "expected fewer elements in array")) = rest.split_once(", ") {
+            return format!(
+                "a list of {n} elements is longer than its slot (nothing is cut off: give the \
+                 slot's length)"
+            );
+        }
+    }
+    clip(line, 2 * CLIP_CHARS)
+}
+
+/// Why a `--set` value that is not valid TOML but reads as a number was refused: out of TOML's
+/// range (`1e400`, integers beyond `i64::MAX`), or not in TOML's number syntax (`.5`). `None`
+/// for text that is no number at all (taken as a string, then type-checked).
+fn number_problem(text: &str) -> Option<String> {
+    let value: f64 = text.parse().ok()?;
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("inf") || lower.contains("nan") {
+        return None;
+    }
+    let digits = text.trim_start_matches(['+', '-']);
+    Some(
+        if value.is_infinite() || digits.chars().all(|c| c.is_ascii_digit()) {
+            format!(
+                "`{}` is out of range (integers: within ±{}; floats: finite, below 1.8e308)",
+                clip(text, CLIP_CHARS),
+                i64::MAX
+            )
+        } else {
+            format!(
+                "`{}` is not a number in TOML's form (e.g. 0.5, 1e-3, 200)",
+                clip(text, CLIP_CHARS)
+            )
+        },
+    )
+}
+
 /// `unknown field `x`, expected …` → `x`.
-fn unknown_field_name(message: &str) -> Option<String> {
+pub(crate) fn unknown_field_name(message: &str) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
     rest.split_once('`').map(|(k, _)| k.to_string())
 }

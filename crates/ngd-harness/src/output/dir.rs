@@ -56,6 +56,13 @@ impl ExperimentDir {
         Ok(Self { root })
     }
 
+    /// Wraps `root` itself as an experiment folder (a staging folder, say).
+    pub fn at(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+        }
+    }
+
     /// Wraps an existing folder without creating anything (for reading results).
     pub fn open(out: &Path, experiment: &str) -> Self {
         Self {
@@ -78,9 +85,13 @@ impl ExperimentDir {
         self.root.join("runs").join(format!("{run_id}.json"))
     }
 
-    /// `checkpoints/<run-id>.json`.
-    pub fn checkpoint_path(&self, run_id: &str) -> PathBuf {
-        self.root.join("checkpoints").join(format!("{run_id}.json"))
+    /// `checkpoints/<run-id>.<first 16 hex digits of fingerprint>.json`: keyed by content, so
+    /// that the unfinished runs of two configs in one folder never overwrite each other.
+    pub fn checkpoint_path(&self, run_id: &str, fingerprint: &str) -> PathBuf {
+        let key: String = fingerprint.chars().take(16).collect();
+        self.root
+            .join("checkpoints")
+            .join(format!("{run_id}.{key}.json"))
     }
 
     /// Writes a tidy CSV `<file>` from serializable rows (the header is the rows' field names,

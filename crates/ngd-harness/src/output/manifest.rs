@@ -24,8 +24,14 @@ pub struct Manifest {
     pub preset: String,
     /// The experiment seed (run seeds derive from it, see [`crate::derive_run_seed`]).
     pub seed: u64,
+    /// The SHA-256 of the canonical JSON of [`Self::config`] (empty in older manifests).
+    #[serde(default)]
+    pub config_sha256: String,
     /// The full effective config.
     pub config: serde_json::Value,
+    /// Every input the results were computed from, with its SHA-256 ([`crate::inputs`]).
+    #[serde(default)]
+    pub inputs: Vec<InputRecord>,
     /// `git rev-parse HEAD` of the workspace, or `"unknown"`.
     pub git_revision: String,
     /// Versions of this crate, the workspace crates, main dependencies and `rustc`.
@@ -38,6 +44,21 @@ pub struct Manifest {
     pub solver_routes: BTreeMap<String, u64>,
     /// Per-run status.
     pub runs: Vec<RunStatusEntry>,
+    /// Every output file of the finished folder (relative path → SHA-256), written last (see
+    /// `staging.rs`); empty in older manifests.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
+}
+
+/// One input of [`Manifest::inputs`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputRecord {
+    /// The path as given in the config.
+    pub path: String,
+    /// SHA-256 of its content (hex).
+    pub sha256: String,
+    /// Its size, bytes.
+    pub bytes: u64,
 }
 
 /// One line of [`Manifest::runs`].

@@ -5,6 +5,8 @@
 //! temporary files whose writer process no longer exists are removed. A live writer's files
 //! (another `ngd` writing into the same folder) are kept, since the process id in the name
 //! tells them apart. Where process ids cannot be checked (no `/proc`), nothing is removed.
+//! The same holds for the staging folders of `finish` (`.staging.<pid>.<random>/`, see
+//! `staging.rs`), removed with their content.
 
 use std::path::Path;
 
@@ -20,12 +22,22 @@ pub(crate) fn remove_stale_temporaries(dir: &Path) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(pid) = writer_pid(&name) {
+        if let Some(pid) = staging_pid(&name) {
+            if !Path::new("/proc").join(pid.to_string()).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        } else if let Some(pid) = writer_pid(&name) {
             if !Path::new("/proc").join(pid.to_string()).exists() {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
     }
+}
+
+/// The writer's process id in a staging folder's name `.staging.<pid>.<random>`.
+fn staging_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix(super::staging::STAGING_PREFIX)?;
+    rest.split_once('.')?.0.parse().ok()
 }
 
 /// The writer's process id in a temporary file's name `.<name>.<pid>.<random>.tmp<.ext>`, or
@@ -49,6 +61,8 @@ mod tests {
         assert_eq!(writer_pid("data.csv"), None);
         assert_eq!(writer_pid(".hidden"), None);
         assert_eq!(writer_pid(".x.notapid.abc.tmp"), None);
+        assert_eq!(staging_pid(".staging.4242.aB3xYz"), Some(4242));
+        assert_eq!(staging_pid(".staging.x.aB3xYz"), None);
     }
 
     #[test]
@@ -64,7 +78,14 @@ mod tests {
         for path in [&stale, &in_use, &result] {
             std::fs::write(path, b"{}").unwrap();
         }
+        let dead_staging = dir.path().join(format!(".staging.{dead}.QwErTy"));
+        let live_staging = dir.path().join(format!(".staging.{live}.QwErTy"));
+        for d in [&dead_staging, &live_staging] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join("data.csv"), b"x").unwrap();
+        }
         remove_stale_temporaries(dir.path());
+        assert!(!dead_staging.exists() && live_staging.exists());
         assert!(!stale.exists());
         assert!(in_use.exists());
         assert!(result.exists());

@@ -56,7 +56,8 @@ fn result_files(dir: &Path) -> Vec<String> {
 
 impl Report {
     /// Loads the experiments `names` (in order) from the results root `out`; one without a
-    /// readable `manifest.json` and `summary.json` is listed as missing.
+    /// readable `manifest.json` and `summary.json`, or whose files differ from its manifest (not
+    /// one config's complete output), is listed as missing.
     pub fn load(out: &Path, title: ReportTitle, names: &[&str]) -> Self {
         let mut sections = Vec::new();
         let mut missing = Vec::new();
@@ -66,12 +67,16 @@ impl Report {
                 dir.read_json::<Manifest>("manifest.json"),
                 dir.read_json::<ExperimentSummary>("summary.json"),
             ) {
-                (Ok(manifest), Ok(summary)) => sections.push(Section {
-                    name: name.into(),
-                    files: result_files(dir.root()),
-                    manifest,
-                    summary,
-                }),
+                (Ok(manifest), Ok(summary))
+                    if crate::output::verify_files(&dir, &manifest).is_ok() =>
+                {
+                    sections.push(Section {
+                        name: name.into(),
+                        files: result_files(dir.root()),
+                        manifest,
+                        summary,
+                    });
+                }
                 _ => missing.push(name.to_string()),
             }
         }

@@ -44,7 +44,8 @@ impl MaxMarginSeparator {
 pub fn l2_max_margin(xt: ArrayView2<'_, f64>) -> Result<MaxMarginSeparator, OptimError> {
     check_data(xt)?;
     let d = xt.ncols();
-    let p = dense_to_csc(&Array2::eye(d));
+    // The sparse identity: `d` entries, not a dense `d × d` matrix (O(N·D) memory in all).
+    let p = CscMatrix::<f64>::identity(d);
     let a = dense_to_csc(&(-&xt));
     let x = solve(
         &p,

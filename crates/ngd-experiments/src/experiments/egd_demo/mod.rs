@@ -26,7 +26,9 @@ pub(crate) use train::points_per_decade;
 
 use crate::data_file::{load_classification_csv, require_separable};
 use ngd_data::Classification;
-use ngd_harness::config::{Preset, check, check_finite_positive, check_nonempty, check_positive};
+use ngd_harness::config::{
+    Preset, check, check_finite_positive, check_nonempty, check_positive, check_product,
+};
 use ngd_harness::context::RunContext;
 use ngd_harness::convergence::Convergence;
 use ngd_harness::error::{ConfigError, Error, RunError};
@@ -180,6 +182,20 @@ impl Experiment for EgdDemo {
         }
     }
 
+    fn peak_bytes(&self, c: &EgdDemoConfig) -> Option<u64> {
+        // Training X and X̃, the test set, the layer weights with their gradients and
+        // cofactors, and the per-sample margins.
+        let f = ngd_harness::memory::f64_bytes;
+        let (n, t, d) = (c.n_train as u64, c.n_test as u64, c.dim as u64);
+        let depth = c.depths.iter().copied().max().unwrap_or(1) as u64;
+        Some(
+            f(&[3, n, d])
+                .saturating_add(f(&[2, t, d]))
+                .saturating_add(f(&[8, depth, d]))
+                .saturating_add(f(&[4, n.saturating_add(t)])),
+        )
+    }
+
     fn validate(&self, c: &EgdDemoConfig) -> Result<(), ConfigError> {
         check_positive("dim", c.dim as u64)?;
         // The synthetic task's sparsity (unused with data files).
@@ -208,6 +224,13 @@ impl Experiment for EgdDemo {
         )?;
         check_positive("repeats", c.repeats as u64)?;
         check_positive("steps", c.steps)?;
+        check_product(&[("n_train", c.n_train as u64), ("dim", c.dim as u64)])?;
+        check_product(&[("n_test", c.n_test as u64), ("dim", c.dim as u64)])?;
+        check_product(&[
+            ("steps", c.steps),
+            ("n_train", c.n_train as u64),
+            ("dim", c.dim as u64),
+        ])?;
         check_finite_positive("learning_rate", c.learning_rate)?;
         check_finite_positive("init_scale", c.init_scale)?;
         check(
@@ -220,7 +243,11 @@ impl Experiment for EgdDemo {
     }
 
     fn plan(&self, c: &EgdDemoConfig) -> Vec<RunSpec<DemoParams>> {
-        let cost = c.steps * 2 * (c.n_train as u64) * (c.dim as u64);
+        let cost = c
+            .steps
+            .saturating_mul(2)
+            .saturating_mul(c.n_train as u64)
+            .saturating_mul(c.dim as u64);
         c.depths
             .iter()
             .flat_map(|&depth| {

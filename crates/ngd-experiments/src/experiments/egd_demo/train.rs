@@ -68,6 +68,10 @@ impl Segmented for Training<'_> {
         self.resume.step as u64
     }
 
+    fn budget(&self) -> Option<u64> {
+        Some(self.total as u64)
+    }
+
     fn save(&self) -> State {
         State {
             step: self.resume.step as u64,

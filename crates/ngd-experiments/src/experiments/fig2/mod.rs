@@ -186,6 +186,12 @@ impl Experiment for Fig2 {
         }
     }
 
+    fn peak_bytes(&self, c: &Fig2Config) -> Option<u64> {
+        // Two-dimensional data and a few weights per depth: kilobytes.
+        let depth = c.depths.iter().copied().max().unwrap_or(1) as u64;
+        Some(ngd_harness::memory::f64_bytes(&[1024, depth]))
+    }
+
     fn validate(&self, c: &Fig2Config) -> Result<(), ConfigError> {
         check_nonempty("depths", &c.depths)?;
         for &d in &c.depths {

@@ -91,6 +91,15 @@ impl Experiment for Fig3 {
         }
     }
 
+    fn peak_bytes(&self, c: &Fig3Config) -> Option<u64> {
+        // The Jacobian of the D² entries in the L·D² weights and the dense curvature of the
+        // weights (the natural response), at the deepest depth.
+        let f = ngd_harness::memory::f64_bytes;
+        let entries = (c.size as u64).saturating_mul(c.size as u64);
+        let weights = entries.saturating_mul(c.depths.iter().copied().max().unwrap_or(1) as u64);
+        Some(f(&[4, weights, weights]).saturating_add(f(&[4, entries, weights])))
+    }
+
     fn validate(&self, c: &Fig3Config) -> Result<(), ConfigError> {
         check(
             c.size % 2 == 1 && (3..=101).contains(&c.size),

@@ -185,6 +185,33 @@ impl Experiment for Fig5 {
         }
     }
 
+    fn peak_bytes(&self, c: &Fig5Config) -> Option<u64> {
+        // The factors of the deepest model with their gradients, Adam-like moments and the
+        // partial products of the natural gradient, the observed entries, and (with the
+        // nuclear-norm baseline) the conic solver's `n² × n` blocks.
+        let f = ngd_harness::memory::f64_bytes;
+        let n = c.n as u64;
+        let depth = c
+            .egd_depths
+            .iter()
+            .chain(&c.ngd_layer_split_depths)
+            .chain(&c.ngd_moore_penrose_depths)
+            .copied()
+            .max()
+            .unwrap_or(1) as u64;
+        let observed = c.observations.iter().copied().max().unwrap_or(0) as u64;
+        let nuclear = if c.nuclear_baseline {
+            f(&[4, n, n, n])
+        } else {
+            0
+        };
+        Some(
+            f(&[16, depth, n, n])
+                .saturating_add(f(&[4, observed]))
+                .saturating_add(nuclear),
+        )
+    }
+
     fn validate(&self, c: &Fig5Config) -> Result<(), ConfigError> {
         check((2..=400).contains(&c.n), "n", c.n, "an integer in [2, 400]")?;
         check(

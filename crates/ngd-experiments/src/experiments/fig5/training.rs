@@ -152,6 +152,10 @@ impl Segmented for Training<'_> {
         self.state.step
     }
 
+    fn budget(&self) -> Option<u64> {
+        Some(self.max_steps)
+    }
+
     fn save(&self) -> State {
         let mut state = self.state.clone();
         state.factors = self.model.factors().to_vec();

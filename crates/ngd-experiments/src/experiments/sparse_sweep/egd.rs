@@ -161,6 +161,10 @@ impl Segmented for Training<'_> {
         self.step
     }
 
+    fn budget(&self) -> Option<u64> {
+        Some(self.config.egd_steps)
+    }
+
     fn save(&self) -> State {
         let mut nets = self.models.nets.clone();
         for (net, &k) in self.batch.iter().zip(&self.active) {

@@ -218,6 +218,33 @@ impl Experiment for SparseSweep {
         c.validate()
     }
 
+    fn peak_bytes(&self, c: &SweepConfig) -> Option<u64> {
+        // The largest training set (X and X̃), the test set, the population sample, an N × N
+        // kernel of the sample NGD routes, and every batched model's weights and gradients.
+        let f = ngd_harness::memory::f64_bytes;
+        let n = c.n_grid.iter().copied().max().unwrap_or(0) as u64;
+        let d = c.dim as u64;
+        let depth = c
+            .egd_depths
+            .iter()
+            .chain(&c.ngd_depths)
+            .copied()
+            .max()
+            .unwrap_or(1) as u64;
+        let models = (c.egd_depths.len() * c.egd_learning_rates.len()).max(1) as u64;
+        Some(
+            [
+                f(&[3, n, d]),
+                f(&[2, c.n_test as u64, d]),
+                f(&[2, c.population_size as u64, d]),
+                f(&[3, n, n]),
+                f(&[8, models, depth, d]),
+            ]
+            .into_iter()
+            .fold(0u64, u64::saturating_add),
+        )
+    }
+
     fn plan(&self, c: &SweepConfig) -> Vec<RunSpec<SweepParams>> {
         let mut methods = vec![(Method::Egd, 0)];
         methods.extend(

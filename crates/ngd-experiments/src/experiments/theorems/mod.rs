@@ -204,6 +204,29 @@ impl Experiment for Theorems {
         }
     }
 
+    fn peak_bytes(&self, c: &TheoremsConfig) -> Option<u64> {
+        // The data of each problem and the dense D × D and N × N matrices of the brute-force
+        // natural gradients, for the largest problem.
+        let f = ngd_harness::memory::f64_bytes;
+        let problems = [
+            (c.wide_n, c.wide_d),
+            (c.tall_n, c.tall_d),
+            (
+                c.two_layer_n,
+                c.two_layer_d.saturating_mul(c.two_layer_hidden),
+            ),
+        ];
+        problems
+            .iter()
+            .map(|&(n, d)| {
+                let (n, d) = (n as u64, d as u64);
+                f(&[4, n, d])
+                    .saturating_add(f(&[6, d, d]))
+                    .saturating_add(f(&[4, n, n]))
+            })
+            .max()
+    }
+
     fn validate(&self, c: &TheoremsConfig) -> Result<(), ConfigError> {
         for (f, v) in [
             ("wide_n", c.wide_n),
