@@ -133,6 +133,8 @@ impl<E: Experiment> DynExperiment for E {
             &others,
             &check,
         ))
+    }
+
     fn peak_bytes_json(&self, config: &serde_json::Value) -> Result<Option<u64>, ConfigError> {
         Ok(self.peak_bytes(&typed(self, config)?))
     }

@@ -295,12 +295,8 @@ pub fn execute<E: Experiment>(
         runs: statuses,
         files: BTreeMap::new(),
     };
-    let undocumented = crate::output::readme::write_readme(
-        staged.path(),
-        name,
-        &summary,
-        &exp.outputs(config),
-    )?;
+    let undocumented =
+        crate::output::readme::write_readme(staged.path(), name, &summary, &exp.outputs(config))?;
     let wall_seconds = manifest.wall_seconds;
     commit_staged(&dir, staged, manifest)?;
     Ok(Outcome {

@@ -42,6 +42,9 @@ fn write_experiment(out: &Path, name: &str, runs: usize, claims: Vec<Claim>) {
         description: "d".into(),
         preset: "quick".into(),
         seed: 7,
+        config_sha256: String::new(),
+        inputs: Vec::new(),
+        files: BTreeMap::new(),
         config: serde_json::json!({
             "steps": 100,
             "depths": [1, 2, 3],

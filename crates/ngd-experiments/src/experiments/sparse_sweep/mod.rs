@@ -225,13 +225,12 @@ impl Experiment for SparseSweep {
         let n = c.n_grid.iter().copied().max().unwrap_or(0) as u64;
         let d = c.dim as u64;
         let depth = c
-            .egd_depths
-            .iter()
-            .chain(&c.ngd_depths)
-            .copied()
+            .egd_depth_list()
+            .into_iter()
+            .chain(c.ngd_depth_list())
             .max()
             .unwrap_or(1) as u64;
-        let models = (c.egd_depths.len() * c.egd_learning_rates.len()).max(1) as u64;
+        let models = c.egd_depths.len().max(1) as u64;
         Some(
             [
                 f(&[3, n, d]),
