@@ -1,5 +1,6 @@
 //! Post-processing of `fig2`: tidy CSVs, panels (a)–(c), headline numbers and claims.
 
+use super::csv_rows::{DataRow, ParamRow};
 use super::train::angle_deg;
 use super::{Fig2Config, Fig2Output, Fig2Params, Method};
 use ndarray::Array2;
@@ -33,24 +34,6 @@ struct Row<'a> {
     converged: bool,
     #[serde(rename = "convergence_threshold (nats)")]
     convergence_threshold: f64,
-}
-
-#[derive(Serialize)]
-struct ParamRow<'a> {
-    run_id: &'a str,
-    method: &'static str,
-    depth: usize,
-    stage: &'static str,
-    layer: usize,
-    w1: f64,
-    w2: f64,
-}
-
-#[derive(Serialize)]
-struct DataRow {
-    x1: f64,
-    x2: f64,
-    y: f64,
 }
 
 /// Smallest absolute difference of two angles of lines' normals (degrees, in [0, 180]).

@@ -31,6 +31,7 @@
 //! `init_value` (0.1), so `β₀ = 0.1^L (1, 1)`: small enough for the rich regime of deep diagonal
 //! nets (Woodworth et al. 2020), and with no coordinate at or near a sign change.
 
+mod csv_rows;
 mod docs;
 mod finish;
 mod train;
