@@ -22,6 +22,14 @@ pub(super) fn outputs() -> OutputDocs {
                     "test_accuracy (fraction)",
                     "fraction of test samples classified correctly",
                 ),
+                (
+                    "converged",
+                    "whether the run met the harness's one convergence criterion: mean logistic training loss < ln 2 / N (every training sample classified correctly)",
+                ),
+                (
+                    "convergence_threshold (nats)",
+                    "the criterion's level ln 2 / N",
+                ),
             ],
         )],
         notes: Vec::new(),

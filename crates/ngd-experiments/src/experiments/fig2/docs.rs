@@ -35,6 +35,11 @@ pub(super) fn outputs() -> OutputDocs {
             "loss (nats)",
             "mean logistic loss (1/N) Σ_n log(1 + exp(−x̃_n·β))",
         ),
+        (
+            "converged",
+            "whether the run met the harness's one convergence criterion at its last point: mean logistic loss < ln 2 / N (the same value on every row of a run)",
+        ),
+        ("convergence_threshold (nats)", "the criterion's level ln 2 / N"),
     ]);
     let mut parameters = run.to_vec();
     parameters.extend([

@@ -54,6 +54,18 @@ pub(super) fn outputs(c: &Fig5Config) -> OutputDocs {
         ("steps", "steps taken (baseline: solver iterations)"),
         ("stop", "why the run ended"),
         ("step_rule", "the step rule in words"),
+        (
+            "converged",
+            "whether the run met the harness's one convergence criterion for the squared loss: relative residual ≤ the threshold",
+        ),
+        (
+            "relative_residual (relative)",
+            "Σ_Ω (β − M)² / Σ_Ω M², the quantity the criterion judges",
+        ),
+        (
+            "convergence_threshold (relative)",
+            "the criterion's level (`SQUARED_RELATIVE_TOLERANCE` of the harness)",
+        ),
     ]);
     let factors = [
         ("index", "index of the factor in `initial_factors.npy`"),

@@ -85,8 +85,10 @@ fn methods_are_typed_tables_in_toml() {
     assert_eq!(c.methods[0].model, ModelSpec::TwoLayerRelu { hidden: 4 });
     assert_eq!(c.methods[0].method, MethodKind::NgdEmpirical { rho: 0.01 });
     let bad = toml.replace("hidden = 4", "hidden = 4, depth = 2");
-    std::fs::write(&path, bad).unwrap();
-    let message = layered_config(&quick(), Some(&path), &[])
+    // Another file: within a command (another test's scope may be open) a path is read once.
+    let bad_path = dir.path().join("own-bad.toml");
+    std::fs::write(&bad_path, bad).unwrap();
+    let message = layered_config(&quick(), Some(&bad_path), &[])
         .unwrap_err()
         .to_string();
     assert!(message.contains("depth"), "{message}");

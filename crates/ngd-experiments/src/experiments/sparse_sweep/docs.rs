@@ -47,6 +47,14 @@ pub(super) fn outputs(c: &SweepConfig) -> OutputDocs {
                         "true_support_mass (fraction of |beta|_1)",
                         "Σ_{j<k} |β_j| / Σ_j |β_j|: the share of |β| on the true support",
                     ),
+                    (
+                        "converged",
+                        "whether the model met the harness's one convergence criterion: mean logistic training loss < ln 2 / N",
+                    ),
+                    (
+                        "convergence_threshold (nats)",
+                        "the criterion's level ln 2 / N",
+                    ),
                 ],
             ),
             FileDoc::csv(
@@ -57,7 +65,7 @@ pub(super) fn outputs(c: &SweepConfig) -> OutputDocs {
             FileDoc::csv(
                 "logits.csv",
                 format!(
-                    "The NGD logits of run `ngd-L1-N{}-r0` (middle panel), one row per step × traced sample.",
+                    "The NGD logits of run `ngd-L1-N{}-r0` (the `logits` figure), one row per step × traced sample.",
                     c.logit_n
                 ),
                 &[
@@ -70,7 +78,7 @@ pub(super) fn outputs(c: &SweepConfig) -> OutputDocs {
             FileDoc::csv(
                 "beta.csv",
                 format!(
-                    "Every coordinate of every model's learnt β at N = {} (right panel), one row per model × coordinate.",
+                    "Every coordinate of every model's learnt β at N = {} (the `beta` figure), one row per model × coordinate.",
                     c.beta_n
                 ),
                 &[
