@@ -20,7 +20,9 @@
 
 mod claims;
 mod config;
+mod docs;
 mod finish;
+mod memory;
 mod runs;
 
 #[cfg(test)]
@@ -204,6 +206,14 @@ impl Experiment for ApproximateNg {
 
     fn validate(&self, c: &ApproximateConfig) -> Result<(), ConfigError> {
         c.validate()
+    }
+
+    fn peak_bytes(&self, c: &ApproximateConfig) -> Option<u64> {
+        Some(memory::peak_bytes(c))
+    }
+
+    fn outputs(&self, _c: &ApproximateConfig) -> ngd_harness::output::OutputDocs {
+        docs::outputs()
     }
 
     fn plan(&self, c: &ApproximateConfig) -> Vec<RunSpec<ApproxParams>> {

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::experiments::damping::Task;
-use crate::experiments::damping::tests::{context, run_through_runner};
+use crate::experiments::damping::tests::{assert_peak_above_data, context, run_through_runner};
 use ngd_harness::context::CheckpointEvery;
 
 /// A shrunken quick preset (seconds in release).
@@ -118,6 +118,12 @@ fn shrunken_quick_preset_runs_end_to_end() {
     assert!(a3.measured.contains("diagonal A"), "{}", a3.measured);
     let runs = std::fs::read_to_string(root.join("approx_runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), 1 + outcome.executed);
+    assert!(
+        outcome.undocumented.is_empty(),
+        "{:?}",
+        outcome.undocumented
+    );
+    assert_peak_above_data(ApproximateNg.peak_bytes(&c), &c.tasks);
 }
 
 /// A training run restored from a mid-run checkpoint (after the first 200-step segment) ends

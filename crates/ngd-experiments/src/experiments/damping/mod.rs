@@ -20,7 +20,9 @@
 
 pub(crate) mod claims;
 mod config;
+pub(crate) mod docs;
 mod finish;
+pub(crate) mod memory;
 pub(crate) mod tasks;
 pub(crate) mod train;
 mod trainer;
@@ -123,6 +125,14 @@ impl Experiment for DampingExperiment {
 
     fn validate(&self, c: &DampingConfig) -> Result<(), ConfigError> {
         c.validate()
+    }
+
+    fn peak_bytes(&self, c: &DampingConfig) -> Option<u64> {
+        Some(memory::peak_bytes(c))
+    }
+
+    fn outputs(&self, _c: &DampingConfig) -> ngd_harness::output::OutputDocs {
+        docs::outputs()
     }
 
     fn plan(&self, c: &DampingConfig) -> Vec<RunSpec<DampingParams>> {

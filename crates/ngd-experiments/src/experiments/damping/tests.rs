@@ -164,6 +164,24 @@ fn shrunken_quick_preset_runs_end_to_end() {
     assert_eq!(ids, ["D1", "D2", "D3", "D4", "D5"]);
     let runs = std::fs::read_to_string(root.join("damping_runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), 1 + outcome.executed);
+    assert!(
+        outcome.undocumented.is_empty(),
+        "{:?}",
+        outcome.undocumented
+    );
+    assert_peak_above_data(DampingExperiment.peak_bytes(&c), &c.tasks);
+}
+
+/// Asserts a memory estimate exists and exceeds the bytes of the largest task's data
+/// (training and test inputs).
+pub(crate) fn assert_peak_above_data(peak: Option<u64>, tasks: &TaskConfig) {
+    let peak = peak.expect("a memory estimate");
+    let largest_n = tasks.sparse_n.iter().copied().max().unwrap_or(20);
+    let data = ngd_harness::memory::f64_bytes(&[
+        (largest_n + tasks.n_test) as u64,
+        tasks.sparse_dim as u64,
+    ]);
+    assert!(peak > data, "estimate {peak} B ≤ data {data} B");
 }
 
 /// Runs `experiment` with config `c` through the runner (2 workers) into a temporary folder;
