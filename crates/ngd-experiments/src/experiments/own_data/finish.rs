@@ -173,7 +173,7 @@ pub(super) fn finish(
         let mut losses = curve(&|p| p.train_loss);
         losses.retain(|&(_, l)| l >= LOSS_FLOOR);
         loss.series
-            .push(Series::new(m.label.clone(), losses).with_style(style.clone()));
+            .push(Series::new(m.label.clone(), losses).with_style(style));
         acc.series.push(
             Series::new(
                 m.label.clone(),
