@@ -19,6 +19,7 @@
 //! scaling), from the shared seed `init-L{L}-N{N}-r{r}` (toy: `init-L{L}-toy`).
 
 mod claims;
+mod docs;
 mod finish;
 mod run;
 
@@ -276,6 +277,41 @@ impl Experiment for DeepLinear {
         check_finite_positive("ngd_learning_rate", c.ngd_learning_rate)?;
         check_positive("ngd_steps", c.ngd_steps)?;
         check_positive("points_per_decade", c.points_per_decade as u64)
+    }
+
+    fn peak_bytes(&self, c: &DeepLinearConfig) -> Option<u64> {
+        // The largest training set (X, its signed copy and the problem's copy) and the test
+        // set, the ℓ2 max-margin solver's N × N Gram matrix and multipliers, and the exact NGD
+        // route's N × P Jacobian (with its working copies) and N × N kernels.
+        let f = ngd_harness::memory::f64_bytes;
+        let n = c.n_grid.iter().copied().max().unwrap_or(0) as u64;
+        let n_ngd = c.ngd_n.iter().copied().max().unwrap_or(0) as u64;
+        let d = c.dim as u64;
+        let widths = std::iter::once(c.dim)
+            .chain(c.hidden(c.ngd_depth))
+            .chain(std::iter::once(1));
+        let params = widths
+            .clone()
+            .zip(widths.skip(1))
+            .fold(0u64, |acc, (a, b)| {
+                acc.saturating_add((a as u64).saturating_mul(b as u64))
+            });
+        let ngd_params = params.max(d);
+        Some(
+            [
+                f(&[3, n, d]),
+                f(&[c.n_test as u64, d]),
+                f(&[3, n, n]),
+                f(&[3, n_ngd, ngd_params]),
+                f(&[3, n_ngd, n_ngd]),
+            ]
+            .into_iter()
+            .fold(0u64, u64::saturating_add),
+        )
+    }
+
+    fn outputs(&self, c: &DeepLinearConfig) -> ngd_harness::output::OutputDocs {
+        docs::outputs(c)
     }
 
     fn plan(&self, c: &DeepLinearConfig) -> Vec<RunSpec<DeepLinearParams>> {

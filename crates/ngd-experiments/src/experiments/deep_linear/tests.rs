@@ -69,6 +69,13 @@ fn tiny_deep_linear_runs_end_to_end() {
     // 4 toy runs; per N: 4 depths + the diagonal net; NGD deep and linear at N = 10.
     assert_eq!(outcome.executed, 4 + 2 * 5 + 2);
     assert_eq!(outcome.diverged, 0);
+    assert!(
+        outcome.undocumented.is_empty(),
+        "{:?}",
+        outcome.undocumented
+    );
+    let data_bytes = ngd_harness::memory::f64_bytes(&[(40 + c.n_test) as u64, c.dim as u64]);
+    assert!(DeepLinear.peak_bytes(&c).is_some_and(|b| b > data_bytes));
     let root = dir.path().join("deep-linear");
     for f in [
         "data.csv",
@@ -81,6 +88,8 @@ fn tiny_deep_linear_runs_end_to_end() {
     ] {
         assert!(root.join(f).exists(), "{f} missing");
     }
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("| `theorem4.csv` |") && !readme.contains("Not documented"));
     let summary: ExperimentSummary =
         serde_json::from_slice(&std::fs::read(root.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary.claims.len(), 4);

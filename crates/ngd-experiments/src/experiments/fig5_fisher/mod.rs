@@ -16,6 +16,7 @@
 //! (`Σ_Ω (β − M)² / Σ_Ω M² ≤ 1e-12`) or at its step budget, and records which.
 
 mod claims;
+mod docs;
 mod finish;
 pub mod observed_rule;
 mod run;
@@ -185,6 +186,36 @@ impl Experiment for Fig5Fisher {
         check_positive("chunk_steps", c.chunk_steps)
     }
 
+    fn peak_bytes(&self, c: &Fig5FisherConfig) -> Option<u64> {
+        // The truth, mask and trivial solution (n × n each); the factors of the deepest model
+        // with their gradients, moments and partial products (as fig5); and the observed-entry
+        // route's m × P Jacobian rows (P = L n²) with the m × m kernel and its eigenvectors.
+        let f = ngd_harness::memory::f64_bytes;
+        let n = c.n as u64;
+        let depth = c
+            .depths
+            .iter()
+            .chain(&c.damped_depths)
+            .copied()
+            .max()
+            .unwrap_or(1) as u64;
+        let m = c.observations.iter().copied().max().unwrap_or(0) as u64;
+        Some(
+            [
+                f(&[3, n, n]),
+                f(&[16, depth, n, n]),
+                f(&[2, m, depth, n, n]),
+                f(&[4, m, m]),
+            ]
+            .into_iter()
+            .fold(0u64, u64::saturating_add),
+        )
+    }
+
+    fn outputs(&self, c: &Fig5FisherConfig) -> ngd_harness::output::OutputDocs {
+        docs::outputs(c)
+    }
+
     fn plan(&self, c: &Fig5FisherConfig) -> Vec<RunSpec<Fig5FisherParams>> {
         let n3 = (c.n as u64).pow(3);
         let mut plan = Vec::new();
@@ -241,3 +272,6 @@ impl Experiment for Fig5Fisher {
         finish::finish(c, runs, out)
     }
 }
+
+#[cfg(test)]
+mod tests;

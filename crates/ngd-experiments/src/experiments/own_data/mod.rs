@@ -30,6 +30,7 @@
 //! init_scale = 0.1
 //! ```
 
+mod docs;
 #[cfg(test)]
 mod example;
 mod finish;
@@ -235,6 +236,42 @@ impl Experiment for OwnData {
             )?;
         }
         c.data().map(|_| ())
+    }
+
+    fn peak_bytes(&self, c: &OwnDataConfig) -> Option<u64> {
+        // The training set (X, its signed copy and the problem's copy), the test set, the ℓ2
+        // max-margin solver's N × N Gram matrix, and for the largest method: an N × P Jacobian
+        // with its working copies, N × N (or P × P) kernels, and K-FAC's D × D input factor.
+        // The sizes come from the data files (`None` when they cannot be read).
+        let f = ngd_harness::memory::f64_bytes;
+        let (train, test) = c.data().ok()?;
+        let (n, d) = (train.n() as u64, train.d() as u64);
+        let n_test = test.map_or(0, |t| t.n() as u64);
+        let per_method = c.methods.iter().map(|m| {
+            let p = spec::param_count(&m.model, d);
+            let kfac = matches!(m.method, MethodKind::Kfac { .. });
+            [
+                f(&[3, n, p]),
+                f(&[3, n.min(p), n.min(p)]),
+                if kfac { f(&[2, d, d]) } else { 0 },
+            ]
+            .into_iter()
+            .fold(0u64, u64::saturating_add)
+        });
+        Some(
+            [
+                f(&[3, n, d]),
+                f(&[n_test, d]),
+                f(&[3, n, n]),
+                per_method.max().unwrap_or(0),
+            ]
+            .into_iter()
+            .fold(0u64, u64::saturating_add),
+        )
+    }
+
+    fn outputs(&self, c: &OwnDataConfig) -> ngd_harness::output::OutputDocs {
+        docs::outputs(c)
     }
 
     fn plan(&self, c: &OwnDataConfig) -> Vec<RunSpec<OwnDataParams>> {

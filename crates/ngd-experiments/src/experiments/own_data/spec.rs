@@ -198,3 +198,25 @@ impl MethodSpec {
         Ok(NetworkRule::Ngd(ngd(direction)?))
     }
 }
+
+/// The number of parameters `P` of `model` on `d` input features (saturating): `D` (linear),
+/// `L·D` (diagonal), `Σ_l h_{l−1} h_l` over the widths `D, h_1, …, 1` (deep linear),
+/// `h (D + 1)` (two-layer nets).
+pub(super) fn param_count(model: &ModelSpec, d: u64) -> u64 {
+    match model {
+        ModelSpec::Linear => d,
+        ModelSpec::Diagonal { depth } => d.saturating_mul(*depth as u64),
+        ModelSpec::DeepLinear { hidden } => {
+            let widths: Vec<u64> = std::iter::once(d)
+                .chain(hidden.iter().map(|&h| h as u64))
+                .chain(std::iter::once(1))
+                .collect();
+            widths
+                .windows(2)
+                .fold(0u64, |acc, w| acc.saturating_add(w[0].saturating_mul(w[1])))
+        }
+        ModelSpec::TwoLayerTanh { hidden } | ModelSpec::TwoLayerRelu { hidden } => {
+            (*hidden as u64).saturating_mul(d.saturating_add(1))
+        }
+    }
+}

@@ -111,6 +111,14 @@ fn shrunken_own_data_runs_end_to_end() {
     OwnData.validate(&c).unwrap();
     let (dir, outcome) = run_in_tempdir(&OwnData, &c, 1);
     assert_eq!(outcome.executed, c.methods.len());
+    assert!(
+        outcome.undocumented.is_empty(),
+        "{:?}",
+        outcome.undocumented
+    );
+    let (train, _) = c.data().unwrap();
+    let data_bytes = ngd_harness::memory::f64_bytes(&[train.n() as u64, train.d() as u64]);
+    assert!(OwnData.peak_bytes(&c).is_some_and(|b| b > data_bytes));
     let root = dir.path().join("own-data");
     for f in [
         "data.csv",
@@ -122,6 +130,8 @@ fn shrunken_own_data_runs_end_to_end() {
     ] {
         assert!(root.join(f).exists(), "{f} missing");
     }
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("| `methods.csv` |") && !readme.contains("Not documented"));
     let summary: ExperimentSummary =
         serde_json::from_slice(&std::fs::read(root.join("summary.json")).unwrap()).unwrap();
     assert!(summary.claims.is_empty());
