@@ -5,7 +5,7 @@ mod common;
 
 use common::ctx;
 
-use ngd_experiments::experiments::fig5_fisher::{Fig5Fisher, Fig5FisherConfig};
+use ngd_experiments::experiments::fig5_fisher::{Fig5Fisher, Fig5FisherConfig, Method};
 use ngd_harness::Experiment;
 use ngd_harness::config::Preset;
 use ngd_harness::experiment::{RunRecord, Verdict};
@@ -60,7 +60,7 @@ fn shrunken_end_to_end() {
         let out = exp.run(&c, &spec, &mut ctx(dir.path(), &spec.id)).unwrap();
         let run = &out.run;
         assert!(run.reconstruction_error.is_finite(), "{}", spec.id);
-        if spec.params.method != "EGD" {
+        if spec.params.method != Method::Egd {
             assert!(
                 out.run.convergence.converged,
                 "{}: {:?}",
@@ -68,11 +68,11 @@ fn shrunken_end_to_end() {
             );
         }
         let dev = (run.reconstruction_error - run.trivial_error).abs() / run.trivial_error;
-        match spec.params.method.as_str() {
+        match spec.params.method {
             // The paper's NGD moves unobserved entries only by its finite-step terms.
-            "NGD-MP" => assert!(dev < 1e-3, "{}: {dev:e}", spec.id),
+            Method::PaperNgd => assert!(dev < 1e-3, "{}: {dev:e}", spec.id),
             // Observed-entry NGD moves them through the tangent kernel, to first order.
-            "NGD-OBS" => {
+            Method::ObservedNgd => {
                 assert!(dev > 1e-2, "{}: {dev:e}", spec.id);
                 let share = out.unobserved_share.unwrap();
                 assert!(share > 1e-2 && share.is_finite(), "{}: {share}", spec.id);
@@ -113,7 +113,7 @@ fn shrunken_end_to_end() {
     assert_eq!(summary.claims[2].verdict, Verdict::NotJudged);
     assert!(summary.claims[2].reason.contains("does not span"));
     // Without the EGD runs, M2 cannot be evaluated: not judged, naming the series.
-    runs.retain(|(s, _)| s.params.method != "EGD");
+    runs.retain(|(s, _)| s.params.method != Method::Egd);
     let summary = exp.finish(&c, &runs, &out).unwrap();
     let m2 = &summary.claims[1];
     assert_eq!(m2.verdict, Verdict::NotJudged);

@@ -3,7 +3,7 @@
 //! unconverged or failed run is left out of the plot (its series label counts them) and makes
 //! a rule that needs it `not judged`.
 
-use super::{Fig5FisherConfig, Fig5FisherOutput, Fig5FisherParams, claims};
+use super::{Fig5FisherConfig, Fig5FisherOutput, Fig5FisherParams, Method, claims};
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, RunRecord, diverged_runs};
 use ngd_harness::output::ExperimentDir;
@@ -54,7 +54,7 @@ struct FinalRow<'a> {
 /// it, never by a display label.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Key {
-    pub method: &'static str,
+    pub method: Method,
     pub depth: usize,
     pub rho: Option<f64>,
 }
@@ -62,26 +62,26 @@ pub(super) struct Key {
 impl Key {
     pub fn egd(depth: usize) -> Self {
         Self {
-            method: "EGD",
+            method: Method::Egd,
             depth,
             rho: None,
         }
     }
     pub fn paper(depth: usize) -> Self {
         Self {
-            method: "NGD-MP",
+            method: Method::PaperNgd,
             ..Self::egd(depth)
         }
     }
     pub fn observed(depth: usize) -> Self {
         Self {
-            method: "NGD-OBS",
+            method: Method::ObservedNgd,
             ..Self::egd(depth)
         }
     }
     pub fn damped(depth: usize, rho: f64) -> Self {
         Self {
-            method: "NGD-OBS-DAMPED",
+            method: Method::DampedObservedNgd,
             depth,
             rho: Some(rho),
         }
@@ -92,8 +92,8 @@ impl Key {
     pub fn label(&self) -> String {
         let d = self.depth;
         match (self.method, self.rho) {
-            ("NGD-MP", _) => format!("NGD, paper F(β) = I, L = {d}"),
-            ("NGD-OBS", _) => format!("NGD, observed-entry F_Ω, L = {d}"),
+            (Method::PaperNgd, _) => format!("NGD, paper F(β) = I, L = {d}"),
+            (Method::ObservedNgd, _) => format!("NGD, observed-entry F_Ω, L = {d}"),
             (_, Some(rho)) => format!("damped F_Ω, ρ = {rho:e}, L = {d}"),
             _ => format!("EGD, L = {d}"),
         }
@@ -139,13 +139,8 @@ pub(super) fn value(
 fn keys(runs: &Runs) -> Vec<Key> {
     let mut out: Vec<Key> = Vec::new();
     for (s, _) in runs {
-        let method = super::METHODS
-            .iter()
-            .find(|m| **m == s.params.method)
-            .copied()
-            .unwrap_or("EGD");
         let key = Key {
-            method,
+            method: s.params.method,
             depth: s.params.depth,
             rho: s.params.rho,
         };
@@ -204,7 +199,7 @@ fn write_tables(runs: &Runs, out: &ExperimentDir) -> Result<(), Error> {
         for q in &o.run.points {
             curves.push(CurveRow {
                 run_id: &s.id,
-                method: &p.method,
+                method: p.method.label(),
                 depth: p.depth,
                 rho: p.rho,
                 observations: p.observations,
@@ -216,7 +211,7 @@ fn write_tables(runs: &Runs, out: &ExperimentDir) -> Result<(), Error> {
         }
         finals.push(FinalRow {
             run_id: &s.id,
-            method: &p.method,
+            method: p.method.label(),
             depth: p.depth,
             rho: p.rho,
             observations: p.observations,

@@ -30,7 +30,34 @@ use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
 
 /// The methods of a run (the `method` of [`Fig5FisherParams`]).
-pub const METHODS: [&str; 4] = ["EGD", "NGD-MP", "NGD-OBS", "NGD-OBS-DAMPED"];
+/// The methods compared (serialized as their labels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Method {
+    /// Plain gradient descent with a fixed step.
+    #[serde(rename = "EGD")]
+    Egd,
+    /// The paper's Moore–Penrose NGD, `F(β) = I` over all `n²` entries.
+    #[serde(rename = "NGD-MP")]
+    PaperNgd,
+    /// Moore–Penrose NGD under the observed-entry Fisher `Jᵀ P_Ωᵀ P_Ω J`.
+    #[serde(rename = "NGD-OBS")]
+    ObservedNgd,
+    /// Observed-entry NGD with relative Tikhonov damping `ρ`.
+    #[serde(rename = "NGD-OBS-DAMPED")]
+    DampedObservedNgd,
+}
+
+impl Method {
+    /// The label in run ids, CSVs and run files.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Egd => "EGD",
+            Method::PaperNgd => "NGD-MP",
+            Method::ObservedNgd => "NGD-OBS",
+            Method::DampedObservedNgd => "NGD-OBS-DAMPED",
+        }
+    }
+}
 
 /// The config of `fig5-fisher`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,8 +105,8 @@ pub struct Fig5FisherConfig {
 /// Parameters of one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fig5FisherParams {
-    /// One of [`METHODS`].
-    pub method: String,
+    /// The method.
+    pub method: Method,
     /// Depth `L`.
     pub depth: usize,
     /// Relative damping `ρ` (`NGD-OBS-DAMPED` only).
@@ -222,13 +249,13 @@ impl Experiment for Fig5Fisher {
         for seed in 0..c.seeds {
             for &m in &c.observations {
                 let m3 = (m as u64).pow(3);
-                let mut add = |method: &str, depth: usize, rho: Option<f64>, cost: u64| {
+                let mut add = |method: Method, depth: usize, rho: Option<f64>, cost: u64| {
                     let tag = rho.map_or(String::new(), |r| format!("-rho{r:e}"));
                     plan.push(RunSpec {
-                        id: format!("{method}-L{depth}{tag}-m{m}-s{seed}"),
+                        id: format!("{}-L{depth}{tag}-m{m}-s{seed}", method.label()),
                         cost,
                         params: Fig5FisherParams {
-                            method: method.into(),
+                            method,
                             depth,
                             rho,
                             observations: m,
@@ -238,15 +265,20 @@ impl Experiment for Fig5Fisher {
                 };
                 for &d in &c.depths {
                     let l = d as u64;
-                    add("EGD", d, None, c.egd_max_steps * l * n3);
+                    add(Method::Egd, d, None, c.egd_max_steps * l * n3);
                     let per = if d >= 3 { 50 * l } else { 10 };
-                    add("NGD-MP", d, None, c.ngd_max_steps * per * n3);
-                    add("NGD-OBS", d, None, c.ngd_max_steps * (m3 + l * n3));
+                    add(Method::PaperNgd, d, None, c.ngd_max_steps * per * n3);
+                    add(
+                        Method::ObservedNgd,
+                        d,
+                        None,
+                        c.ngd_max_steps * (m3 + l * n3),
+                    );
                 }
                 for &d in &c.damped_depths {
                     for &rho in &c.relative_damping {
                         let cost = c.damped_max_steps * (m3 + d as u64 * n3);
-                        add("NGD-OBS-DAMPED", d, Some(rho), cost);
+                        add(Method::DampedObservedNgd, d, Some(rho), cost);
                     }
                 }
             }

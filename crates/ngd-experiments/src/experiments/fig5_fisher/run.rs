@@ -2,13 +2,14 @@
 //! every method of one draw, count and depth starts from the same truth, observed set and
 //! factors), with the step rule of the method, stopped at the convergence criterion.
 
+use super::Method;
 use super::observed_rule::{ObservedNgd, ROUTE};
 use super::{Fig5FisherConfig, Fig5FisherOutput, Fig5FisherParams};
 use crate::error::ExperimentError;
 use crate::experiments::fig5::ngd_rule::NgdStats;
 use crate::experiments::fig5::train::{spectrum, task};
 use crate::experiments::fig5::training::{Rule, train};
-use crate::experiments::fig5::{Fig5Config, Fig5Output, Fig5Params, Method, Seeds};
+use crate::experiments::fig5::{Fig5Config, Fig5Output, Fig5Params, Method as Fig5Method, Seeds};
 use ndarray::Array2;
 use ngd_data::CompletionTask;
 use ngd_fisher::Cutoff;
@@ -89,10 +90,10 @@ pub(super) fn run(
 ) -> Result<Fig5FisherOutput, RunError> {
     let fig5_params = Fig5Params {
         // fig5's rule of the run's family: the observed-entry rules are built here, not by fig5.
-        method: if p.method == "EGD" {
-            Method::Egd
+        method: if p.method == Method::Egd {
+            Fig5Method::Egd
         } else {
-            Method::NgdMoorePenrose
+            Fig5Method::NgdMoorePenrose
         },
         depth: p.depth,
         collapse: 1,
@@ -112,19 +113,19 @@ pub(super) fn run(
         .trivial_error(model.product().view())
         .map_err(ExperimentError::from)?;
     let unobserved_share = match p.rho {
-        None if p.method == "NGD-OBS" => Some(unobserved_share(&model, &task)?),
+        None if p.method == Method::ObservedNgd => Some(unobserved_share(&model, &task)?),
         _ => None,
     };
-    let (mut rule, max_steps, step_rule) = match p.method.as_str() {
-        "EGD" => {
+    let (mut rule, max_steps, step_rule) = match p.method {
+        Method::Egd => {
             ctx.note_route("egd-fixed-step");
             let rule = FactorizationEgd::new(FactorizationStep::Fixed(c.egd_step))
                 .map_err(ExperimentError::from)?;
             let text = format!("plain GD, fixed step {}", c.egd_step);
             (Rule::Egd(rule), c.egd_max_steps, text)
         }
-        "NGD-MP" => Rule::new(&config, &fig5_params, ctx)?,
-        _ => observed_rule(c, p)?,
+        Method::PaperNgd => Rule::new(&config, &fig5_params, ctx)?,
+        Method::ObservedNgd | Method::DampedObservedNgd => observed_rule(c, p)?,
     };
     let (state, stop) = train(
         &config,
