@@ -8,12 +8,23 @@ use super::{DeepLinearConfig, DeepLinearOutput, DeepLinearParams, Method};
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, Runs, diverged_runs};
 use ngd_harness::output::ExperimentDir;
-use ngd_harness::plot::{LinePlot, Series, line_plot};
+use ngd_harness::plot::{LinePlot, Series, Style, line_plot};
 use serde::Serialize;
 
 type DeepRuns = Runs<DeepLinearParams, DeepLinearOutput>;
 
 /// A method's label in CSVs and legends.
+/// The figures' visual grammar: EGD solid and NGD dashed, colour by depth; the diagonal net's
+/// EGD solid in a colour of its own (index 5, not a depth's).
+fn style(c: &DeepLinearConfig, m: Method) -> Style {
+    match m {
+        Method::ToyEgd { depth } | Method::Egd { depth } => Style::egd(depth),
+        Method::DiagonalEgd => Style::indexed(5),
+        Method::NgdDeep => Style::ngd(c.ngd_depth),
+        Method::NgdLinear => Style::ngd(1),
+    }
+}
+
 fn label(c: &DeepLinearConfig, m: Method) -> String {
     match m {
         Method::ToyEgd { depth } => format!("EGD deep linear L={depth} (toy)"),
@@ -135,7 +146,7 @@ fn against_n(
         .iter()
         .filter_map(|&n| mean(r, m, n, f).map(|v| (n as f64, v)))
         .collect();
-    Series::new(label(c, m), pts)
+    Series::new(label(c, m), pts).with_style(style(c, m))
 }
 
 fn plots(c: &DeepLinearConfig, r: &Results<'_>, out: &ExperimentDir) -> Result<Vec<Figure>, Error> {
@@ -154,7 +165,8 @@ fn plots(c: &DeepLinearConfig, r: &Results<'_>, out: &ExperimentDir) -> Result<V
                 .points
                 .iter()
                 .filter_map(|p| p.probe.map(|a| (p.step as f64, a)));
-            toy.series.push(Series::new(label(c, m), pts.collect()));
+            toy.series
+                .push(Series::new(label(c, m), pts.collect()).with_style(style(c, m)));
         }
     }
     line_plot(&out.path("toy_angle"), &toy)?;

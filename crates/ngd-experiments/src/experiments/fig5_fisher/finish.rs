@@ -7,7 +7,7 @@ use super::{Fig5FisherConfig, Fig5FisherOutput, Fig5FisherParams, Method, claims
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, RunRecord, diverged_runs};
 use ngd_harness::output::ExperimentDir;
-use ngd_harness::plot::{LinePlot, Series, line_plot};
+use ngd_harness::plot::{LinePlot, Marker, Series, Style, line_plot};
 use serde::Serialize;
 
 pub(super) type Runs = ngd_harness::experiment::Runs<Fig5FisherParams, Fig5FisherOutput>;
@@ -88,6 +88,20 @@ impl Key {
     }
     fn matches(&self, p: &Fig5FisherParams) -> bool {
         self.method == p.method && self.depth == p.depth && self.rho == p.rho
+    }
+    /// The figures' visual grammar: EGD solid; NGD dashed, the paper's `F = I` with a downward
+    /// triangle (as in fig5) and the observed-entry Fisher with the depth's marker; damped
+    /// observed-entry NGD dotted; colour by depth.
+    pub fn style(&self) -> Style {
+        match self.method {
+            Method::Egd => Style::egd(self.depth),
+            Method::PaperNgd => Style {
+                marker: Marker::TriangleDown,
+                ..Style::ngd(self.depth)
+            },
+            Method::ObservedNgd => Style::ngd(self.depth),
+            Method::DampedObservedNgd => Style::other(self.depth),
+        }
     }
     pub fn label(&self) -> String {
         let d = self.depth;
@@ -172,7 +186,7 @@ fn series(
     } else {
         label
     };
-    Series::new(label, points)
+    Series::new(label, points).with_style(key.style())
 }
 
 /// Draws `plot` as `name` when some series has points; returns `Some(name)` if it drew.
@@ -250,13 +264,16 @@ pub(super) fn finish(
     );
     plot.y_log = true;
     // The trivial level first, so that the paper's NGD (on it) is drawn on top.
-    plot.series.push(series(
-        runs,
-        Key::paper(c.depths[0]),
-        "trivial level (observed fitted, rest at init)".into(),
-        &xs,
-        |o| o.run.trivial_error,
-    ));
+    plot.series.push(
+        series(
+            runs,
+            Key::paper(c.depths[0]),
+            "trivial level (observed fitted, rest at init)".into(),
+            &xs,
+            |o| o.run.trivial_error,
+        )
+        .with_style(Style::reference()),
+    );
     for &key in &undamped {
         plot.series.push(series(runs, key, key.label(), &xs, error));
     }
