@@ -30,6 +30,7 @@ mod setup;
 mod slurm;
 mod slurm_test;
 mod tidy;
+mod tidy_manifest;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -6,6 +6,8 @@
 //! 2. **Library crates are pure** ([`PURE`]): outside `#[cfg(test)]` code, their sources use no
 //!    filesystem, terminal, environment or clock ([`IMPURE`]).
 //! 3. **Files stay small**: no source file outside tests is longer than [`MAX_LINES`] lines.
+//! 4. **Publishable crates package** ([`crate::tidy_manifest`]): description, licence and
+//!    LICENSE file, readme, keywords, categories, versions on internal dependencies.
 
 use crate::cargo::workspace_root;
 use std::path::{Path, PathBuf};
@@ -136,8 +138,12 @@ fn crates(root: &Path) -> Vec<(String, PathBuf)> {
 /// Every violation under the workspace `root`, one line each.
 pub fn problems(root: &Path) -> Vec<String> {
     let mut found = Vec::new();
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
     for (name, dir) in crates(root) {
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+        found.extend(crate::tidy_manifest::manifest_problems(
+            &name, &manifest, &dir, &workspace,
+        ));
         match ALLOWED.iter().find(|(n, _)| *n == name) {
             None => found.push(format!(
                 "crate `{name}` is not in xtask's dependency table (tidy.rs ALLOWED)"
