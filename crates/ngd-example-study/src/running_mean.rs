@@ -21,7 +21,7 @@ use std::ops::ControlFlow;
 const SEGMENT: u64 = 100;
 
 /// The step size `η_t`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Schedule {
     /// `η_t = 1/t`: the running sample mean.
@@ -50,7 +50,7 @@ impl Schedule {
 }
 
 /// The config.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunningMeanConfig {
     /// The mean `μ > 0` to estimate.

@@ -60,8 +60,16 @@ impl<O> RunRecord<O> {
 /// An experiment of the paper (or a demo): a config type, a plan of independent runs, one run,
 /// and the post-processing of all runs.
 pub trait Experiment: Sync {
-    /// The experiment's config (a serde struct with `#[serde(deny_unknown_fields)]`).
-    type Config: Serialize + DeserializeOwned + Clone + Send + Sync + std::fmt::Debug;
+    /// The experiment's config (a serde struct with `#[serde(deny_unknown_fields)]`). Its
+    /// `JsonSchema` derive carries the fields' `///` docs to `config EXP` ([`crate::config::KeyDocs`]):
+    /// document every field.
+    type Config: Serialize
+        + DeserializeOwned
+        + schemars::JsonSchema
+        + Clone
+        + Send
+        + Sync
+        + std::fmt::Debug;
     /// Per-run parameters carried by [`RunSpec::params`].
     type Params: Serialize + DeserializeOwned + Clone + Send + Sync + std::fmt::Debug;
     /// What one run produces (stored in `runs/<run-id>.json`).

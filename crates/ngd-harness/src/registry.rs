@@ -4,7 +4,8 @@
 //! as JSON values (validated on the way in). A study lists its experiments in its
 //! [`crate::cli::Study`].
 
-use crate::config::describe::describe;
+use crate::config::KeyDocs;
+use crate::config::describe::{ConfigText, describe};
 use crate::config::{Preset, layered_config};
 use crate::error::{ConfigError, Error};
 use crate::experiment::Experiment;
@@ -126,13 +127,14 @@ impl<E: Experiment> DynExperiment for E {
             let c = layered_config(&defaults, None, &[format!("{key}={value}")])?;
             self.validate(&c)
         };
-        Ok(describe(
-            self.name(),
-            preset.name(),
-            &table(preset)?,
-            &others,
-            &check,
-        ))
+        Ok(describe(&ConfigText {
+            experiment: self.name(),
+            preset: preset.name(),
+            defaults: &table(preset)?,
+            others: &others,
+            docs: &KeyDocs::of::<E::Config>(),
+            check: &check,
+        }))
     }
 
     fn peak_bytes_json(&self, config: &serde_json::Value) -> Result<Option<u64>, ConfigError> {

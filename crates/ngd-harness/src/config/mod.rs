@@ -15,11 +15,13 @@
 
 mod checks;
 pub mod describe;
+mod key_docs;
 mod load;
 
 pub use checks::{
     check, check_finite_positive, check_in_range, check_nonempty, check_positive, check_product,
 };
+pub use key_docs::KeyDocs;
 pub use load::{layered_config, parse_toml_value};
 pub(crate) use load::{plain_message, unknown_field_name};
 

@@ -6,7 +6,7 @@ use ngd_harness::error::ConfigError;
 use serde::{Deserialize, Serialize};
 
 /// The config of `approximate-ng`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApproximateConfig {
     /// The tasks (as `damping`'s); Theorem 1 runs on the first sparse `N < D` size, Theorem 2

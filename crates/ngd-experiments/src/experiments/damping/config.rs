@@ -6,7 +6,7 @@ use ngd_harness::error::ConfigError;
 use serde::{Deserialize, Serialize};
 
 /// The config of `damping`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DampingConfig {
     /// The tasks (toy set, sparse sizes, initializations).

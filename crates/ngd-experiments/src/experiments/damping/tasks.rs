@@ -39,7 +39,7 @@ impl fmt::Display for Task {
 }
 
 /// The tasks' sizes and initializations (a nested config table, `tasks.*`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskConfig {
     /// Run the Fig. 2 toy set.

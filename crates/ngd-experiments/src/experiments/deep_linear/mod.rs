@@ -36,7 +36,7 @@ use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
 
 /// The config of `deep-linear`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeepLinearConfig {
     /// Depths `L` of the deep linear nets trained by EGD (each in `[1, 8]`, distinct).

@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// The config of `egd-demo`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EgdDemoConfig {
     /// Number of features `D`.

@@ -45,7 +45,7 @@ use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
 
 /// The config of `fig2`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fig2Config {
     /// Depths `L` of the diagonal networks (each in [1, 8], distinct); `1` is the linear model.

@@ -22,7 +22,7 @@ use ngd_harness::output::ExperimentDir;
 use serde::{Deserialize, Serialize};
 
 /// The initial factors of `fig3`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Init {
     /// I.i.d. Gaussian entries of std `init_std/√D`.
@@ -41,7 +41,7 @@ impl std::fmt::Display for Init {
 }
 
 /// The config of `fig3`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fig3Config {
     /// Matrix size `D` (odd, so that the centre is an entry; the paper: 11).

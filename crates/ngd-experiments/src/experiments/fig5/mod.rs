@@ -28,7 +28,7 @@ pub use train::{Fig5Output, Seeds};
 pub use training::Fig5Point;
 
 /// The config of `fig5`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fig5Config {
     /// Matrix size `n` (Arora et al.: 100).

@@ -60,7 +60,7 @@ impl Method {
 }
 
 /// The config of `fig5-fisher`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Fig5FisherConfig {
     /// Matrix size `n`.

@@ -53,7 +53,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// The config of `own-data`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwnDataConfig {
     /// The training data (CSV: features, then a ±1 label; see [`crate::data_file`]).

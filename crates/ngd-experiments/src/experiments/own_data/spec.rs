@@ -12,7 +12,7 @@ use ngd_optim::{EgdStep, GenericDirection, GenericNgd, NetworkEgd, NgdStepSize, 
 use serde::{Deserialize, Serialize};
 
 /// A shipped model (`D` is the data's number of features).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ModelSpec {
     /// The linear model `s = xᵀβ` (`ngd_models::LinearModel`).
@@ -40,7 +40,7 @@ pub enum ModelSpec {
 }
 
 /// A training method; every NGD variant steps `w ← w − η g` with the fixed `learning_rate`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum MethodKind {
     /// EGD, fixed step `η` or loss-normalized `η / L(w)`.
@@ -78,7 +78,7 @@ pub enum MethodKind {
 }
 
 /// One configured method.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MethodSpec {
     /// A unique label (legends, CSV rows, run ids).

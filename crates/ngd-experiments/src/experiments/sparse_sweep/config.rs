@@ -11,7 +11,7 @@ use ngd_harness::error::ConfigError;
 use serde::{Deserialize, Serialize};
 
 /// The EGD step-size rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EgdStepKind {
     /// `η_t = η` (the paper's plain EGD, presumably).
@@ -22,7 +22,7 @@ pub enum EgdStepKind {
 }
 
 /// The config of one sparse-classification sweep.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SweepConfig {
     /// Number of features `D`.
@@ -38,8 +38,10 @@ pub struct SweepConfig {
     /// EGD per depth `L` of the diagonal networks (`[[egd_depths]]` tables: `depth`,
     /// `learning_rate` = base step `η`), all stepped together by one `BatchEgd`.
     #[serde(deserialize_with = "egd_tables")]
+    #[schemars(with = "Vec<EgdDepth>")]
     pub egd_depths: Vec<EgdDepth>,
     /// Removed (the old shape's parallel list); its presence is an error naming the new shape.
+    #[schemars(skip)]
     #[serde(
         default,
         skip_serializing_if = "Removed::skip",
@@ -59,8 +61,10 @@ pub struct SweepConfig {
     /// Sample-Fisher NGD per depth (`[[ngd_depths]]` tables: `depth`, `learning_rate` = the
     /// fixed step `η`, `steps` = the step budget); depth 1 is required, 2 tests invariance.
     #[serde(deserialize_with = "ngd_tables")]
+    #[schemars(with = "Vec<NgdDepth>")]
     pub ngd_depths: Vec<NgdDepth>,
     /// Removed (the old shape's parallel list); its presence is an error naming the new shape.
+    #[schemars(skip)]
     #[serde(
         default,
         skip_serializing_if = "Removed::skip",
@@ -68,6 +72,7 @@ pub struct SweepConfig {
     )]
     pub ngd_learning_rates: Removed,
     /// Removed (the old shape's parallel list); its presence is an error naming the new shape.
+    #[schemars(skip)]
     #[serde(
         default,
         skip_serializing_if = "Removed::skip",
