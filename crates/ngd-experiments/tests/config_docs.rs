@@ -130,25 +130,11 @@ fn bounds(phrase: &str) -> Option<(Option<Bound>, Option<Bound>)> {
         s.parse().ok()
     };
     let first_word = |s: &str| s.split_whitespace().next().map(str::to_string);
-    if let Some((_, rest)) = phrase.split_once("≥ ") {
-        let value = number(&first_word(rest)?)?;
-        return Some((
-            Some(Bound {
-                value,
-                closed: true,
-            }),
-            None,
-        ));
-    }
-    if let Some((_, rest)) = phrase.split_once("> ") {
-        let value = number(&first_word(rest)?)?;
-        return Some((
-            Some(Bound {
-                value,
-                closed: false,
-            }),
-            None,
-        ));
+    for (sign, closed) in [("≥ ", true), ("> ", false)] {
+        if let Some((_, rest)) = phrase.split_once(sign) {
+            let value = number(&first_word(rest)?)?;
+            return Some((Some(Bound { value, closed }), None));
+        }
     }
     let (_, rest) = phrase.split_once(" in ")?;
     let open = rest.chars().next()?;

@@ -1,7 +1,8 @@
 //! The paper's experiments, one module each, and their [`registry`].
 //!
 //! Recipe for a new experiment `figN`:
-//! 1. add `experiments/fig_n/` with a `Config` struct (`#[serde(deny_unknown_fields)]`), its
+//! 1. add `experiments/fig_n/` with a `Config` struct (`#[serde(deny_unknown_fields)]`,
+//!    deriving `schemars::JsonSchema`, a `///` doc on every field: `ngd config` prints them), its
 //!    `quick` and `paper` presets, and a `validate()` built from [`ngd_harness::config`]'s checks;
 //! 2. implement [`ngd_harness::Experiment`]: `plan` (independent runs with stable ids), `run`
 //!    (exactly one run; use `ctx.rng()`/`ctx.shared_seed()`, `ctx.progress`, `ctx.checkpoint`,

@@ -90,7 +90,13 @@ impl KeyDocs {
             for (key, sub) in props {
                 let key_path = join(path, key);
                 if let Some(d) = description(root, sub) {
-                    self.docs.entry(key_path.clone()).or_insert(d);
+                    // The same key in two enum variants with different docs: both, in order.
+                    let doc = self.docs.entry(key_path.clone()).or_default();
+                    if doc.is_empty() {
+                        *doc = d;
+                    } else if !doc.split("\nor: ").any(|known| known == d) {
+                        doc.push_str(&format!("\nor: {d}"));
+                    }
                 }
                 self.walk(root, sub, &key_path, depth + 1);
             }
@@ -278,6 +284,16 @@ mod tests {
             /// Its depth.
             depth: usize,
         },
+        /// A deep linear net.
+        DeepLinear {
+            /// Hidden widths.
+            hidden: Vec<usize>,
+        },
+        /// A two-layer net.
+        TwoLayer {
+            /// Hidden width.
+            hidden: usize,
+        },
     }
 
     #[derive(Deserialize, JsonSchema)]
@@ -302,14 +318,21 @@ mod tests {
             [
                 ("model", "The model."),
                 ("model.depth", "Its depth."),
+                ("model.hidden", "Hidden widths.\nor: Hidden width."),
                 ("model.kind", "")
             ]
+        );
+        assert_eq!(
+            docs.doc("entries[].model.hidden"),
+            Some("Hidden widths.\nor: Hidden width.")
         );
         assert_eq!(
             docs.variants("entries[].model.kind"),
             [
                 ("linear".to_string(), "The linear model.".to_string()),
-                ("diagonal".into(), "A diagonal net.".into())
+                ("diagonal".into(), "A diagonal net.".into()),
+                ("deep_linear".into(), "A deep linear net.".into()),
+                ("two_layer".into(), "A two-layer net.".into())
             ]
         );
     }
