@@ -32,7 +32,7 @@ pub enum Command<X: Extension> {
     /// an experiment without stored results shows its cost in work units instead.
     List(ListArgs),
     /// Print an experiment's config as TOML that `--config` accepts: every key with its default,
-    /// type, allowed values and the other presets' values.
+    /// and as comments its doc, type, allowed values and the other presets' values.
     ///
     /// Example: `ngd config fig2 --preset quick > fig2.toml`, edit it, then
     /// `ngd run fig2 --config fig2.toml`.
