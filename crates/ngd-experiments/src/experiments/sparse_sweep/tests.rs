@@ -183,3 +183,53 @@ fn tiny_fig6_runs_end_to_end() {
         "routes not recorded"
     );
 }
+
+/// Regression: a depth stopped by the loss threshold ends at the iterate that met it, and the
+/// trace ends where the model ended. (A batch step measures `L(w_t)` while it moves to
+/// `w_{t+1}`; the loss-normalized step taken from `L(w_t) ≈ 1e-30` is about `10³⁰ η` long. The
+/// run kept `w_{t+1}`, so run `egd-N10-r0` of the quick preset reported "training loss ≤ 1e-30"
+/// for L = 3 and 4 with final training losses of 143 and 11,473.)
+#[test]
+fn a_threshold_stop_keeps_the_iterate_that_met_the_threshold() {
+    let c = SweepConfig::fig6(false);
+    FIG6.validate(&c).unwrap();
+    let spec = FIG6
+        .plan(&c)
+        .into_iter()
+        .find(|s| s.id == "egd-N10-r0")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut ctx = RunContext::new(
+        &spec.id,
+        0,
+        "fp".into(),
+        dir.path().join("ckpt.json"),
+        CheckpointEvery::Never,
+        false,
+        Box::new(|_| {}),
+    );
+    let out = FIG6.run(&c, &spec, &mut ctx).unwrap();
+    let reason = format!("training loss ≤ {:e}", c.egd_loss_below);
+    let deep_stops = (out.models.iter())
+        .filter(|m| m.stop == reason && m.depth >= 3)
+        .count();
+    assert!(deep_stops > 0, "no depth ≥ 3 stopped by the threshold");
+    for (k, m) in out.models.iter().enumerate() {
+        if m.stop == reason {
+            assert!(
+                m.train_loss <= c.egd_loss_below,
+                "L = {}: stopped by \"{reason}\" at step {} with training loss {}",
+                m.depth,
+                m.steps,
+                m.train_loss
+            );
+        }
+        let last = out.trace.iter().rfind(|t| t.model == k).unwrap();
+        assert_eq!(
+            (last.step, last.train_loss),
+            (m.steps, m.train_loss),
+            "L = {}: the trace ends elsewhere than the model",
+            m.depth
+        );
+    }
+}
