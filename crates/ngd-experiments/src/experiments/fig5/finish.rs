@@ -265,7 +265,7 @@ pub(super) fn finish(
         Figure {
             name: "rank".into(),
             caption: format!(
-                "Effective rank exp(entropy(σ/Σσ)) of the final β ({seeds}); grey long dashes: the true rank. {grammar}"
+                "Effective rank exp(entropy(σ/Σσ)) of the final β ({seeds}); grey long dashes: the true rank. The runs that end at the trivial solution (EGD at L = 1 and NGD except the layer split at even depth; see the near_trivial panel) share its effective rank and coincide by design at the top. {grammar}"
             ),
         },
         Figure {
