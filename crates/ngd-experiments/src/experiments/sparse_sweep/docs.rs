@@ -164,12 +164,17 @@ fn data_note(c: &SweepConfig) -> String {
             mib(DATA_BYTES_LIMIT)
         )
     };
+    let recomputed = if stores_data(c) {
+        "β, training loss, training error and support share from the weights and data; the \
+         first recorded step from the initial weights"
+    } else {
+        "β and support share from the weights"
+    };
     format!(
         "{data}the test sets ({} samples per draw, D = {}) are not stored: their accuracy is \
          re-checked against the closed form 1 − ∠(β, β*)/π of Gaussian inputs, at sampling \
          tolerance. Re-check with NumPy alone: `python3 experiments/recheck/recheck.py fig6 \
-         <this folder>` (`fig4` for Fig. 4; β, training loss, training error and support share recomputed from \
-         the weights and data; the first recorded step from the initial weights).",
+         <this folder>` (`fig4` for Fig. 4's folder; {recomputed}).",
         c.n_test, c.dim
     )
 }
