@@ -16,6 +16,8 @@ Each check recomputes numbers from the data and parameters the folder holds and 
 with the CSVs, with tolerances derived from the problem (`c * n * eps` for sums of n terms;
 `c * kappa * eps` for a pseudo-inverse with condition number kappa, reported). It prints one
 line per check and exits with status 1 on the first mismatch.
+
+Fig. 3 and Figs. 4 / 6 are checked in `sweeps.py`; shared helpers live in `common.py`.
 """
 
 import csv
@@ -28,50 +30,14 @@ from pathlib import Path
 
 import numpy as np
 
-EPS = np.finfo(float).eps
-
-
-class Mismatch(Exception):
-    """A recomputed number differs from the stored one by more than its tolerance."""
-
-
-def close(what, got, want, tol):
-    """Raises `Mismatch` unless |got - want| <= tol (elementwise)."""
-    got, want = np.asarray(got, float), np.asarray(want, float)
-    err = np.max(np.abs(got - want)) if got.size else 0.0
-    if not err <= tol:
-        raise Mismatch(f"{what}: recomputed {got.ravel()[:4]} vs stored {want.ravel()[:4]} "
-                       f"(max difference {err:.3e} > tolerance {tol:.3e})")
-    return err
-
-
-def read_csv(path):
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-def config(folder):
-    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["config"]
+from common import (EPS, Mismatch, chain, close, cofactors, config, mean_logistic_loss,
+                    read_csv, sigmoid)
+from sweeps import check_fig3, check_sweep
 
 
 # --------------------------------------------------------------------------------------------
 # Fig. 2: the 2-D toy set, diagonal nets beta = w_1 * ... * w_L (elementwise), EGD and NGD.
 # --------------------------------------------------------------------------------------------
-
-def sigmoid(t):
-    return 0.5 * (1.0 + np.tanh(0.5 * t))
-
-
-def mean_logistic_loss(u):
-    """(1/N) sum log(1 + exp(-u)), stable for any sign of u."""
-    return float(np.mean(np.logaddexp(0.0, -u)))
-
-
-def cofactors(w):
-    """c[l, i] = prod_{k != l} w[k, i] (the Jacobian d beta_i / d w_{l,i})."""
-    L = w.shape[0]
-    return np.array([np.prod(np.delete(w, l, axis=0), axis=0) for l in range(L)])
-
 
 def egd_step(w, xt, eta):
     """Loss-normalized EGD: w <- w - (eta / L(w)) grad_w L(w). Returns (w', step)."""
@@ -227,13 +193,6 @@ def effective_rank(beta):
     return float(np.exp(-np.sum(p * np.log(p))))
 
 
-def chain(ws):
-    out = ws[0]
-    for w in ws[1:]:
-        out = out @ w
-    return out
-
-
 def egd_first_step(ws, truth, mask, c):
     """One EGD step: plain GD with egd_depth1_step for L = 1; otherwise Arora et al.'s
     normalized step, whose first step is lr / ||grad|| (bias-corrected second moment)."""
@@ -322,184 +281,6 @@ def check_fig5(folder):
         raise Mismatch("fig5: no EGD run with recorded steps 0 and 1 to check a step on")
     print(f"fig5: the first EGD step of {checked} runs recomputed from initial_factors.npy "
           "matches the recorded change of train MSE and reconstruction error")
-
-
-# --------------------------------------------------------------------------------------------
-# Fig. 3: response maps of an 11 x 11 factorization beta = W_1 ... W_L to the gradient E_cc.
-# --------------------------------------------------------------------------------------------
-
-def prefixes_suffixes(ws):
-    """A_i = W_1 ... W_{i-1} and B_i = W_{i+1} ... W_L (identity when empty)."""
-    eye = np.eye(ws[0].shape[0])
-    return ([chain(ws[:i]) if i else eye for i in range(len(ws))],
-            [chain(ws[i + 1:]) if i + 1 < len(ws) else eye for i in range(len(ws))])
-
-
-def factorization_jacobian(ws):
-    """J (D^2 x L D^2): column (i, a, b) is vec(A_i E_ab B_i), row-major vec."""
-    d = ws[0].shape[0]
-    pre, suf = prefixes_suffixes(ws)
-    # d beta / d W_i[a, b] = A_i[:, a] B_i[b, :]: the outer products, row-major.
-    return np.concatenate([np.einsum("pa,bq->pqab", a, b).reshape(d * d, d * d)
-                           for a, b in zip(pre, suf)], axis=1)
-
-
-def check_fig3(folder):
-    folder = Path(folder)
-    c = config(folder)
-    d, eta = c["size"], c["step"]
-    centre = d // 2
-    e = np.zeros((d, d))
-    e[centre, centre] = 1.0
-    stored = {}
-    for r in read_csv(folder / "maps.csv"):
-        key = (int(r["depth"]), r["method"])
-        stored.setdefault(key, np.zeros((d, d)))[int(r["row"]), int(r["col"])] = \
-            float(r["response (per unit gradient)"])
-    worst_kappa = 1.0
-    for depth in c["depths"]:
-        ws = list(np.load(folder / f"initial_factors_L{depth}.npy"))
-        if len(ws) != depth or ws[0].shape != (d, d):
-            raise Mismatch(f"fig3 L={depth}: initial_factors_L{depth}.npy holds "
-                           f"{len(ws)} factors of shape {ws[0].shape}")
-        pre, suf = prefixes_suffixes(ws)
-        beta = chain(ws)
-        scale = max(1.0, float(np.max(np.abs(beta))))
-
-        def step_response(dirs, h):
-            return (beta - chain([w - h * g for w, g in zip(ws, dirs)])) / h
-
-        egf = sum(a @ a.T @ e @ b.T @ b for a, b in zip(pre, suf))
-        grads = [a.T @ e @ b.T for a, b in zip(pre, suf)]
-        jac = factorization_jacobian(ws)
-        fisher = jac.T @ jac
-        lam, vec = np.linalg.eigh(fisher)
-        keep = lam >= fisher.shape[0] * EPS * lam.max()
-        kappa = float(lam.max() / lam[keep].min())
-        worst_kappa = max(worst_kappa, kappa)
-        g = vec[:, keep] @ ((vec[:, keep].T @ (jac.T @ e.ravel())) / lam[keep])
-        mp = [g[i * d * d:(i + 1) * d * d].reshape(d, d) for i in range(depth)]
-        # Sums of L products of D x D matrices: c L D eps relative to the entries' scale;
-        # the finite steps lose log10(scale / eta) digits to cancellation; the Moore-Penrose
-        # direction carries the condition number of J^T J.
-        tol = 64 * depth * d * EPS * scale ** 2
-        expected = {
-            "EGF": (egf, tol),
-            "EGD": (step_response(grads, eta), tol / eta),
-            "EGD (η/2)": (step_response(grads, eta / 2), 2 * tol / eta),
-            "NGF (Moore–Penrose)": ((jac @ g).reshape(d, d), kappa * tol),
-            "NGD (Moore–Penrose)": (step_response(mp, eta), kappa * tol / eta),
-            "NGD (Moore–Penrose, η/2)": (step_response(mp, eta / 2), 2 * kappa * tol / eta),
-        }
-        for method, (want, t) in expected.items():
-            if (depth, method) not in stored:
-                raise Mismatch(f"fig3 L={depth}: maps.csv has no `{method}` map")
-            close(f"fig3 L={depth} {method} map", stored[(depth, method)], want, t)
-    print(f"fig3: {len(c['depths'])} depths: EGF, EGD (η, η/2) and Moore–Penrose NGF / NGD "
-          f"(η, η/2) maps recomputed from initial_factors_L*.npy match maps.csv (pinv of "
-          f"J^T J from its eigenvalues, largest kappa {worst_kappa:.1e})")
-
-
-# --------------------------------------------------------------------------------------------
-# Fig. 4 / Fig. 6: sparse Gaussian classification, diagonal nets beta = w_1 * ... * w_L.
-# --------------------------------------------------------------------------------------------
-
-def weight_blocks(folder):
-    """{(run_id, method, stage): L x D weights} from weights.npy and weights.csv."""
-    weights = np.load(folder / "weights.npy")
-    return {(r["run_id"], r["method"], r["stage"]):
-            weights[int(r["first_row"]):int(r["first_row"]) + int(r["depth"])]
-            for r in read_csv(folder / "weights.csv")}
-
-
-def check_sweep(folder):
-    folder = Path(folder)
-    name = folder.name
-    c = config(folder)
-    k = c["sparsity"]
-    acc = read_csv(folder / "accuracy.csv")
-    blocks = weight_blocks(folder)
-    have_data = (folder / "train_x.npy").is_file()
-    if have_data:
-        x_all, y_all = np.load(folder / "train_x.npy"), np.load(folder / "train_y.npy")
-        tasks = {(int(t["n_train"]), int(t["seed"])): int(t["first_row"])
-                 for t in read_csv(folder / "tasks.csv")}
-    beta_star = np.r_[np.ones(k), np.zeros(c["dim"] - k)]
-    worst_z, checked = 0.0, 0
-    for r in acc:
-        key = (r["run_id"], r["method"])
-        what = f"{name} {r['run_id']} {r['method']}"
-        w0, w = blocks.get(key + ("initial",)), blocks.get(key + ("final",))
-        depth = int(r["depth"])
-        if w is None or w0 is None or w.shape != (depth, c["dim"]) or w0.shape != w.shape:
-            raise Mismatch(f"{what}: weights.npy lacks its {depth} x {c['dim']} weights")
-        beta = np.prod(w, axis=0)
-        mass = float(np.sum(np.abs(beta[:k])) / np.sum(np.abs(beta))) if beta.any() else 0.0
-        close(what + " true-support share", mass,
-              float(r["true_support_mass (fraction of |beta|_1)"]), 8 * c["dim"] * depth * EPS)
-        # Test accuracy: for x ~ N(0, I), P(sign x.beta = sign x.beta*) = 1 - angle / pi; the
-        # stored accuracy over n_test samples is within a few binomial deviations of it.
-        cos = float(beta @ beta_star / (np.linalg.norm(beta) * np.linalg.norm(beta_star)))
-        p = 1.0 - math.acos(max(-1.0, min(1.0, cos))) / math.pi
-        z = abs(float(r["test_accuracy (fraction)"]) - p) / math.sqrt(
-            max(p * (1 - p), 1.0 / c["n_test"]) / c["n_test"])
-        worst_z = max(worst_z, z)
-        if z > 5.0:
-            raise Mismatch(f"{what}: test accuracy {r['test_accuracy (fraction)']} is {z:.1f} "
-                           f"binomial deviations from 1 - angle(beta, beta*)/pi = {p:.4f}")
-        if not have_data:
-            continue
-        n = int(r["n_train"])
-        first = tasks[(n, int(r["seed"]))]
-        xt = y_all[first:first + n, None] * x_all[first:first + n]
-        u = xt @ beta
-        loss = mean_logistic_loss(u)
-        rel = 16 * (n + c["dim"] * depth + float(np.max(np.abs(u)))) * EPS
-        close(what + " training loss", loss, float(r["train_loss (nats)"]), rel * loss)
-        close(what + " training error", float(np.mean(u <= 0)), float(r["train_error (fraction)"]), 0.0)
-        checked += 1
-    print(f"{name}: {len(acc)} models: beta = product of the final weights of weights.npy; "
-          f"true-support share recomputed; test accuracy within {worst_z:.1f} binomial "
-          "deviations of 1 - angle(beta, beta*)/pi")
-    if not have_data:
-        print(f"{name}: the training sets are not stored (see README.md): training loss and "
-              "error not recomputed")
-        return
-    print(f"{name}: {checked} models: training loss and error recomputed from train_x.npy, "
-          "train_y.npy and the final weights")
-    check_sweep_first_steps(folder, c, acc, blocks, x_all, y_all, tasks)
-
-
-def check_sweep_first_steps(folder, c, acc, blocks, x_all, y_all, tasks):
-    """Every model's loss at step 0 from its initial weights, and one EGD step from them."""
-    trace = {}
-    for t in read_csv(folder / "trace.csv"):
-        trace[(t["run_id"], t["method"], int(t["step"]))] = float(t["train_loss (nats)"])
-    steps = 0
-    for r in acc:
-        key = (r["run_id"], r["method"])
-        w = blocks[key + ("initial",)]
-        n, depth = int(r["n_train"]), int(r["depth"])
-        first = tasks[(n, int(r["seed"]))]
-        xt = y_all[first:first + n, None] * x_all[first:first + n]
-        u = xt @ np.prod(w, axis=0)
-        loss = mean_logistic_loss(u)
-        tol = 16 * (n + c["dim"] * depth) * EPS * loss
-        what = f"{folder.name} {r['run_id']} {r['method']}"
-        close(what + " loss at step 0", loss, trace[key + (0,)], tol)
-        if not r["method"].startswith("EGD") or key + (1,) not in trace:
-            continue
-        eta = next(e["learning_rate"] for e in c["egd_depths"] if e["depth"] == depth)
-        h = eta / loss if c["egd_step"] == "loss_normalized" else eta
-        grad_beta = -(xt.T @ sigmoid(-u)) / n
-        w1 = w - h * cofactors(w) * grad_beta
-        loss1 = mean_logistic_loss(xt @ np.prod(w1, axis=0))
-        close(what + " loss after one EGD step", loss1, trace[key + (1,)], tol)
-        steps += 1
-    if steps == 0:
-        raise Mismatch(f"{folder.name}: no EGD model with a recorded step 1 to check a step on")
-    print(f"{folder.name}: every model's loss at step 0 recomputed from its initial weights; "
-          f"one EGD step of {steps} models recomputed ({c['egd_step']} step) matches trace.csv")
 
 
 # --------------------------------------------------------------------------------------------
