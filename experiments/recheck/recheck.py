@@ -4,15 +4,20 @@
 Usage (from the repository root):
 
     python3 experiments/recheck/recheck.py fig2 RESULTS/fig2      # Fig. 2 from its folder
+    python3 experiments/recheck/recheck.py fig3 RESULTS/fig3      # Fig. 3 from its folder
+    python3 experiments/recheck/recheck.py fig4 RESULTS/fig4      # Fig. 4 (weights only)
     python3 experiments/recheck/recheck.py fig5 RESULTS/fig5      # Fig. 5 from its folder
+    python3 experiments/recheck/recheck.py fig6 RESULTS/fig6      # Fig. 6 from its folder
     python3 experiments/recheck/recheck.py readme RESULTS         # every folder's README
-    python3 experiments/recheck/recheck.py all RESULTS            # the three above
+    python3 experiments/recheck/recheck.py all RESULTS            # all of the above
     python3 experiments/recheck/recheck.py prove-fails RESULTS    # tampered copies must fail
 
 Each check recomputes numbers from the data and parameters the folder holds and compares them
 with the CSVs, with tolerances derived from the problem (`c * n * eps` for sums of n terms;
 `c * kappa * eps` for a pseudo-inverse with condition number kappa, reported). It prints one
 line per check and exits with status 1 on the first mismatch.
+
+Fig. 3 and Figs. 4 / 6 are checked in `sweeps.py`; shared helpers live in `common.py`.
 """
 
 import csv
@@ -25,50 +30,14 @@ from pathlib import Path
 
 import numpy as np
 
-EPS = np.finfo(float).eps
-
-
-class Mismatch(Exception):
-    """A recomputed number differs from the stored one by more than its tolerance."""
-
-
-def close(what, got, want, tol):
-    """Raises `Mismatch` unless |got - want| <= tol (elementwise)."""
-    got, want = np.asarray(got, float), np.asarray(want, float)
-    err = np.max(np.abs(got - want)) if got.size else 0.0
-    if not err <= tol:
-        raise Mismatch(f"{what}: recomputed {got.ravel()[:4]} vs stored {want.ravel()[:4]} "
-                       f"(max difference {err:.3e} > tolerance {tol:.3e})")
-    return err
-
-
-def read_csv(path):
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-def config(folder):
-    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["config"]
+from common import (EPS, Mismatch, chain, close, cofactors, config, mean_logistic_loss,
+                    read_csv, sigmoid)
+from sweeps import check_fig3, check_sweep
 
 
 # --------------------------------------------------------------------------------------------
 # Fig. 2: the 2-D toy set, diagonal nets beta = w_1 * ... * w_L (elementwise), EGD and NGD.
 # --------------------------------------------------------------------------------------------
-
-def sigmoid(t):
-    return 0.5 * (1.0 + np.tanh(0.5 * t))
-
-
-def mean_logistic_loss(u):
-    """(1/N) sum log(1 + exp(-u)), stable for any sign of u."""
-    return float(np.mean(np.logaddexp(0.0, -u)))
-
-
-def cofactors(w):
-    """c[l, i] = prod_{k != l} w[k, i] (the Jacobian d beta_i / d w_{l,i})."""
-    L = w.shape[0]
-    return np.array([np.prod(np.delete(w, l, axis=0), axis=0) for l in range(L)])
-
 
 def egd_step(w, xt, eta):
     """Loss-normalized EGD: w <- w - (eta / L(w)) grad_w L(w). Returns (w', step)."""
@@ -224,13 +193,6 @@ def effective_rank(beta):
     return float(np.exp(-np.sum(p * np.log(p))))
 
 
-def chain(ws):
-    out = ws[0]
-    for w in ws[1:]:
-        out = out @ w
-    return out
-
-
 def egd_first_step(ws, truth, mask, c):
     """One EGD step: plain GD with egd_depth1_step for L = 1; otherwise Arora et al.'s
     normalized step, whose first step is lr / ||grad|| (bias-corrected second moment)."""
@@ -377,19 +339,22 @@ def check_readme(root):
 # --------------------------------------------------------------------------------------------
 
 def prove_fails(root):
-    """Tampers with one stored number of a copy of fig2 and of fig5 and requires the re-check
-    to report it (proof that the checks can fail)."""
+    """Tampers with one stored number of a copy of fig2, fig3, fig5 and fig6 and requires the
+    re-check to report it (proof that the checks can fail)."""
     root = Path(root)
     cases = [
         ("fig2", "trajectories.csv", "beta1", check_fig2),
+        ("fig3", "maps.csv", "response (per unit gradient)", check_fig3),
         ("fig5", "final.csv", "reconstruction_error (relative)", check_fig5),
+        ("fig6", "accuracy.csv", "train_loss (nats)", check_sweep),
     ]
     for name, file, column, check in cases:
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / name
             shutil.copytree(root / name, copy, ignore=shutil.ignore_patterns("runs", "*.png", "*.svg"))
             rows = read_csv(copy / file)
-            row = rows[-1]
+            # The last row whose value a relative change can move.
+            row = next(r for r in reversed(rows) if float(r[column]) != 0.0)
             row[column] = repr(float(row[column]) * (1 + 1e-6))
             with open(copy / file, "w", newline="", encoding="utf-8") as f:
                 w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
@@ -399,26 +364,29 @@ def prove_fails(root):
                 check(copy)
             except Mismatch as e:
                 print(f"prove-fails: {name}: a relative change of 1e-6 in `{column}` of the last "
-                      f"row of {file} is caught: {e}")
+                      f"non-zero row of {file} is caught: {e}")
                 continue
             raise SystemExit(f"prove-fails: {name}: the tampered {file} passed the re-check")
 
 
 def main(argv):
-    if len(argv) != 3 or argv[1] not in ("fig2", "fig5", "readme", "all", "prove-fails"):
+    checks = {"fig2": check_fig2, "fig3": check_fig3, "fig4": check_sweep, "fig5": check_fig5,
+              "fig6": check_sweep}
+    if len(argv) != 3 or argv[1] not in (*checks, "readme", "all", "prove-fails"):
         raise SystemExit(__doc__)
     what, path = argv[1], Path(argv[2])
     try:
-        if what == "fig2":
-            check_fig2(path)
-        elif what == "fig5":
-            check_fig5(path)
+        if what in checks:
+            checks[what](path)
         elif what == "readme":
             check_readme(path)
         elif what == "all":
             check_readme(path)
-            check_fig2(path / "fig2")
-            check_fig5(path / "fig5")
+            for name, check in checks.items():
+                if name == "fig4" and not (path / name).is_dir():
+                    print("fig4: no folder (not run): skipped")
+                    continue
+                check(path / name)
         else:
             prove_fails(path)
     except Mismatch as e:

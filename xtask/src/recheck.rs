@@ -2,8 +2,9 @@
 //! venv): runs `ngd reproduce --preset quick` into `<target>/recheck-quick` (with `--resume`,
 //! so unchanged runs are reused across test runs; `finish` and every README are rewritten),
 //! then `experiments/recheck/recheck.py` with NumPy alone: every folder's README names every
-//! file and CSV column (`readme`), Fig. 2 and Fig. 5 are recomputed from their folders
-//! (`fig2`, `fig5`), and tampered copies must fail (`prove-fails`).
+//! file and CSV column (`readme`), Figs. 2, 3, 4, 5 and 6 are recomputed from their folders
+//! (`fig2` … `fig6`; Fig. 4 from its weights only), and tampered copies must fail
+//! (`prove-fails`).
 
 use crate::cargo::{
     StudyBinary, build_study, remove_cargo_run_env, step, target_dir, workspace_root,

@@ -21,6 +21,7 @@ pub mod fig3;
 pub mod fig5;
 pub mod fig5_fisher;
 mod network_training;
+mod npy;
 pub mod own_data;
 pub mod sparse_sweep;
 #[cfg(test)]

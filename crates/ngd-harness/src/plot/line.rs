@@ -142,8 +142,12 @@ fn axis_range(values: impl Iterator<Item = f64>, log: bool) -> Option<(f64, f64)
 
 /// Number of markers on a dense curve (more than [`DENSE`] points).
 const MARKERS_PER_CURVE: usize = 10;
-/// Curves with at most this many points get a marker on every point.
+/// Curves with at most this many points get a marker on every point that does not crowd the
+/// previous one.
 const DENSE: usize = 40;
+/// On a sparse curve, markers closer than this many diameters to the previous marker are left
+/// out (so that a log axis with many points per decade shows the line between them).
+const MARKER_GAP: f64 = 2.0;
 
 impl LinePlot {
     fn usable(&self, x: f64, y: f64) -> bool {
@@ -161,24 +165,37 @@ impl LinePlot {
         2 + (2 * (n - 1 - i.min(n - 1)) as u32) / (n - 1) as u32
     }
 
-    /// Marker radius of series `i`: on sparse curves earlier series get larger markers
-    /// (6 px down to 4 px), so markers of coinciding points nest instead of hiding each other.
+    /// Marker radius of series `i`: on sparse curves of a plot with several series earlier
+    /// series get larger markers (6 px down to 4 px), so markers of coinciding points nest
+    /// instead of hiding each other; 4 px otherwise.
     fn marker_radius(&self, i: usize) -> f64 {
-        let n = self.series.len().max(2);
-        if self.series[i].points.len() <= DENSE {
+        let n = self.series.len();
+        if n >= 2 && self.series[i].points.len() <= DENSE {
             4.0 + 2.0 * (n - 1 - i.min(n - 1)) as f64 / (n - 1) as f64
         } else {
             4.0
         }
     }
 
-    /// Indices of the points of series `i` that get a marker: every point of a sparse curve;
-    /// on a dense curve [`MARKERS_PER_CURVE`] positions shifted per series (golden-ratio
-    /// phase) plus every unconverged point.
-    fn marked(&self, i: usize, usable: &[usize]) -> Vec<usize> {
+    /// Indices of the points of series `i` that get a marker: on a sparse curve every point
+    /// at least [`MARKER_GAP`] marker diameters (in pixels, `pixels[k]` of `usable[k]`) from
+    /// the previous marker, and the last point; on a dense curve [`MARKERS_PER_CURVE`]
+    /// positions shifted per series (golden-ratio phase); on both every unconverged point.
+    pub(super) fn marked(&self, i: usize, usable: &[usize], pixels: &[(i32, i32)]) -> Vec<usize> {
         let n = usable.len();
         if n <= DENSE {
-            return usable.to_vec();
+            let gap = MARKER_GAP * 2.0 * self.marker_radius(i);
+            let mut last: Option<(i32, i32)> = None;
+            let mut idx = Vec::new();
+            for (k, (&j, &p)) in usable.iter().zip(pixels).enumerate() {
+                let far =
+                    last.is_none_or(|q| f64::from(p.0 - q.0).hypot(f64::from(p.1 - q.1)) >= gap);
+                if far || k + 1 == n || !self.series[i].point_converged(j) {
+                    idx.push(j);
+                    last = Some(p);
+                }
+            }
+            return idx;
         }
         let phase = (i as f64 * 0.618_034).fract();
         let mut idx: Vec<usize> = (0..MARKERS_PER_CURVE)
@@ -299,10 +316,10 @@ impl LinePlot {
                 .collect();
             if pixels.len() >= 2 {
                 let style = st.rgb().stroke_width(self.width(i));
-                legend::draw_line(&area, pixels, st.dash, style)?;
+                legend::draw_line(&area, pixels.clone(), st.dash, style)?;
             }
             let radius = self.marker_radius(i);
-            for j in self.marked(i, &usable) {
+            for j in self.marked(i, &usable, &pixels) {
                 let p = local(map(series.points[j]));
                 let hollow = !series.point_converged(j);
                 legend::draw_marker(&area, p, st.marker, radius, st.rgb(), hollow)?;

@@ -287,3 +287,28 @@ fn the_png_is_the_svg_rasterized_at_its_size() {
         .count();
     assert!(blue > 100, "only {blue} pixels of the L = 1 colour");
 }
+
+/// On a sparse curve a marker crowding the previous one is left out (a single series keeps
+/// 4 px markers, so markers at least 16 px apart), the last and every unconverged point keep
+/// theirs, and well-separated points all keep theirs.
+#[test]
+fn markers_of_a_sparse_curve_do_not_crowd() {
+    let pts: Vec<(f64, f64)> = (0..40).map(|k| (k as f64, 0.0)).collect();
+    let mut converged = vec![true; 40];
+    converged[21] = false;
+    let mut plot = LinePlot::new("t", "x", "y");
+    plot.series
+        .push(Series::new("s", pts.clone()).with_converged(converged));
+    let usable: Vec<usize> = (0..40).collect();
+    // 5 px between neighbouring points: every fourth point, plus 21 and 39.
+    let close: Vec<(i32, i32)> = (0..40).map(|k| (5 * k, 100)).collect();
+    let marked = plot.marked(0, &usable, &close);
+    assert_eq!(
+        marked,
+        vec![0, 4, 8, 12, 16, 20, 21, 25, 29, 33, 37, 39],
+        "{marked:?}"
+    );
+    // 20 px apart: every point.
+    let far: Vec<(i32, i32)> = (0..40).map(|k| (20 * k, 100)).collect();
+    assert_eq!(plot.marked(0, &usable, &far), usable);
+}

@@ -13,7 +13,7 @@ use crate::experiments::damping::Task;
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, RunRecord, Runs, diverged_runs};
 use ngd_harness::output::ExperimentDir;
-use ngd_harness::plot::{LinePlot, Series, line_plot};
+use ngd_harness::plot::{LinePlot, Method as Look, Series, Style, line_plot};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -184,14 +184,23 @@ fn curves(
         } else {
             " (not converged)"
         };
-        plot.series
-            .push(Series::new(format!("{method:?}{mark}"), points));
+        // EGD solid, exact NGD dashed, the approximations dotted (the one visual grammar).
+        let (label, look, series) = match method {
+            Approx::Egd => ("EGD", Look::Egd, 0),
+            Approx::Ngd => ("exact NGD", Look::Ngd, 1),
+            Approx::Empirical => ("empirical Fisher", Look::Other, 2),
+            Approx::Diagonal => ("diagonal Fisher", Look::Other, 3),
+            Approx::Block => ("block Fisher", Look::Other, 4),
+        };
+        plot.series.push(
+            Series::new(format!("{label}{mark}"), points).with_style(Style::method(look, series)),
+        );
     }
     line_plot(&out.path(&name), &plot)?;
     Ok(Figure {
         name,
         caption: format!(
-            "{y_label} of EGD (loss-normalized step), exact NGD (step η), and the empirical (damped, ρ = {:e}), block Fisher (step η/L) and diagonal Fisher (backtracking from η_diag/L) on {task}, L = 2; step 0 drawn at 1; exact NGD lies under the block Fisher's curve where they agree (A1).",
+            "{y_label} of EGD (loss-normalized step), exact NGD (step η), and the empirical (damped, ρ = {:e}), block Fisher (step η/L) and diagonal Fisher (backtracking from η_diag/L) on {task}, L = 2; step 0 drawn at 1; EGD solid, exact NGD dashed, the approximations dotted; exact NGD (the wider line underneath) coincides with the block Fisher's curve where they agree (A1).",
             c.empirical_rho
         ),
     })
@@ -215,15 +224,21 @@ fn blow_up_plot(
         "time t = kη",
         "mean logistic training loss",
     );
-    plot.series.push(Series::new(
-        "flow du/dt = 1 + e^u: L = log 2 − t, blows up at t* = log 2",
-        vec![(0.0, t_star), (t_star, 0.0)],
-    ));
+    plot.series.push(
+        Series::new(
+            "flow du/dt = 1 + e^u: L = log 2 − t, blows up at t* = log 2",
+            vec![(0.0, t_star), (t_star, 0.0)],
+        )
+        .with_style(Style::method(Look::Other, 6)),
+    );
     if let Some(t) = &output.trajectory {
-        plot.series.push(Series::new(
-            format!("discrete run, η = {eta}"),
-            t.points.iter().map(|p| (p.time, p.loss)).collect(),
-        ));
+        plot.series.push(
+            Series::new(
+                format!("discrete run, η = {eta}"),
+                t.points.iter().map(|p| (p.time, p.loss)).collect(),
+            )
+            .with_style(Style::method(Look::Other, 2)),
+        );
     }
     line_plot(&out.path("approx_blowup"), &plot)?;
     let at = output.diverged_at.map_or("did not diverge".into(), |k| {

@@ -15,7 +15,9 @@ use super::{DampingConfig, DampingParams, Method, Task, run_id};
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, RunRecord, Runs, diverged_runs};
 use ngd_harness::output::ExperimentDir;
-use ngd_harness::plot::{HeatmapGrid, HeatmapPanel, LinePlot, Series, heatmap_grid, line_plot};
+use ngd_harness::plot::{
+    HeatmapGrid, HeatmapPanel, LinePlot, Method as Look, Series, Style, heatmap_grid, line_plot,
+};
 use ngd_optim::LogSchedule;
 use serde::Serialize;
 
@@ -262,38 +264,38 @@ fn rho_plot(
         y_label,
     );
     plot.x_log = true;
-    for task in c
-        .tasks
-        .tasks()
-        .into_iter()
-        .filter(|t| !accuracy || *t != Task::Toy)
-    {
-        for &depth in &c.depths {
-            let ngd = end_beta(lookup, task, depth, Method::Ngd);
-            let points = c
-                .rhos
-                .iter()
-                .filter_map(|&rho| {
-                    let run = lookup.get(task, depth, Method::Relative { rho }).ok()?;
-                    let end = run.end().filter(|_| run.convergence.converged)?;
-                    Some((rho, value(end, &ngd)?))
-                })
-                .collect();
-            plot.series
-                .push(Series::new(format!("{task} L={depth}"), points));
-            if accuracy {
-                for (m, label) in [(Method::Ngd, "NGD"), (Method::Egd, "EGD")] {
-                    if let Some(v) = lookup
-                        .get(task, depth, m)
-                        .ok()
-                        .and_then(|r| r.end())
-                        .and_then(|e| e.test_accuracy)
-                    {
-                        plot.series.push(Series::new(
-                            format!("{label} {task} L={depth}"),
-                            vec![(lo, v), (hi, v)],
-                        ));
-                    }
+    let tasks = c.tasks.tasks().into_iter();
+    let tasks = tasks.filter(|t| !accuracy || *t != Task::Toy);
+    let cells: Vec<(Task, usize)> = tasks
+        .flat_map(|t| c.depths.iter().map(move |&d| (t, d)))
+        .collect();
+    // One colour per (task, depth); damped NGD dotted, exact NGD dashed, EGD solid.
+    for (colour, &(task, depth)) in cells.iter().enumerate() {
+        let ngd = end_beta(lookup, task, depth, Method::Ngd);
+        let points = c
+            .rhos
+            .iter()
+            .filter_map(|&rho| {
+                let run = lookup.get(task, depth, Method::Relative { rho }).ok()?;
+                let end = run.end().filter(|_| run.convergence.converged)?;
+                Some((rho, value(end, &ngd)?))
+            })
+            .collect();
+        plot.series.push(
+            Series::new(format!("damped NGD {task} L={depth}"), points)
+                .with_style(Style::method(Look::Other, colour)),
+        );
+        if accuracy {
+            for (m, label, look) in [
+                (Method::Ngd, "NGD", Look::Ngd),
+                (Method::Egd, "EGD", Look::Egd),
+            ] {
+                let end = lookup.get(task, depth, m).ok().and_then(|r| r.end());
+                if let Some(v) = end.and_then(|e| e.test_accuracy) {
+                    plot.series.push(
+                        Series::new(format!("{label} {task} L={depth}"), vec![(lo, v), (hi, v)])
+                            .with_style(Style::method(look, colour)),
+                    );
                 }
             }
         }
@@ -305,7 +307,7 @@ fn rho_plot(
             "End of the relative-damping runs (NGD's step rule, {} steps at most) against ρ; runs that did not converge are left out (listed in the notes){}.",
             c.ngd_steps,
             if accuracy {
-                "; flat lines: exact NGD (λ → 0) and loss-normalized EGD (λ → ∞) of the same task and depth"
+                "; flat lines: exact NGD (λ → 0, dashed) and loss-normalized EGD (λ → ∞, solid) of the same task and depth, in its colour; damped NGD dotted"
             } else {
                 ""
             }

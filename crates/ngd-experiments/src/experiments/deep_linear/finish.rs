@@ -205,7 +205,7 @@ fn plots(c: &DeepLinearConfig, r: &Results<'_>, out: &ExperimentDir) -> Result<V
     line_plot(&out.path("sparse_angle"), &angle)?;
     Ok(vec![
         Figure { name: "toy_angle".into(), caption: "Fig. 2's toy set: angle between β and the ℓ2 max-margin direction against the loss-normalized EGD step (log–log), per depth of the full-matrix deep linear net (hypothesis L1; the runs stop once every margin reaches toy_stop_margin).".into() },
-        Figure { name: "accuracy".into(), caption: "Fig. 4's task: test accuracy against N (mean over draws) of loss-normalized EGD on deep linear nets per depth, the diagonal net's EGD at L = 2, and exact NGD on the deep net and on the linear model from equal initial logits (hypotheses L2, L4).".into() },
+        Figure { name: "accuracy".into(), caption: format!("Fig. 4's task: test accuracy against N (mean over draws) of loss-normalized EGD on deep linear nets per depth (solid), the diagonal net's EGD at L = 2, and exact NGD (dashed) on the deep net and on the linear model from equal initial logits (hypotheses L2, L4). NGD runs only at N ∈ {:?}: one marker per NGD series there, which may sit on an EGD marker of equal accuracy.", c.ngd_n) },
         Figure { name: "sparse_angle".into(), caption: "Fig. 4's task: angle between the end β and the ℓ2 max-margin separator of the training set against N (mean over draws; hypothesis L1 at N < D).".into() },
     ])
 }

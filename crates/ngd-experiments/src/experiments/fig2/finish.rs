@@ -198,18 +198,22 @@ pub(super) fn finish(
     };
     let mut seps_a = vec![
         sep(
-            format!("ℓ2 max margin ({l2_angle:.2}°)"),
+            format!("ℓ2 max margin ({}°)", two_decimals(l2_angle)),
             l2_angle,
             l2_style,
         ),
         sep(
-            format!("ℓ1 max margin ({l1_angle:.2}°)"),
+            format!("ℓ1 max margin ({}°)", two_decimals(l1_angle)),
             l1_angle,
             l1_style,
         ),
     ];
     seps_a.extend(egd.iter().map(|&(d, a, _)| {
-        let label = format!("EGD, L = {d} ({a:.2}°{})", not_converged(Method::Egd, d));
+        let label = format!(
+            "EGD, L = {d} ({}°{})",
+            two_decimals(a),
+            not_converged(Method::Egd, d)
+        );
         sep(label, a, Style::egd(d))
     }));
     let plot_a = ScatterPlot {
@@ -229,7 +233,7 @@ pub(super) fn finish(
         })
         .collect();
     seps_b.push(sep(
-        format!("ℓ2 max margin ({l2_angle:.2}°)"),
+        format!("ℓ2 max margin ({}°)", two_decimals(l2_angle)),
         l2_angle,
         l2_style,
     ));
@@ -276,7 +280,7 @@ pub(super) fn finish(
     for (name, angle, style) in [("ℓ2", l2_angle, l2_style), ("ℓ1", l1_angle, l1_style)] {
         plot_c.series.push(
             Series::new(
-                format!("{name} max margin ({angle:.2}°)"),
+                format!("{name} max margin ({}°)", two_decimals(angle)),
                 vec![(1.0, angle), (max_step, angle)],
             )
             .with_style(style),
@@ -381,4 +385,10 @@ pub(super) fn finish(
         format!("Verdict thresholds: angle tolerance {}°.", c.angle_tolerance_deg),
     ];
     Ok(summary)
+}
+
+/// `x` with two decimals, without the sign of a negative value that rounds to zero
+/// (`-0.00`).
+fn two_decimals(x: f64) -> String {
+    format!("{:.2}", (x * 100.0).round() / 100.0 + 0.0)
 }

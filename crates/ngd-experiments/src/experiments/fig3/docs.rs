@@ -5,7 +5,12 @@ use ngd_harness::output::{FileDoc, OutputDocs};
 /// Every file `finish` writes, with its columns.
 pub(super) fn outputs() -> OutputDocs {
     OutputDocs {
-        files: vec![FileDoc::csv(
+        files: vec![
+            FileDoc::file(
+                "initial_factors_L*.npy",
+                "The initial factors W_1, …, W_L of depth L (float64, L × D × D, W_1 first; β = W_1 ⋯ W_L): the state every map of that depth responds at.",
+            ),
+            FileDoc::csv(
             "maps.csv",
             "Every response map, one row per depth × method × matrix entry.",
             &[
@@ -28,7 +33,10 @@ pub(super) fn outputs() -> OutputDocs {
                     "the response divided by the response at the centre",
                 ),
             ],
-        )],
-        notes: Vec::new(),
+        ),
+        ],
+        notes: vec![
+            "Re-check with NumPy alone: `python3 experiments/recheck/recheck.py fig3 <this folder>` recomputes the EGF, EGD and Moore–Penrose NGF / NGD maps from `initial_factors_L*.npy` (pinv of the dense Jacobian) and compares them with `maps.csv`.".into(),
+        ],
     }
 }

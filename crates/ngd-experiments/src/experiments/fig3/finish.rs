@@ -2,6 +2,7 @@
 
 use super::Fig3Config;
 use super::maps::{Fig3Output, PANEL_METHODS, cross_share, distance_from_unit, off_centre_mass};
+use crate::experiments::npy::write_npy;
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{Claim, ExperimentSummary, Figure, RunSpec, Verdict, diverged_runs};
 use ngd_harness::output::ExperimentDir;
@@ -68,6 +69,20 @@ pub(super) fn finish(
         }
     }
     out.write_csv("maps.csv", &rows)?;
+    for (s, o) in &done {
+        let (depth, d) = (s.params.depth, c.size);
+        let flat: Vec<f64> = o
+            .initial_factors
+            .iter()
+            .flatten()
+            .flatten()
+            .copied()
+            .collect();
+        let file = format!("initial_factors_L{depth}.npy");
+        let factors = ndarray::Array3::from_shape_vec((depth, d, d), flat)
+            .map_err(|e| Error::format(&out.path(&file), e))?;
+        write_npy(out, &file, &factors)?;
+    }
 
     let mut summary = ExperimentSummary {
         title: "Fig. 3 — tangent kernels of deep matrix factorizations".into(),

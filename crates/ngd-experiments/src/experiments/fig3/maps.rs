@@ -42,6 +42,9 @@ pub struct ResponseMap {
 pub struct Fig3Output {
     /// The maps of every method.
     pub maps: Vec<ResponseMap>,
+    /// The initial factors `W_1, …, W_L` the maps respond at (each row-major `size × size`).
+    #[serde(default)]
+    pub initial_factors: Vec<Vec<Vec<f64>>>,
 }
 
 /// The labels of the four panels of a row, in the paper's column order.
@@ -127,6 +130,7 @@ pub fn response_maps(c: &Fig3Config, model: &MatrixFactorization) -> Result<Fig3
                 values: rows(&m),
             })
             .collect(),
+        initial_factors: w.iter().map(rows).collect(),
     })
 }
 

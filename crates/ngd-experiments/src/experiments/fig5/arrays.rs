@@ -9,8 +9,8 @@
 use super::finish::Done;
 use super::train::{draw_init, draw_task, draw_truth};
 use super::{Fig5Config, Method};
-use ndarray::{Array2, Array3, Array4, ArrayBase, Data, Dimension};
-use ndarray_npy::WriteNpyExt;
+use crate::experiments::npy::write_npy;
+use ndarray::{Array2, Array3, Array4};
 use ngd_harness::error::Error;
 use ngd_harness::output::ExperimentDir;
 use serde::Serialize;
@@ -23,20 +23,6 @@ struct FactorRow {
     collapse: usize,
     seed: usize,
     layer: usize,
-}
-
-/// Writes `array` as `<file>` (`.npy`), atomically.
-fn write_npy<S, D>(out: &ExperimentDir, file: &str, array: &ArrayBase<S, D>) -> Result<(), Error>
-where
-    S: Data<Elem = f64>,
-    D: Dimension,
-{
-    let mut bytes = Vec::new();
-    array
-        .write_npy(&mut bytes)
-        .map_err(|e| Error::format(&out.path(file), e))?;
-    out.write_bytes(file, &bytes)?;
-    Ok(())
 }
 
 /// Writes `truth.npy`, `masks.npy`, `initial_factors.npy` (with `initial_factors.csv`) and

@@ -9,6 +9,7 @@ use ngd_harness::plot::{LinePlot, Series, Style, line_plot};
 use serde::Serialize;
 
 mod claims;
+mod near_trivial;
 mod series;
 
 pub(super) use series::{SeriesKey, expect_planned};
@@ -238,34 +239,45 @@ pub(super) fn finish(
             line_plot(&out.path(name), &plot)?;
         }
     }
+    let near_trivial = near_trivial::near_trivial_plot(&done, &sub, out)?;
     let seeds = format!("mean over {} draw(s)", c.seeds);
     let tally = Tally::of(done.iter().map(|(_, o)| &o.convergence));
     let grammar = format!(
         "EGD solid, NGD dashed (Moore–Penrose: downward triangles), the nuclear-norm baseline dotted black, colour by depth; a point is hollow when any of its runs did not converge. {}",
         tally.caption()
     );
-    summary.figures = vec![
+    let mut figures = vec![
         Figure {
             name: "error".into(),
             caption: format!(
-                "Left: final reconstruction error against the number of observations ({seeds}); EGD L ≥ 2 with Arora et al.'s normalized step (lr {}), EGD L = 1 plain GD (step {}), NGD with step {} capped at {}·‖W_i‖/‖G_i‖; the trivial level is the error of fitting the observed entries and keeping the rest at the initial values (grey long dashes). The NGD curves of every depth and route coincide with the trivial level by design (NGD leaves unobserved entries at their initial values); wider lines underneath and shifted markers keep each visible. {grammar}",
+                "Final reconstruction error against the number of observations ({seeds}); EGD L ≥ 2 with Arora et al.'s normalized step (lr {}), EGD L = 1 plain GD (step {}), NGD with step {} capped at {}·‖W_i‖/‖G_i‖; the trivial level is the error of fitting the observed entries and keeping the rest at the initial values (grey long dashes). By design several curves coincide near the top: NGD (every depth and route except the layer split at even depth) and EGD at L = 1 end at the trivial level (they leave the unobserved entries at their initial values), the layer split at L = 2 and 4 at error 1 (β never leaves 0); the `near_trivial` panel separates them. {grammar}",
                 c.egd_lr, c.egd_depth1_step, c.ngd_step, c.ngd_max_relative_step
+            ),
+        },
+        Figure {
+            name: "near_trivial".into(),
+            caption: format!(
+                "The curves that coincide with the trivial level in the error panel, separated: the relative distance |error − trivial| / trivial of NGD (dashed; Moore–Penrose with downward triangles) and EGD at L = 1 (solid) ({seeds}; distances below {:e} drawn at it). The layer split at L = 2 and L = 4 coincide by design (β stays 0, distance 1/trivial − 1). {}",
+                near_trivial::FLOOR,
+                tally.caption()
             ),
         },
         Figure {
             name: "rank".into(),
             caption: format!(
-                "Middle: effective rank exp(entropy(σ/Σσ)) of the final β ({seeds}); grey long dashes: the true rank. {grammar}"
+                "Effective rank exp(entropy(σ/Σσ)) of the final β ({seeds}); grey long dashes: the true rank. The runs that end at the trivial solution (EGD at L = 1 and NGD except the layer split at even depth; see the near_trivial panel) share its effective rank and coincide by design at the top. {grammar}"
             ),
         },
         Figure {
             name: "collapsed".into(),
             caption: format!(
-                "Right: EGD from collapsed initializations (dotted; each factor a product of k Gaussian matrices) against the same depth from a plain init (solid) ({seeds}). {}",
+                "EGD from collapsed initializations (dotted; each factor a product of k Gaussian matrices) against the same depth from a plain init (solid) ({seeds}). {}",
                 tally.caption()
             ),
         },
     ];
+    figures.retain(|f| near_trivial || f.name != "near_trivial");
+    summary.figures = figures;
     for (s, o) in &done {
         let key = format!(
             "{} m={} s={}",

@@ -21,6 +21,8 @@ pub(crate) struct Task {
     pub train: Classification,
     /// The test set.
     pub test: Classification,
+    /// The seed the task was drawn from (Xoshiro256++; see [`draw_task_from_seed`]).
+    pub seed: u64,
 }
 
 /// A generator shared by every run asking for `label`.
@@ -35,18 +37,25 @@ pub(crate) fn draw_task(
     seed: usize,
     ctx: &RunContext,
 ) -> Result<Task, RunError> {
+    draw_task_from_seed(c, n, ctx.shared_seed(&format!("data-N{n}-r{seed}")))
+}
+
+/// Draws the data of `N = n` training samples from `seed` (what [`draw_task`] does with the
+/// shared seed of `(N, r)`; `finish` draws a run's data again from its recorded seed).
+pub(crate) fn draw_task_from_seed(c: &SweepConfig, n: usize, seed: u64) -> Result<Task, RunError> {
     let spec = SparseGaussianSpec {
         dim: c.dim,
         sparsity: c.sparsity,
         n_train: n,
         n_test: c.n_test,
     };
-    let mut rng = shared_rng(ctx, &format!("data-N{n}-r{seed}"));
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let task = sparse_gaussian(&spec, &mut rng).map_err(ExperimentError::from)?;
     Ok(Task {
         problem: ClassificationProblem::new(task.train.signed()).map_err(ExperimentError::from)?,
         train: task.train,
         test: task.test,
+        seed,
     })
 }
 
@@ -108,12 +117,21 @@ pub(crate) fn true_support_mass(beta: &Array1<f64>, sparsity: usize) -> f64 {
     }
 }
 
-/// The [`ModelResult`] of a trained network.
+/// The rows of a network's weights.
+fn weight_rows(net: &DiagonalNet) -> Vec<Vec<f64>> {
+    net.weights()
+        .rows()
+        .into_iter()
+        .map(|r| r.to_vec())
+        .collect()
+}
+
+/// The [`ModelResult`] of network `net`, trained from `start`.
 pub(super) fn model_result(
     c: &SweepConfig,
     task: &Task,
     label: SeriesKey,
-    net: &DiagonalNet,
+    (start, net): (&DiagonalNet, &DiagonalNet),
     steps: u64,
     stop: String,
 ) -> Result<ModelResult, RunError> {
@@ -129,6 +147,8 @@ pub(super) fn model_result(
         test_accuracy: eval.test_accuracy,
         true_support_mass: true_support_mass(&beta, c.sparsity),
         beta: beta.to_vec(),
+        initial_weights: weight_rows(start),
+        weights: weight_rows(net),
         convergence: Loss::Logistic {
             samples: task.problem.xt().nrows(),
         }

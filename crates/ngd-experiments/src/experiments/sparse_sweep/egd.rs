@@ -3,7 +3,11 @@
 //! `w_l ← w_l − η_t c_l ⊙ ∇_β L` (the paper's eq. 39; `η_t = η` or `η / L(w_t)`).
 //!
 //! The loop is written out (rather than run by `ngd_optim::Executor`) so that it can stop
-//! each depth separately and per the loss-normalized step's floor; it advances one step per
+//! each depth separately and per the loss-normalized step's floor. A batch step measures
+//! `L(w_t)` while it moves every model to `w_{t+1}`; a depth whose `L(w_t)` met a threshold is
+//! put back to `w_t` (kept from before the step) and stops at step `t`, so its result is the
+//! iterate that met the threshold — with the loss-normalized step `η / L(w_t)` the step taken
+//! from a loss of `1e-30` is `10³⁰ η` long and can throw the margins far negative. It advances one step per
 //! segment of the harness's checkpointed-run loop, so it can checkpoint at any step. It is
 //! resumable bit-identically: the checkpoint holds the step, every model's weights and the trace
 //! so far, and every decision of the loop depends only on those.
@@ -96,6 +100,8 @@ struct Training<'a> {
     models: Models,
     active: Vec<usize>,
     batch: Vec<DiagonalNet>,
+    /// The batch before its last step (`w_t` while `batch` holds `w_{t+1}`).
+    before_step: Vec<DiagonalNet>,
     rule: BatchEgd,
     schedule: LogSchedule,
     trace: Vec<TracePoint>,
@@ -124,7 +130,8 @@ impl Training<'_> {
         Ok(())
     }
 
-    /// Takes the models whose loss reached a threshold out of the batch.
+    /// Takes the models whose loss `L(w_t)` (measured by the step just taken) reached a
+    /// threshold out of the batch, put back to `w_t`: they stop at step `t = self.step − 1`.
     fn finish_converged(&mut self) -> Result<(), RunError> {
         let c = self.config;
         let mut done = Vec::new();
@@ -142,15 +149,25 @@ impl Training<'_> {
         if done.is_empty() {
             return Ok(());
         }
+        let stopped_at = self.step - 1;
+        for &(i, _) in &done {
+            self.batch[i].clone_from(&self.before_step[i]);
+        }
         self.sync();
         for (i, reason) in done {
-            self.models.finished[self.active[i]] = Some((self.step, reason));
+            self.models.finished[self.active[i]] = Some((stopped_at, reason));
         }
+        self.record_ended(stopped_at)?;
+        self.rebatch()
+    }
+
+    /// Records the models of the batch that just finished, at `step`.
+    fn record_ended(&mut self, step: u64) -> Result<(), RunError> {
         let ended: Vec<usize> = (self.active.iter().copied())
             .filter(|&k| self.models.finished[k].is_some())
+            .filter(|&k| !recorded(&self.trace, &[k], step))
             .collect();
-        record(self.task, &self.models, &ended, self.step, &mut self.trace)?;
-        self.rebatch()
+        record(self.task, &self.models, &ended, step, &mut self.trace)
     }
 }
 
@@ -207,11 +224,15 @@ impl Segmented for Training<'_> {
             self.sync();
             return Ok(ControlFlow::Break(()));
         }
+        self.before_step.clone_from(&self.batch);
         let report = match self.rule.step(&mut self.batch, &task.problem) {
             Ok(report) => report,
             // A loss-normalized step can take a loss from above the floor to an underflowed 0
-            // in one step; the rule then refuses the next step. Finish those depths and go on.
+            // in one step; the rule then refuses the next step (after stepping the models
+            // before the refused one). Put the batch back to `w_t`, finish the depths whose
+            // loss underflowed there and go on.
             Err(e) if c.egd_step == EgdStepKind::LossNormalized => {
+                self.batch.clone_from(&self.before_step);
                 self.sync();
                 let mut any = false;
                 for &k in &self.active {
@@ -225,6 +246,7 @@ impl Segmented for Training<'_> {
                 if !any {
                     return Err(ExperimentError::from(e).into());
                 }
+                self.record_ended(step)?;
                 self.rebatch()?;
                 return Ok(ControlFlow::Continue(()));
             }
@@ -258,6 +280,7 @@ pub(crate) fn run(
         .iter()
         .map(|s| initial_net(c, s.depth, p.n, p.seed, ctx))
         .collect::<Result<Vec<_>, _>>()?;
+    let starts = nets.clone();
     ctx.note_route(match c.egd_step {
         EgdStepKind::Fixed => "egd-batch-fixed-step",
         EgdStepKind::LossNormalized => "egd-batch-loss-normalized-step",
@@ -271,6 +294,7 @@ pub(crate) fn run(
         },
         active: Vec::new(),
         batch: Vec::new(),
+        before_step: Vec::new(),
         rule: BatchEgd::new(Vec::new()).map_err(ExperimentError::from)?,
         schedule: LogSchedule::new(c.points_per_decade).map_err(ExperimentError::from)?,
         trace: Vec::new(),
@@ -293,8 +317,9 @@ pub(crate) fn run(
     let results = models
         .nets
         .iter()
+        .zip(&starts)
         .zip(&models.finished)
-        .map(|(net, fin)| {
+        .map(|((net, start), fin)| {
             let (steps, stop) = fin
                 .clone()
                 .unwrap_or((step, format!("step budget {}", c.egd_steps)));
@@ -302,7 +327,7 @@ pub(crate) fn run(
                 c,
                 &task,
                 SeriesKey::Egd { depth: net.depth() },
-                net,
+                (start, net),
                 steps,
                 stop,
             )
@@ -312,5 +337,6 @@ pub(crate) fn run(
         models: results,
         trace,
         logits: None,
+        data_seed: task.seed,
     })
 }

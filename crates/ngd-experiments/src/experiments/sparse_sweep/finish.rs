@@ -176,6 +176,7 @@ pub(super) fn finish(
     out: &ExperimentDir,
 ) -> Result<ExperimentSummary, Error> {
     write_csvs(c, runs, out)?;
+    super::arrays::write_arrays(c, runs, out)?;
     let table = Table::from_runs(runs);
     let tally = Tally::of(models(runs).map(|(_, _, m)| &m.convergence));
     let mut summary = ExperimentSummary {

@@ -14,6 +14,7 @@
 //! - `ngd-pop-N{N}-r{r}`: NGD on the linear model with a population Fisher built from `M` fresh
 //!   unlabelled inputs, `g = F_pop(β)⁻¹ ∇_β L`.
 
+mod arrays;
 mod claims;
 mod config;
 mod csv_out;
@@ -88,6 +89,12 @@ pub struct ModelResult {
     pub true_support_mass: f64,
     /// The learnt end-to-end `β`.
     pub beta: Vec<f64>,
+    /// The initial weights `w_1, …, w_L` (one row of `D` per layer).
+    #[serde(default)]
+    pub initial_weights: Vec<Vec<f64>>,
+    /// The final weights `w_1, …, w_L` (`β = w_1 ⊙ … ⊙ w_L`).
+    #[serde(default)]
+    pub weights: Vec<Vec<f64>>,
     /// Whether training converged (the harness's one definition for the mean logistic loss
     /// over the `N` training samples).
     pub convergence: Convergence,
@@ -128,6 +135,9 @@ pub struct SweepOutput {
     pub trace: Vec<TracePoint>,
     /// The logit trace (only in run `ngd-L1-N{logit_n}-r0`).
     pub logits: Option<LogitTrace>,
+    /// The seed the run's data were drawn from (`finish` draws them again for the folder).
+    #[serde(default)]
+    pub data_seed: u64,
 }
 
 /// Whose caption the claims table judges.

@@ -24,7 +24,9 @@ struct Ended {
 }
 
 /// Runs `budget` NGD steps (fewer if the loss drops below `loss_below > 0` or the solver
-/// fails), calling `visit(step, net)` before each step and at the end.
+/// fails), calling `visit(step, net)` before each step and at the end. A step measures
+/// `L(w_t)` while it moves the net to `w_{t+1}`: when `L(w_t) ≤ loss_below` the net is put back
+/// to `w_t` and the run ends at step `t`, so the stop reason holds for the net returned.
 fn train(
     rule: &mut DiagonalNgd,
     net: &mut DiagonalNet,
@@ -36,6 +38,7 @@ fn train(
 ) -> Result<Ended, RunError> {
     for step in 0..budget {
         visit(step, net)?;
+        let before_step = net.clone();
         let report = match rule.step(net, &task.problem) {
             Ok(report) => report,
             Err(e) => {
@@ -59,9 +62,9 @@ fn train(
         }
         ctx.progress(step + 1, budget);
         if loss_below > 0.0 && report.loss <= loss_below {
-            visit(step + 1, net)?;
+            *net = before_step;
             return Ok(Ended {
-                steps: step + 1,
+                steps: step,
                 stop: format!("training loss ≤ {loss_below:e}"),
             });
         }
@@ -118,25 +121,20 @@ pub(super) fn run(
         c.ngd_loss_below,
         ctx,
         |step, net| {
-            if schedule.contains(step as usize) || step == budget {
-                let eval = evaluate(&task, net.beta().view())?;
-                trace.push(TracePoint {
-                    step,
-                    model: 0,
-                    train_loss: eval.train_loss,
-                    test_accuracy: eval.test_accuracy,
-                });
+            if schedule.contains(step as usize) {
+                trace.push(trace_point(&task, step, net)?);
             }
             Ok(())
         },
     )?;
-    // The final visit may repeat a scheduled step.
+    // The end of the run (it may repeat a scheduled step).
+    trace.push(trace_point(&task, ended.steps, &net)?);
     trace.dedup_by_key(|t| t.step);
     let models = vec![model_result(
         c,
         &task,
         label,
-        &net,
+        (&start, &net),
         ended.steps,
         ended.stop,
     )?];
@@ -150,6 +148,18 @@ pub(super) fn run(
         models,
         trace,
         logits,
+        data_seed: task.seed,
+    })
+}
+
+/// The trace point of `net` at `step`.
+fn trace_point(task: &Task, step: u64, net: &DiagonalNet) -> Result<TracePoint, RunError> {
+    let eval = evaluate(task, net.beta().view())?;
+    Ok(TracePoint {
+        step,
+        model: 0,
+        train_loss: eval.train_loss,
+        test_accuracy: eval.test_accuracy,
     })
 }
 

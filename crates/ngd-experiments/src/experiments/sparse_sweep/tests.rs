@@ -47,6 +47,31 @@ fn tiny() -> SweepConfig {
     }
 }
 
+/// The planned run `id` of the valid config `c`.
+fn planned(c: &SweepConfig, id: &str) -> RunSpec<SweepParams> {
+    FIG6.validate(c).unwrap();
+    FIG6.plan(c).into_iter().find(|s| s.id == id).unwrap()
+}
+
+/// A run context of run `id` (experiment seed `seed`) with its checkpoint at `path`.
+fn context(
+    id: &str,
+    seed: u64,
+    path: &std::path::Path,
+    every: CheckpointEvery,
+    resume: bool,
+) -> RunContext<'static> {
+    RunContext::new(
+        id,
+        seed,
+        "fp".into(),
+        path.to_path_buf(),
+        every,
+        resume,
+        Box::new(|_| {}),
+    )
+}
+
 /// A run restored from a mid-run checkpoint ends bit-identical to an uninterrupted run.
 #[test]
 fn egd_resume_is_bit_identical() {
@@ -57,25 +82,10 @@ fn egd_resume_is_bit_identical() {
         s.learning_rate = 0.3;
     }
     c.egd_steps = 150;
-    FIG6.validate(&c).unwrap();
-    let spec = FIG6
-        .plan(&c)
-        .into_iter()
-        .find(|s| s.id == "egd-N30-r1")
-        .unwrap();
+    let spec = planned(&c, "egd-N30-r1");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ckpt.json");
-    let ctx = |every, resume| {
-        RunContext::new(
-            &spec.id,
-            5,
-            "fp".into(),
-            path.clone(),
-            every,
-            resume,
-            Box::new(|_| {}),
-        )
-    };
+    let ctx = |every, resume| context(&spec.id, 5, &path, every, resume);
     let full = FIG6
         .run(&c, &spec, &mut ctx(CheckpointEvery::Steps(40), false))
         .unwrap();
@@ -182,4 +192,42 @@ fn tiny_fig6_runs_end_to_end() {
         routes.contains("kernel") && routes.contains("weighted"),
         "routes not recorded"
     );
+}
+
+/// Regression: a depth stopped by the loss threshold ends at the iterate that met it, and the
+/// trace ends where the model ended. (A batch step measures `L(w_t)` while it moves to
+/// `w_{t+1}`; the loss-normalized step taken from `L(w_t) ≈ 1e-30` is about `10³⁰ η` long. The
+/// run kept `w_{t+1}`, so run `egd-N10-r0` of the quick preset reported "training loss ≤ 1e-30"
+/// for L = 3 and 4 with final training losses of 143 and 11,473.)
+#[test]
+fn a_threshold_stop_keeps_the_iterate_that_met_the_threshold() {
+    let c = SweepConfig::fig6(false);
+    let spec = planned(&c, "egd-N10-r0");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ckpt.json");
+    let mut ctx = context(&spec.id, 0, &path, CheckpointEvery::Never, false);
+    let out = FIG6.run(&c, &spec, &mut ctx).unwrap();
+    let reason = format!("training loss ≤ {:e}", c.egd_loss_below);
+    let deep_stops = (out.models.iter())
+        .filter(|m| m.stop == reason && m.depth >= 3)
+        .count();
+    assert!(deep_stops > 0, "no depth ≥ 3 stopped by the threshold");
+    for (k, m) in out.models.iter().enumerate() {
+        if m.stop == reason {
+            assert!(
+                m.train_loss <= c.egd_loss_below,
+                "L = {}: stopped by \"{reason}\" at step {} with training loss {}",
+                m.depth,
+                m.steps,
+                m.train_loss
+            );
+        }
+        let last = out.trace.iter().rfind(|t| t.model == k).unwrap();
+        assert_eq!(
+            (last.step, last.train_loss),
+            (m.steps, m.train_loss),
+            "L = {}: the trace ends elsewhere than the model",
+            m.depth
+        );
+    }
 }
