@@ -45,29 +45,18 @@
 //! issue as fast as FMAs) it measured no clear gain, the passes waiting on memory rather than
 //! on arithmetic.
 
-use crate::kernels::{LANES, dot_shared};
-use crate::logistic::loss_and_derivative;
+use crate::fused_tile::{tile_group, tile_rows};
 use multiversion::multiversion;
 
-/// Models handled together (their accumulators fill 8 of the 16 AVX registers).
-pub(crate) const GROUP: usize = 4;
-
-/// The target size of a tile of rows, in bytes (a quarter of a 512 KiB L2).
-const TILE_BYTES: usize = 128 * 1024;
-
-/// The most rows in a tile (bounds the stack arrays of slopes).
-const MAX_TILE_ROWS: usize = 64;
-
-/// Rows per tile for rows of `d` values: about [`TILE_BYTES`], at least 1, at most
-/// [`MAX_TILE_ROWS`].
-fn tile_rows(d: usize) -> usize {
-    (TILE_BYTES / (8 * d.max(1))).clamp(1, MAX_TILE_ROWS)
-}
+/// Models handled together: the margins of two models per load of a row (4 AVX-512 or 8 AVX
+/// accumulator registers) and gradient strips of 16 columns for both (measured faster than
+/// groups of 4, whose wider register blocks the compiler spills; see the module docs).
+pub(crate) const GROUP: usize = 2;
 
 /// The fused pass of `K` models at once: `betas` and `grads` hold `K` rows of length `d`, and
 /// `totals[k]` receives model `k`'s `Σ ℓ(u_n)` (not yet divided by `N`); see the module docs.
 /// Model `k`'s results equal [`crate::fused::fused_pass`] on `betas[k]` bit for bit.
-#[multiversion(targets("x86_64+avx2+fma", "x86_64+avx"))]
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma", "x86_64+avx"))]
 pub(crate) fn batch_pass(
     rows: &[f64],
     d: usize,
@@ -84,20 +73,19 @@ pub(crate) fn batch_pass(
             .zip(grads.chunks_mut(d * GROUP))
             .zip(totals.chunks_mut(GROUP))
         {
-            match totals.len() {
-                4 => tile_group::<4>(tile, d, betas, grads, totals, n),
-                3 => tile_group::<3>(tile, d, betas, grads, totals, n),
-                2 => tile_group::<2>(tile, d, betas, grads, totals, n),
-                _ => tile_group::<1>(tile, d, betas, grads, totals, n),
+            if totals.len() == GROUP {
+                group::<GROUP, 16>(tile, d, betas, grads, totals, n);
+            } else {
+                group::<1, 32>(tile, d, betas, grads, totals, n);
             }
         }
     }
 }
 
-/// One tile of rows (at most [`MAX_TILE_ROWS`]) for a group of `G` models (`betas`, `grads`:
-/// `G × d`; `totals`: `G`): phase 1 (margins, loss terms, slopes) then phase 2 (gradients).
+/// One tile for a group of `G` models stored as `G` rows of `betas` and `grads`, gradient strips
+/// of `C` columns (`G·C/8` AVX-512 registers).
 #[inline(always)]
-fn tile_group<const G: usize>(
+fn group<const G: usize, const C: usize>(
     tile: &[f64],
     d: usize,
     betas: &[f64],
@@ -109,59 +97,7 @@ fn tile_group<const G: usize>(
     let mut grad_rows = grads.chunks_exact_mut(d);
     let mut grads: [&mut [f64]; G] =
         std::array::from_fn(|_| grad_rows.next().expect("G gradient rows"));
-    let mut slopes = [[0.0; G]; MAX_TILE_ROWS];
-    let count = tile.len() / d;
-    for (row, slope_t) in tile.chunks_exact(d).zip(slopes.iter_mut()) {
-        let u = dot_shared(row, &betas);
-        for ((total, slope), &u_k) in totals.iter_mut().zip(slope_t.iter_mut()).zip(&u) {
-            let (value, derivative) = loss_and_derivative(u_k);
-            *total += value;
-            *slope = derivative / n;
-        }
-    }
-    add_rows(tile, d, &slopes[..count], &mut grads);
-}
-
-/// `∇_k ← ∇_k + Σ_t slopes[t][k] · x̃_t` over the rows `x̃_t` of `tile`, each gradient entry
-/// receiving its terms in row order (as the one-model pass does): blocks of [`LANES`] columns
-/// kept in registers for all `G` models while the rows are added, then the tail columns.
-#[inline(always)]
-fn add_rows<const G: usize>(
-    tile: &[f64],
-    d: usize,
-    slopes: &[[f64; G]],
-    grads: &mut [&mut [f64]; G],
-) {
-    let full = d - d % LANES;
-    for start in (0..full).step_by(LANES) {
-        let mut block: [[f64; LANES]; G] = std::array::from_fn(|g| {
-            grads[g][start..start + LANES]
-                .try_into()
-                .expect("block of LANES")
-        });
-        for (row, slope_t) in tile.chunks_exact(d).zip(slopes) {
-            let x: &[f64; LANES] = row[start..start + LANES]
-                .try_into()
-                .expect("block of LANES");
-            for (acc, &alpha) in block.iter_mut().zip(slope_t) {
-                for (a, &x_i) in acc.iter_mut().zip(x) {
-                    *a += alpha * x_i;
-                }
-            }
-        }
-        for (grad, acc) in grads.iter_mut().zip(&block) {
-            grad[start..start + LANES].copy_from_slice(acc);
-        }
-    }
-    for j in full..d {
-        for (g, grad) in grads.iter_mut().enumerate() {
-            let mut value = grad[j];
-            for (row, slope_t) in tile.chunks_exact(d).zip(slopes) {
-                value += slope_t[g] * row[j];
-            }
-            grad[j] = value;
-        }
-    }
+    tile_group::<G, C>(tile, d, &betas, &mut grads, totals, n, None);
 }
 
 #[cfg(test)]
@@ -197,13 +133,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    /// Tiles hold about 128 KiB of rows, between 1 and 64 rows.
-    #[test]
-    fn tile_rows_follow_the_byte_budget() {
-        assert_eq!(tile_rows(1000), 16);
-        assert_eq!(tile_rows(7), MAX_TILE_ROWS);
-        assert_eq!(tile_rows(1 << 20), 1);
     }
 }
