@@ -4,46 +4,36 @@
 //!
 //! # Scheme
 //!
-//! `X̃` is taken in tiles of `T` rows (`T·D·8` bytes ≈ [`TILE_BYTES`], 16 rows at `D = 1000`,
-//! so a tile stays in the 512 KiB L2 between its two phases), and the models in groups of up
-//! to [`GROUP`] (one group when `K ≤ 4`). For each tile and group:
+//! `X̃` is taken in tiles of about 128 KiB of rows ([`crate::fused_tile`]: 16 rows at
+//! `D = 1000`, so a tile stays in L2 between its two phases) and the models in groups of
+//! [`GROUP`] = 2. For each tile and group, [`crate::fused_tile::tile_group`] computes the two
+//! models' margins with one load of each chunk of a row, then adds the tile's rows to the two
+//! gradients in strips of 16 columns kept in registers. The first group reads the tile from
+//! memory, the others from L2.
 //!
-//! 1. margins: each row `x̃_t` is read once and multiplied with the `G` vectors `β_k` at the
-//!    same time ([`crate::kernels::dot_shared`]): one load of `x̃_t` serves `G` products, and
-//!    the `2G` vector accumulators stay in registers; then `ℓ(u)`, `α_{t,k} = ℓ'(u_{t,k})/N`;
-//! 2. gradients: `∇_k ← ∇_k + Σ_t α_{t,k} x̃_t`, column block by column block ([`LANES`]
-//!    columns): the `G` gradient blocks are loaded into registers once per tile, the `T` rows'
-//!    blocks (in L2) are added in row order, and the blocks are stored once. Per tile this is a
-//!    `G × T` by `T × D` matrix product done as a register-blocked kernel, instead of `T·G`
-//!    separate `axpy`s that each read and write a gradient of `D` values.
+//! Costs: `4·N·D·K` flops; memory traffic one read of `X̃` from L3 or RAM plus `2⌈K/2⌉ − 1`
+//! re-reads of each tile from L2, and `O(K·D)` per tile for `β` and the gradients.
 //!
-//! Costs: `4·N·D·K` flops as before; memory traffic one read of `X̃` from L3 or RAM plus one
-//! re-read of each tile from L2, and `O(K·D)` per tile for `β` and the gradients. The previous
-//! pass ran each model's own 4-row loop on the tile, so each row was loaded `2K` times and the
-//! `β`/gradient vectors `4K` times per 4 rows, and its dot-product accumulators were spilled to
-//! the stack; at `N = 2500`, `D = 1000`, `K = 4` this pass takes about 2× one model's pass
-//! instead of about 6–8× (measured; see the workspace's `docs/performance.md`).
-//!
-//! Measured and not kept (no gain beyond the noise of a shared machine): blocks of 2 rows × 2
-//! models in phase 1 (halves the `β` traffic), one model at a time over 4-row blocks in phase 1,
-//! column-blocked phase 1 (`β` chunks held in L1), tiles of 8–48 rows, phase 2 of the previous
-//! tile interleaved with phase 1 of the current one, and touching the next tile during phase 2
-//! (slower: the demand misses stall the updates). Phase 1 dominates: alone it takes about 1.8×
-//! a plain summing read of `X̃` (its four `β`, 32 KiB at `D = 1000`, do not stay in the 32 KiB
-//! L1 beside the stream of rows), and phase 2 adds about half a read.
+//! Measured on an AMD EPYC Zen 4 (AVX-512), `N = 2500`, `D = 1000`, `K = 4`, best of 100
+//! passes side by side in one process: groups of 2 models with 16-column strips 2.1–2.5 ms,
+//! groups of 4 with 8-column strips (the previous scheme) 2.4–3.6 ms, groups of 4 with 16- or
+//! 32-column strips 9.7–10 ms (the compiler spills the 8–16 strip registers per model group),
+//! one model at a time 2.6 ms; blocks of 2 or 4 rows × 2 or 4 models in the margins were
+//! slower (3.1–6.6 ms). (Prefetching rows ahead in software made the one-model pass slower.) Earlier measurements on a
+//! Zen 3 machine (not kept either): column-blocked margins with `β` chunks held in L1, phase 2
+//! of the previous tile interleaved with phase 1 of the current one, and touching the next tile
+//! during phase 2.
 //!
 //! # Exactness
 //!
-//! Every margin keeps the [`crate::kernels`] summation order (8 partial sums, fixed tree, tail),
-//! the loss terms are added in row order and every gradient entry receives its row terms in row
-//! order, tile after tile. So model `k`'s results equal the single-model pass
+//! Every margin keeps the [`crate::kernels`] summation order (16 partial sums, fixed tree,
+//! tail), the loss terms are added in row order and every gradient entry receives its row terms
+//! in row order, tile after tile. So model `k`'s results equal the single-model pass
 //! ([`crate::fused`]) on `β_k` bit for bit, whatever `K`, and whatever CPU: products and sums
 //! are separate IEEE operations, so every multiversion clone gives the same bits. FMA
-//! (`f64::mul_add`, which only the AVX2 + FMA clone could use without a slow library call) is
-//! not used: it would make the bits depend on the CPU, and on the benchmark machine (AMD Zen 3,
-//! whose two add pipes work beside the two multiply/FMA pipes, so separate products and sums
-//! issue as fast as FMAs) it measured no clear gain, the passes waiting on memory rather than
-//! on arithmetic.
+//! (`f64::mul_add`) is not used: it would make the bits depend on the CPU, and on Zen 3 and
+//! Zen 4, whose two add pipes work beside the two multiply/FMA pipes, separate products and sums
+//! issue at the same peak rate as FMAs (16 flops per cycle).
 
 use crate::fused_tile::{tile_group, tile_rows};
 use multiversion::multiversion;
