@@ -8,7 +8,7 @@
 //! results are deterministic and the same on every CPU. (Sixteen sums instead of eight: one
 //! row's dot product is then no longer bound by the latency of one chain of additions, which
 //! lets the fused passes read `X̃` one row at a time, as one stream.) The kernels are `#[inline(always)]` so that they are compiled inside the
-//! runtime-dispatched AVX2 / AVX clones of the fused passes (`crate::fused`).
+//! runtime-dispatched AVX-512 / AVX2 / AVX clones of the fused passes (`crate::fused`).
 
 /// The number of independent partial sums in [`dot`].
 pub const LANES: usize = 16;

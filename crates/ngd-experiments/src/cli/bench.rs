@@ -105,7 +105,13 @@ pub fn bench(args: &BenchArgs) -> Result<(), Error> {
 /// models: `4·n·d·models` flops at the dense matrix-product rate, and one read of the matrix at
 /// the rate of a plain summation pass; the limit is the larger of the two times. Prints the
 /// mean step over the limit (`measured/limit`), and the best and the median step over it.
-fn print_limit(n: usize, d: usize, models: usize, per_step: f64, [best_step, median_step]: [f64; 2]) {
+fn print_limit(
+    n: usize,
+    d: usize,
+    models: usize,
+    per_step: f64,
+    [best_step, median_step]: [f64; 2],
+) {
     let gflops = gemm_rate();
     let x = Array2::from_shape_fn((n, d), |(i, j)| ((i * 31 + j * 17) % 97) as f64 / 97.0);
     let slice = x.as_slice().expect("standard layout");
