@@ -187,14 +187,14 @@ impl Experiment for RunningMean {
         check_positive("repeats", c.repeats as u64)?;
         check_nonempty("schedules", &c.schedules)?;
         for s in &c.schedules {
-            if let Schedule::Constant { eta } = *s {
-                if !(eta > 0.0 && eta <= 1.0) {
-                    return Err(ConfigError::out_of_range(
-                        "schedules.eta",
-                        eta,
-                        "a step in (0, 1]",
-                    ));
-                }
+            if let Schedule::Constant { eta } = *s
+                && !(eta > 0.0 && eta <= 1.0)
+            {
+                return Err(ConfigError::out_of_range(
+                    "schedules.eta",
+                    eta,
+                    "a step in (0, 1]",
+                ));
             }
         }
         Ok(())

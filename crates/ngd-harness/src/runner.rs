@@ -151,12 +151,10 @@ pub fn execute<E: Experiment>(
     let config_json = config_value.to_string();
     let plan = exp.plan(config);
     check_ids(name, &plan)?;
-    if let Some(id) = only {
-        if !plan.iter().any(|s| s.id == id) {
-            return Err(
-                ConfigError::Usage(format!("experiment `{name}` has no run `{id}`")).into(),
-            );
-        }
+    if let Some(id) = only
+        && !plan.iter().any(|s| s.id == id)
+    {
+        return Err(ConfigError::Usage(format!("experiment `{name}` has no run `{id}`")).into());
     }
     let dir = ExperimentDir::create(&job.out, name)?;
     let fps: Vec<String> = plan

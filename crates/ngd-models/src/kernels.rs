@@ -1,14 +1,17 @@
 //! Vectorizable dense kernels on contiguous slices: dot product and `y += a x`, also blocked
 //! over several rows (one shared vector) or several vectors (one shared row).
 //!
-//! The dot product keeps [`LANES`] independent partial sums (so the compiler can use SIMD
-//! registers without reassociating floating-point additions itself) and combines them in a
-//! fixed tree, then adds the tail: the summation order depends only on the length, so results
-//! are deterministic. The kernels are `#[inline(always)]` so that they are compiled inside the
-//! runtime-dispatched AVX2 / AVX clones of the fused passes (`crate::fused`).
+//! The dot product keeps [`LANES`] = 16 independent partial sums (so the compiler can use SIMD
+//! registers without reassociating floating-point additions itself: two AVX-512 or four AVX
+//! registers, i.e. two or four independent chains of additions per row) and combines them in a
+//! fixed pairwise tree, then adds the tail: the summation order depends only on the length, so
+//! results are deterministic and the same on every CPU. (Sixteen sums instead of eight: one
+//! row's dot product is then no longer bound by the latency of one chain of additions, which
+//! lets the fused passes read `X̃` one row at a time, as one stream.) The kernels are `#[inline(always)]` so that they are compiled inside the
+//! runtime-dispatched AVX-512 / AVX2 / AVX clones of the fused passes (`crate::fused`).
 
 /// The number of independent partial sums in [`dot`].
-pub const LANES: usize = 8;
+pub const LANES: usize = 16;
 
 /// The dot product `Σ a_i b_i` of two equally long slices (the shorter length is used if they
 /// differ).
@@ -49,8 +52,8 @@ pub fn dot_rows<const R: usize>(rows: &[&[f64]; R], b: &[f64]) -> [f64; R] {
 /// `G` dot products of one shared vector `a` with `G` vectors, `out[g] = dot(a, bs[g])`, bit for
 /// bit (each product keeps its own [`LANES`] partial sums, tail and combination order). When
 /// every `bs[g]` is at least as long as `a`, each chunk of `a` is loaded once for the `G`
-/// products and the `G·LANES` partial sums stay in registers (8 of the 16 AVX registers for
-/// `G = 4`).
+/// products and the `G·LANES` partial sums stay in registers (8 of the 32 AVX-512 registers
+/// for `G = 4`).
 #[inline(always)]
 pub fn dot_shared<const G: usize>(a: &[f64], bs: &[&[f64]; G]) -> [f64; G] {
     let len = a.len();
@@ -115,10 +118,19 @@ fn combine_all<const R: usize>(acc: [[f64; LANES]; R], tails: [f64; R]) -> [f64;
     out
 }
 
-/// The fixed combination tree of the partial sums, plus the tail.
+/// The fixed combination tree of the partial sums, plus the tail: pairwise halving,
+/// `s_l ← s_l + s_{l+h}` for `h = 8, 4, 2, 1` (`l < h`), then `s_0 + tail`.
 #[inline(always)]
 fn combine(acc: &[f64; LANES], tail: f64) -> f64 {
-    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
+    let mut s = *acc;
+    let mut half = LANES / 2;
+    while half > 0 {
+        for l in 0..half {
+            s[l] += s[l + half];
+        }
+        half /= 2;
+    }
+    s[0] + tail
 }
 
 /// `y ← y + alpha · x` on equally long slices (the shorter length is used if they differ).

@@ -64,6 +64,7 @@ pub mod factorization;
 pub mod factorization_parametrization;
 mod fused;
 mod fused_batch;
+mod fused_tile;
 pub mod init;
 pub mod kernels;
 pub mod linear_model;

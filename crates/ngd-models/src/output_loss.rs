@@ -36,14 +36,14 @@ impl OutputLoss {
         if targets.iter().any(|t| !t.is_finite()) {
             return Err(ModelError::NonFinite { what: "targets" });
         }
-        if self == Self::Logistic {
-            if let Some(bad) = targets.iter().find(|&&y| y != 1.0 && y != -1.0) {
-                return Err(ModelError::Invalid {
-                    what: "label",
-                    value: bad.to_string(),
-                    allowed: "labels of the logistic loss must be −1 or +1",
-                });
-            }
+        if self == Self::Logistic
+            && let Some(bad) = targets.iter().find(|&&y| y != 1.0 && y != -1.0)
+        {
+            return Err(ModelError::Invalid {
+                what: "label",
+                value: bad.to_string(),
+                allowed: "labels of the logistic loss must be −1 or +1",
+            });
         }
         Ok(())
     }

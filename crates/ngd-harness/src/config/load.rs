@@ -187,13 +187,13 @@ fn contains_leaf(table: &Table, leaf: &str) -> bool {
 /// message for a list longer than a fixed-size slot said plainly (nothing is ever cut off).
 pub(crate) fn plain_message(inner: &str) -> String {
     let line = inner.lines().next().unwrap_or("").trim();
-    if let Some(rest) = line.strip_prefix("invalid length ") {
-        if let Some((n, "expected fewer elements in array")) = rest.split_once(", ") {
-            return format!(
-                "a list of {n} elements is longer than its slot (nothing is cut off: give the \
+    if let Some(rest) = line.strip_prefix("invalid length ")
+        && let Some((n, "expected fewer elements in array")) = rest.split_once(", ")
+    {
+        return format!(
+            "a list of {n} elements is longer than its slot (nothing is cut off: give the \
                  slot's length)"
-            );
-        }
+        );
     }
     clip(line, 2 * CLIP_CHARS)
 }

@@ -14,10 +14,10 @@ pub fn workspace_root() -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     for dir in cwd.ancestors() {
         let manifest = dir.join("Cargo.toml");
-        if let Ok(text) = std::fs::read_to_string(&manifest) {
-            if text.lines().any(|l| l.trim() == "[workspace]") {
-                return dir.to_path_buf();
-            }
+        if let Ok(text) = std::fs::read_to_string(&manifest)
+            && text.lines().any(|l| l.trim() == "[workspace]")
+        {
+            return dir.to_path_buf();
         }
     }
     let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

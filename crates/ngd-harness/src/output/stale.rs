@@ -26,10 +26,10 @@ pub(crate) fn remove_stale_temporaries(dir: &Path) {
             if !Path::new("/proc").join(pid.to_string()).exists() {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
-        } else if let Some(pid) = writer_pid(&name) {
-            if !Path::new("/proc").join(pid.to_string()).exists() {
-                let _ = std::fs::remove_file(entry.path());
-            }
+        } else if let Some(pid) = writer_pid(&name)
+            && !Path::new("/proc").join(pid.to_string()).exists()
+        {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

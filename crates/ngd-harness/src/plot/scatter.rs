@@ -73,7 +73,7 @@ impl ScatterPlot {
     /// the data never share a colour with the first four series.
     fn group_style(i: usize) -> Style {
         let mut st = Style::indexed(i + 4);
-        st.marker = if i % 2 == 0 {
+        st.marker = if i.is_multiple_of(2) {
             Marker::Circle
         } else {
             Marker::Triangle

@@ -105,10 +105,10 @@ impl GenericNgd {
                 allowed: "finite and positive",
             });
         }
-        if let GenericDirection::Kfac { widths, .. } = &direction {
-            if widths.len() < 2 || widths.last() != Some(&1) {
-                return Err(kfac_widths_error(widths));
-            }
+        if let GenericDirection::Kfac { widths, .. } = &direction
+            && (widths.len() < 2 || widths.last() != Some(&1))
+        {
+            return Err(kfac_widths_error(widths));
         }
         Ok(Self {
             direction,

@@ -37,11 +37,11 @@ pub fn run_interruptible<T: Send>(
             });
             let mut interrupt = None;
             while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(POLL_INTERVAL) {
-                if interrupt.is_none() {
-                    if let Err(e) = Python::attach(|py| py.check_signals()) {
-                        cancel.store(true, Ordering::Relaxed);
-                        interrupt = Some(e);
-                    }
+                if interrupt.is_none()
+                    && let Err(e) = Python::attach(|py| py.check_signals())
+                {
+                    cancel.store(true, Ordering::Relaxed);
+                    interrupt = Some(e);
                 }
             }
             let value = worker

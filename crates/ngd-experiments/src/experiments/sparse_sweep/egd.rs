@@ -259,7 +259,7 @@ impl Segmented for Training<'_> {
             });
         }
         self.step += 1;
-        if self.step % self.progress_every == 0 {
+        if self.step.is_multiple_of(self.progress_every) {
             ctx.progress(self.step, c.egd_steps);
         }
         self.finish_converged()?;

@@ -23,7 +23,7 @@ pub const PROGRESS_EVERY: u64 = 250;
 
 /// Calls `progress(k, steps)` every [`PROGRESS_EVERY`] steps and at the last one.
 pub fn report_progress(progress: &mut dyn FnMut(u64, u64), k: u64, steps: u64) {
-    if k % PROGRESS_EVERY == 0 || k == steps {
+    if k.is_multiple_of(PROGRESS_EVERY) || k == steps {
         progress(k, steps);
     }
 }
