@@ -68,10 +68,10 @@ impl KeyDocs {
             .filter_map(|(k, d)| Some((k.strip_prefix(&prefix)?, d.as_str())))
             .collect();
         for key in self.variants.keys() {
-            if let Some(rel) = key.strip_prefix(&prefix) {
-                if !fields.iter().any(|(f, _)| *f == rel) {
-                    fields.push((rel, ""));
-                }
+            if let Some(rel) = key.strip_prefix(&prefix)
+                && !fields.iter().any(|(f, _)| *f == rel)
+            {
+                fields.push((rel, ""));
             }
         }
         fields.retain(|(field, _)| !field.contains('['));
