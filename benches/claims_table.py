@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Sets the claims of two results roots side by side (e.g. the quick and the paper preset) as one
+Markdown table: experiment, claim, verdict and measurement of each root.
+
+    python3 benches/claims_table.py QUICK_ROOT PAPER_ROOT [--labels quick,paper]
+
+Each root holds `<experiment>/summary.json` as `ngd run` / `ngd reproduce` write it (a folder
+without `manifest.json` is unfinished and skipped). Claims are matched by their text; a claim
+only one root has shows `—` for the other. Rows where the verdicts differ are marked **≠**.
+A root may also be a folder of roots (one per experiment, as `ngd run --out ROOT/<name>` leaves
+them): every `*/<experiment>/summary.json` below it is read.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def summaries(root):
+    """experiment → (claims list, revision, preset) for every finished experiment under root."""
+    found = {}
+    for summary in sorted(Path(root).glob("**/summary.json")):
+        folder = summary.parent
+        if not (folder / "manifest.json").exists():
+            continue
+        manifest = json.loads((folder / "manifest.json").read_text())
+        claims = json.loads(summary.read_text()).get("claims", [])
+        exp = manifest["experiment"]
+        if exp in found:
+            sys.exit(f"two results of {exp} under {root}: keep one")
+        found[exp] = (claims, manifest["git_revision"][:8], manifest["preset"])
+    return found
+
+
+def cell(text, limit):
+    text = " ".join(str(text).split()).replace("|", "\\|")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("left")
+    ap.add_argument("right")
+    ap.add_argument("--labels", default="quick,paper")
+    ap.add_argument("--width", type=int, default=160, help="clip measurements to this length")
+    a = ap.parse_args()
+    labels = a.labels.split(",")
+    left, right = summaries(a.left), summaries(a.right)
+    print(f"| experiment | claim | {labels[0]} verdict | {labels[0]} measured "
+          f"| {labels[1]} verdict | {labels[1]} measured |")
+    print("|---|---|---|---|---|---|")
+    for exp in sorted(set(left) | set(right)):
+        lc = {c["claim"]: c for c in left.get(exp, ([],))[0]}
+        rc = {c["claim"]: c for c in right.get(exp, ([],))[0]}
+        order = list(lc) + [c for c in rc if c not in lc]
+        for claim in order:
+            l, r = lc.get(claim), rc.get(claim)
+            lv = l["verdict"] if l else "—"
+            rv = r["verdict"] if r else "—"
+            mark = " **≠**" if l and r and lv != rv else ""
+            print(f"| {exp} | {cell(claim, 200)} | {lv} | {cell(l['measured'], a.width) if l else '—'} "
+                  f"| {rv}{mark} | {cell(r['measured'], a.width) if r else '—'} |")
+    for name, found in zip(labels, (left, right)):
+        revs = sorted({f"{e} {rev} ({preset})" for e, (_, rev, preset) in found.items()})
+        print(f"\n{name}: {', '.join(revs)}")
+
+
+if __name__ == "__main__":
+    main()
