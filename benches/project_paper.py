@@ -55,7 +55,8 @@ def draw_zero(rid):
 
 def damping_twin(rid):
     """damping: every λ (ρ) of a task, depth and damping kind costs the same per step (one dense
-    damped solve), so the calibration keeps the first λ and the first ρ only."""
+    damped solve), so the calibration keeps the first and last λ and ρ, and a paper run takes
+    the slower of the two."""
     return re.sub(r"-(abs|rel|limit)-.*$", r"-\g<1>", rid)
 
 
@@ -108,8 +109,8 @@ EXPERIMENTS = {
                              (r"thm1|thm2|appG", "invariance_steps")],
     },
     "damping": {
-        "factor": {"egd_steps": 1e-2, "egd_fixed_steps": 1e-3, "ngd_steps": 2e-3},
-        "one_draw": {"lambdas": "first", "rhos": "first"},
+        "factor": {"egd_steps": 2e-3, "egd_fixed_steps": 1e-3, "ngd_steps": 2e-3},
+        "one_draw": {"lambdas": "ends", "rhos": "ends"},
         "twin": damping_twin,
         "budget": [(r".*-egd-fixed$", "egd_fixed_steps"), (r".*-egd$", "egd_steps"),
                              (r".*-limit-", "egd_steps"), (r".*", "ngd_steps")],
@@ -189,8 +190,17 @@ def budget_of(config, key, depth):
     return value
 
 
+def toml_value(value):
+    """A config value as the TOML that `--set` reads (inline tables for fig4's `ngd_depths`)."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return json.dumps(value)
+
+
 def calibrate_one(ngd, exp, spec, paper_config, scale, level, out):
-    overrides = {k: ([paper_config[k][0]] if v == "first" else v)
+    overrides = {k: ([paper_config[k][0], paper_config[k][-1]] if v == "ends" else v)
                  for k, v in spec["one_draw"].items()}
     if spec["factor"] != 1.0:
         for key in budget_keys(spec):
@@ -199,7 +209,7 @@ def calibrate_one(ngd, exp, spec, paper_config, scale, level, out):
     args = [ngd, "run", exp, "--preset", "paper", "--out", str(out), "--jobs", "1",
             "--checkpoint-every", "never"]
     for key, value in overrides.items():
-        args += ["--set", f"{key}={json.dumps(value)}"]
+        args += ["--set", f"{key}={toml_value(value)}"]
     print(f"# calibrating {exp}, level {level}: {' '.join(args[2:])}", file=sys.stderr, flush=True)
     # One BLAS thread, as each of the parallel runs of `ngd reproduce --jobs C` (C > 1) has.
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
@@ -222,7 +232,10 @@ def calibrate(ngd, exp, spec, paper_config, scale, tmp):
 def project_run(exp, spec, cal, paper_config, rid):
     """Projected seconds of one paper run from its experiment's calibration."""
     twin_of = spec.get("twin", lambda r: r)
-    t1, t2 = ({twin_of(r): s for r, s in lvl["seconds"].items()} for lvl in cal["levels"])
+    t1, t2 = ({}, {})
+    for times, lvl in zip((t1, t2), cal["levels"]):
+        for r, s in lvl["seconds"].items():
+            times[twin_of(r)] = max(s, times.get(twin_of(r), 0.0))
     twin = twin_of(draw_zero(rid))
     if twin not in t1 or twin not in t2:
         sys.exit(f"no calibration run for {exp}/{rid} (looked for {twin})")
@@ -236,7 +249,7 @@ def project_run(exp, spec, cal, paper_config, rid):
 
 
 def run_kind(rid):
-    kind = re.sub(r"-(N|m|r|s|n)\d+", "", rid)
+    kind = re.sub(r"-rho[^-]*(-\d+)?", "", re.sub(r"-(N|m|r|s|n)\d+", "", rid))
     return re.sub(r"-(abs|rel|limit)-.*$", r"-\g<1>", kind)
 
 
