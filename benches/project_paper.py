@@ -40,6 +40,7 @@ import datetime
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -213,9 +214,16 @@ def calibrate_one(ngd, exp, spec, paper_config, scale, level, out):
     print(f"# calibrating {exp}, level {level}: {' '.join(args[2:])}", file=sys.stderr, flush=True)
     # One BLAS thread, as each of the parallel runs of `ngd reproduce --jobs C` (C > 1) has.
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
+    after, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic() - start
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     manifest = json.loads((out / exp / "manifest.json").read_text())
+    # On a shared machine the one-threaded process gets only part of a core: its CPU time over
+    # its wall time (≤ 1 at one thread) converts the runs' wall times to the time they would
+    # take on a core of their own.
     return {"config": manifest["config"], "revision": manifest["git_revision"],
+            "cpu_share": min(1.0, cpu / wall) if wall > 0 else 1.0,
             "seconds": {r["run_id"]: r["wall_seconds"] for r in manifest["runs"]}}
 
 
@@ -229,13 +237,15 @@ def calibrate(ngd, exp, spec, paper_config, scale, tmp):
             "calibration_seconds": round(time.monotonic() - start, 1)}
 
 
-def project_run(exp, spec, cal, paper_config, rid):
-    """Projected seconds of one paper run from its experiment's calibration."""
+def project_run(exp, spec, cal, paper_config, rid, raw_wall):
+    """Projected seconds of one paper run from its experiment's calibration (wall seconds times
+    the calibration process's CPU share unless `raw_wall`)."""
     twin_of = spec.get("twin", lambda r: r)
     t1, t2 = ({}, {})
     for times, lvl in zip((t1, t2), cal["levels"]):
+        share = 1.0 if raw_wall else lvl.get("cpu_share", 1.0)
         for r, s in lvl["seconds"].items():
-            times[twin_of(r)] = max(s, times.get(twin_of(r), 0.0))
+            times[twin_of(r)] = max(share * s, times.get(twin_of(r), 0.0))
     twin = twin_of(draw_zero(rid))
     if twin not in t1 or twin not in t2:
         sys.exit(f"no calibration run for {exp}/{rid} (looked for {twin})")
@@ -266,6 +276,8 @@ def main():
                          "are taken from --cache")
     ap.add_argument("--cache", default="target/project_paper.json",
                     help="calibrations read and written (JSON)")
+    ap.add_argument("--raw-wall", action="store_true",
+                    help="take the runs' wall times as measured, without the CPU-share correction")
     ap.add_argument("--min-hours", type=float, default=0.01,
                     help="run kinds below this many CPU hours are summed into one `rest` row")
     a = ap.parse_args()
@@ -303,7 +315,8 @@ def main():
     total, longest = 0.0, (0.0, "")
     for run in (r for r in plan["runs"] if r["experiment"] in only):
         exp, rid = run["experiment"], run["run_id"]
-        full, seconds = project_run(exp, EXPERIMENTS[exp], cache[exp], plan["configs"][exp], rid)
+        full, seconds = project_run(exp, EXPERIMENTS[exp], cache[exp], plan["configs"][exp], rid,
+                                    a.raw_wall)
         row = rows[(exp, run_kind(rid))]
         row[0] += 1
         row[1] = max(row[1], full or 0)
@@ -330,13 +343,15 @@ def main():
     per_exp = defaultdict(float)
     for (exp, _), (_, _, seconds) in rows.items():
         per_exp[exp] += seconds
-    print("| experiment | runs | CPU hours | calibrated at (revision, time, seconds) |")
-    print("|---|---|---|---|")
+    print("| experiment | runs | CPU hours | calibrated at (revision, time, seconds) | CPU share |")
+    print("|---|---|---|---|---|")
     for exp in only:
         cal = cache[exp]
         runs = sum(r for (e, _), (r, _, _) in rows.items() if e == exp)
+        shares = " / ".join(f"{lvl.get('cpu_share', 1.0):.2f}" for lvl in cal["levels"])
         print(f"| {exp} | {runs} | {per_exp[exp] / 3600:.2f} | {cal['revision'][:8]}, "
-              f"{cal['measured_at']}, {cal['calibration_seconds']} s |")
+              f"{cal['measured_at']}, {cal['calibration_seconds']} s "
+              f"| {shares} |")
     wall = max(total / a.cores, longest[0])
     print()
     print(f"Total CPU time {total / 3600:.1f} h; longest run {longest[0] / 3600:.2f} h "
