@@ -7,8 +7,8 @@ Markdown table: experiment, claim, verdict and measurement of each root.
 Each root holds `<experiment>/summary.json` as `ngd run` / `ngd reproduce` write it (a folder
 without `manifest.json` is unfinished and skipped). Claims are matched by their text; a claim
 only one root has shows `—` for the other. Rows where the verdicts differ are marked **≠**.
-A root may also be a folder of roots (one per experiment, as `ngd run --out ROOT/<name>` leaves
-them): every `*/<experiment>/summary.json` below it is read.
+A side may also be several roots separated by commas (e.g. one per experiment, as
+`ngd run --out DIR/<name>` leaves them): every `summary.json` below each is read.
 """
 
 import argparse
@@ -17,10 +17,12 @@ import sys
 from pathlib import Path
 
 
-def summaries(root):
-    """experiment → (claims list, revision, preset) for every finished experiment under root."""
+def summaries(roots):
+    """experiment → (claims list, revision, preset) for every finished experiment under the
+    comma-separated roots."""
     found = {}
-    for summary in sorted(Path(root).glob("**/summary.json")):
+    paths = (p for root in roots.split(",") for p in sorted(Path(root).glob("**/summary.json")))
+    for summary in paths:
         folder = summary.parent
         if not (folder / "manifest.json").exists():
             continue
@@ -28,7 +30,7 @@ def summaries(root):
         claims = json.loads(summary.read_text()).get("claims", [])
         exp = manifest["experiment"]
         if exp in found:
-            sys.exit(f"two results of {exp} under {root}: keep one")
+            sys.exit(f"two results of {exp} under {roots}: keep one")
         found[exp] = (claims, manifest["git_revision"][:8], manifest["preset"])
     return found
 
