@@ -5,14 +5,16 @@ Markdown table: experiment, claim, verdict and measurement of each root.
     python3 benches/claims_table.py QUICK_ROOT PAPER_ROOT [--labels quick,paper]
 
 Each root holds `<experiment>/summary.json` as `ngd run` / `ngd reproduce` write it (a folder
-without `manifest.json` is unfinished and skipped). Claims are matched by their text; a claim
-only one root has shows `—` for the other. Rows where the verdicts differ are marked **≠**.
+without `manifest.json` is unfinished and skipped). Claims are matched by their text, with the
+sizes inside a trailing `[run, N = …, D = …]` ignored (the presets differ there: the sizes are
+shown for both); a claim only one root has shows `—` for the other. Rows where the verdicts differ are marked **≠**.
 A side may also be several roots separated by commas (e.g. one per experiment, as
 `ngd run --out DIR/<name>` leaves them): every `summary.json` below each is read.
 """
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -35,6 +37,12 @@ def summaries(roots):
     return found
 
 
+def claim_key(claim):
+    """A claim's text with the numbers of `X = number` inside its trailing brackets ignored."""
+    return re.sub(r"\[([^\]]*)\]$", lambda m: "[" + re.sub(r"= \d+", "= #", m.group(1)) + "]",
+                  claim)
+
+
 def cell(text, limit):
     text = " ".join(str(text).split()).replace("|", "\\|")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -53,11 +61,14 @@ def main():
           f"| {labels[1]} verdict | {labels[1]} measured |")
     print("|---|---|---|---|---|---|")
     for exp in sorted(set(left) | set(right)):
-        lc = {c["claim"]: c for c in left.get(exp, ([],))[0]}
-        rc = {c["claim"]: c for c in right.get(exp, ([],))[0]}
+        lc = {claim_key(c["claim"]): c for c in left.get(exp, ([],))[0]}
+        rc = {claim_key(c["claim"]): c for c in right.get(exp, ([],))[0]}
         order = list(lc) + [c for c in rc if c not in lc]
-        for claim in order:
-            l, r = lc.get(claim), rc.get(claim)
+        for key in order:
+            l, r = lc.get(key), rc.get(key)
+            claim = (l or r)["claim"]
+            if l and r and l["claim"] != r["claim"]:
+                claim += f"; {labels[1]}: {r['claim'][r['claim'].rfind('['):]}"
             lv = l["verdict"] if l else "—"
             rv = r["verdict"] if r else "—"
             mark = " **≠**" if l and r and lv != rv else ""
