@@ -7,7 +7,8 @@ Markdown table: experiment, claim, verdict and measurement of each root.
 Each root holds `<experiment>/summary.json` as `ngd run` / `ngd reproduce` write it (a folder
 without `manifest.json` is unfinished and skipped). Claims are matched by their text, with the
 sizes inside a trailing `[run, N = …, D = …]` ignored (the presets differ there: the sizes are
-shown for both); a claim only one root has shows `—` for the other. Rows where the verdicts differ are marked **≠**.
+shown for both); a claim only one root has shows `—` for the other. Rows where the verdicts
+differ are marked **≠**.
 A side may also be several roots separated by commas (e.g. one per experiment, as
 `ngd run --out DIR/<name>` leaves them): every `summary.json` below each is read.
 """
@@ -72,8 +73,9 @@ def main():
             lv = l["verdict"] if l else "—"
             rv = r["verdict"] if r else "—"
             mark = " **≠**" if l and r and lv != rv else ""
-            print(f"| {exp} | {cell(claim, 200)} | {lv} | {cell(l['measured'], a.width) if l else '—'} "
-                  f"| {rv}{mark} | {cell(r['measured'], a.width) if r else '—'} |")
+            lm = cell(l["measured"], a.width) if l else "—"
+            rm = cell(r["measured"], a.width) if r else "—"
+            print(f"| {exp} | {cell(claim, 200)} | {lv} | {lm} | {rv}{mark} | {rm} |")
     for name, found in zip(labels, (left, right)):
         revs = sorted({f"{e} {rev} ({preset})" for e, (_, rev, preset) in found.items()})
         print(f"\n{name}: {', '.join(revs)}")

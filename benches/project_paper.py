@@ -23,8 +23,8 @@ that (see docs/performance.md for a measurement).
 Calibrations are stored in a JSON file (`--cache`, default `target/project_paper.json`) with the
 code revision and time they were measured at. `--calibrate fig4,fig5` measures only those
 experiments again and takes the others from the file (an experiment missing there, or whose
-paper config changed since, is calibrated too), so rerunning after a change to one kernel costs
-only that experiment's calibration:
+paper config or calibration fractions changed since, is calibrated too), so rerunning after a
+change to one kernel costs only that experiment's calibration:
 
     cargo build --release -p ngd-experiments
     python3 benches/project_paper.py                          # everything (≈ 15 min)
@@ -75,8 +75,10 @@ def budget_key(spec, rid):
 
 
 # Per experiment: the calibration fraction of the paper's step budgets (a number, or one per key;
-# chosen so that a calibration run takes a second or more where the full run is long: the fit
-# needs the steps to dominate start-up), the step-budget keys to scale (a list value scales every
+# chosen so that a calibration run takes a second or more where the full run is long — the fit
+# needs the steps to dominate start-up — but not much more: the exact NGD steps of damping,
+# approximate-ng and deep-linear at N = 2000, D = 1000 take about a second each, so those keys
+# get a few steps only), the step-budget keys to scale (a list value scales every
 # entry), the overrides that keep one draw, the run-id → twin map, and the run-id → budget key
 # (and list index) map. A `None` budget key means the run has no step budget in the config.
 EXPERIMENTS = {
@@ -110,27 +112,27 @@ EXPERIMENTS = {
                              (r"thm1|thm2|appG", "invariance_steps")],
     },
     "damping": {
-        "factor": {"egd_steps": 2e-3, "egd_fixed_steps": 1e-3, "ngd_steps": 2e-3},
+        "factor": {"egd_steps": 1e-4, "egd_fixed_steps": 1e-3, "ngd_steps": 5e-4},
         "one_draw": {"lambdas": "ends", "rhos": "ends"},
         "twin": damping_twin,
         "budget": [(r".*-egd-fixed$", "egd_fixed_steps"), (r".*-egd$", "egd_steps"),
                              (r".*-limit-", "egd_steps"), (r".*", "ngd_steps")],
     },
     "approximate-ng": {
-        "factor": {"steps": 1e-2, "invariance_steps": 5e-2},
+        "factor": {"steps": 1e-3, "invariance_steps": 5e-2},
         "one_draw": {},
         "budget": [(r"toy|sparse|deep-linear", "steps"),
                              (r"thm\d-(?!empirical)", "invariance_steps")],
     },
     "deep-linear": {
         "factor": {"toy_steps": 1e-2, "egd_steps": 1e-2, "diagonal_steps": 1e-2,
-                   "ngd_steps": 2e-3},
+                   "ngd_steps": 1e-3},
         "one_draw": {"seeds": 1},
         "budget": [("toy-egd", "toy_steps"), ("egd", "egd_steps"),
                              ("diag-egd", "diagonal_steps"), ("ngd", "ngd_steps")],
     },
     "fig5-fisher": {
-        "factor": 1e-3,
+        "factor": {"egd_max_steps": 1e-3, "ngd_max_steps": 1e-3, "damped_max_steps": 1e-4},
         "one_draw": {"seeds": 1},
         "budget": [("EGD", "egd_max_steps"), ("NGD-OBS-DAMPED", "damped_max_steps"),
                              ("NGD", "ngd_max_steps")],
@@ -231,9 +233,10 @@ def calibrate(ngd, exp, spec, paper_config, scale, tmp):
     start = time.monotonic()
     levels = [calibrate_one(ngd, exp, spec, paper_config, scale, level, tmp / f"{exp}-{level}")
               for level in (1, 2)]
-    return {"paper_config": paper_config, "scale": scale, "levels": levels,
-            "revision": levels[0]["revision"],
-            "measured_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return {"paper_config": paper_config, "scale": scale, "factor": spec["factor"],
+            "levels": levels, "revision": levels[0]["revision"],
+            "measured_at": now.strftime("%Y-%m-%d %H:%M UTC"),
             "calibration_seconds": round(time.monotonic() - start, 1)}
 
 
@@ -302,7 +305,9 @@ def main():
         for exp in only:
             paper_config = plan["configs"][exp]
             old = cache.get(exp)
-            stale = old is None or old["paper_config"] != paper_config or old["scale"] != a.scale
+            factor = EXPERIMENTS[exp]["factor"]
+            stale = (old is None or old["paper_config"] != paper_config or old["scale"] != a.scale
+                     or old.get("factor", factor) != factor)
             if exp in wanted or stale:
                 if exp not in wanted:
                     print(f"# {exp}: no usable calibration in {cache_path}, calibrating",
