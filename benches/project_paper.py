@@ -217,16 +217,28 @@ def calibrate_one(ngd, exp, spec, paper_config, scale, level, out):
     # One BLAS thread, as each of the parallel runs of `ngd reproduce --jobs C` (C > 1) has.
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
+    status = subprocess.run(args, stdout=subprocess.DEVNULL, env=env).returncode
     after, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic() - start
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    manifest = json.loads((out / exp / "manifest.json").read_text())
     # On a shared machine the one-threaded process gets only part of a core: its CPU time over
     # its wall time (≤ 1 at one thread) converts the runs' wall times to the time they would
     # take on a core of their own.
-    return {"config": manifest["config"], "revision": manifest["git_revision"],
-            "cpu_share": min(1.0, cpu / wall) if wall > 0 else 1.0,
-            "seconds": {r["run_id"]: r["wall_seconds"] for r in manifest["runs"]}}
+    share = min(1.0, cpu / wall) if wall > 0 else 1.0
+    if status == 0:
+        manifest = json.loads((out / exp / "manifest.json").read_text())
+        return {"config": manifest["config"], "revision": manifest["git_revision"],
+                "cpu_share": share,
+                "seconds": {r["run_id"]: r["wall_seconds"] for r in manifest["runs"]}}
+    # Every run finished but `finish` (plots, claims) failed on the cut budgets: the run records
+    # still hold each run's wall time; the config is the paper's with the overrides.
+    records = [json.loads(p.read_text()) for p in sorted((out / exp / "runs").glob("*.json"))]
+    if not records:
+        sys.exit(f"calibration of {exp} failed (exit {status}) before any run finished")
+    print(f"# {exp}: `ngd run` exited {status} after its runs; taking their run records",
+          file=sys.stderr, flush=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    return {"config": dict(paper_config, **overrides), "revision": head.strip() or "unknown",
+            "cpu_share": share, "seconds": {r["run_id"]: r["wall_seconds"] for r in records}}
 
 
 def calibrate(ngd, exp, spec, paper_config, scale, tmp):
