@@ -330,6 +330,7 @@ def main():
 
     rows = defaultdict(lambda: [0, 0, 0.0])  # (exp, kind) -> runs, steps per run, seconds
     total, longest = 0.0, (0.0, "")
+    longest_of = defaultdict(float)  # exp -> its longest run's seconds
     for run in (r for r in plan["runs"] if r["experiment"] in only):
         exp, rid = run["experiment"], run["run_id"]
         full, seconds = project_run(exp, EXPERIMENTS[exp], cache[exp], plan["configs"][exp], rid,
@@ -340,6 +341,7 @@ def main():
         row[2] += seconds
         total += seconds
         longest = max(longest, (seconds, f"{exp}/{rid}"))
+        longest_of[exp] = max(longest_of[exp], seconds)
 
     print("| experiment | run kind | runs | steps per run (max) | projected s per run (mean) "
           "| CPU hours |")
@@ -360,13 +362,16 @@ def main():
     per_exp = defaultdict(float)
     for (exp, _), (_, _, seconds) in rows.items():
         per_exp[exp] += seconds
-    print("| experiment | runs | CPU hours | calibrated at (revision, time, seconds) | CPU share |")
-    print("|---|---|---|---|---|")
+    print(f"| experiment | runs | CPU hours | longest run (h) | wall on {a.cores} cores (h) "
+          "| calibrated at (revision, time, seconds) | CPU share |")
+    print("|---|---|---|---|---|---|---|")
     for exp in only:
         cal = cache[exp]
         runs = sum(r for (e, _), (r, _, _) in rows.items() if e == exp)
         shares = " / ".join(f"{lvl.get('cpu_share', 1.0):.2f}" for lvl in cal["levels"])
-        print(f"| {exp} | {runs} | {per_exp[exp] / 3600:.2f} | {cal['revision'][:8]}, "
+        wall_exp = max(per_exp[exp] / a.cores, longest_of[exp]) / 3600
+        print(f"| {exp} | {runs} | {per_exp[exp] / 3600:.2f} | {longest_of[exp] / 3600:.2f} "
+              f"| {wall_exp:.2f} | {cal['revision'][:8]}, "
               f"{cal['measured_at']}, {cal['calibration_seconds']} s "
               f"| {shares} |")
     wall = max(total / a.cores, longest[0])
