@@ -27,7 +27,7 @@ paper config or calibration fractions changed since, is calibrated too), so reru
 change to one kernel costs only that experiment's calibration:
 
     cargo build --release -p ngd-experiments
-    python3 benches/project_paper.py                          # everything (≈ 15 min)
+    python3 benches/project_paper.py                          # everything (≈ 40 min, loaded)
     python3 benches/project_paper.py --calibrate fig4,fig5    # those again, the rest reused
     python3 benches/project_paper.py --calibrate none         # only reprint from the file
 
