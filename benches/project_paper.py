@@ -302,6 +302,8 @@ def main():
         sys.exit(f"unknown experiments {unknown}; known: {', '.join(EXPERIMENTS)}")
     wanted = set(only if a.calibrate == "all" else
                  [] if a.calibrate == "none" else a.calibrate.split(","))
+    if wanted - set(EXPERIMENTS):
+        sys.exit(f"--calibrate: unknown experiments {sorted(wanted - set(EXPERIMENTS))}")
     cache_path = Path(a.cache)
     cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
 
