@@ -272,17 +272,18 @@ fn rho_plot(
     // One colour per (task, depth); damped NGD dotted, exact NGD dashed, EGD solid.
     for (colour, &(task, depth)) in cells.iter().enumerate() {
         let ngd = end_beta(lookup, task, depth, Method::Ngd);
-        let points = c
+        let (points, converged): (Vec<(f64, f64)>, Vec<bool>) = c
             .rhos
             .iter()
             .filter_map(|&rho| {
                 let run = lookup.get(task, depth, Method::Relative { rho }).ok()?;
-                let end = run.end().filter(|_| run.convergence.converged)?;
-                Some((rho, value(end, &ngd)?))
+                let end = run.end()?;
+                Some(((rho, value(end, &ngd)?), run.convergence.converged))
             })
-            .collect();
+            .unzip();
         plot.series.push(
             Series::new(format!("damped NGD {task} L={depth}"), points)
+                .with_converged(converged)
                 .with_style(Style::method(Look::Other, colour)),
         );
         if accuracy {
@@ -304,7 +305,7 @@ fn rho_plot(
     Ok(Figure {
         name: name.into(),
         caption: format!(
-            "End of the relative-damping runs (NGD's step rule, {} steps at most) against ρ; runs that did not converge are left out (listed in the notes){}.",
+            "End of the relative-damping runs (NGD's step rule, {} steps at most) against ρ; runs that did not converge are drawn hollow (and listed in the notes){}.",
             c.ngd_steps,
             if accuracy {
                 "; flat lines: exact NGD (λ → 0, dashed) and loss-normalized EGD (λ → ∞, solid) of the same task and depth, in its colour; damped NGD dotted"

@@ -211,3 +211,37 @@ pub(crate) fn run_through_runner<E: Experiment>(
     let summary = serde_json::from_slice(&std::fs::read(summary_path).unwrap()).unwrap();
     (dir, outcome, summary)
 }
+
+/// Regression: with budgets too short for any relative-damping run to converge, the ρ plots
+/// draw those runs hollow instead of dropping them — `finish` failed with "no plottable x
+/// values" and the whole folder was lost (seen with every step budget cut to 2).
+#[test]
+fn a_folder_is_written_when_no_damped_run_converges() {
+    let c = DampingConfig {
+        ngd_steps: 2,
+        egd_steps: 2,
+        egd_fixed_steps: 2,
+        ..tiny()
+    };
+    let (dir, _, summary) = run_through_runner(&DampingExperiment, &c);
+    let root = dir.path().join("damping");
+    let runs = std::fs::read_to_string(root.join("damping_runs.csv")).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let converged = header.iter().position(|h| *h == "converged").unwrap();
+    let any_converged = runs
+        .lines()
+        .skip(1)
+        .any(|l| l.split(',').nth(converged) == Some("true"));
+    assert!(
+        !any_converged,
+        "a 2-step run converged; the test needs none"
+    );
+    for f in ["damping_rho_angle_ngd.svg", "damping_rho_accuracy.svg"] {
+        let svg = std::fs::read_to_string(root.join(f)).unwrap();
+        assert!(
+            svg.contains("not converged"),
+            "{f} has no hollow-marker key"
+        );
+    }
+    assert_eq!(summary.claims.len(), 5);
+}
