@@ -33,4 +33,7 @@ pub const STUDY: Study = Study {
     },
     experiments,
     thread_env: None,
+    // This example records no revision; a study whose results must name their code records
+    // `git rev-parse HEAD` in a build script, as `ngd-experiments/build.rs` does.
+    revision: "unknown",
 };

@@ -12,3 +12,8 @@ pub mod cli;
 pub mod data_file;
 pub mod error;
 pub mod experiments;
+
+/// The code revision this crate (and the `ngd` binary) was built from, recorded by `build.rs`:
+/// `git rev-parse HEAD` of the checkout, the commit of a packaged copy, or `"unknown"`. Every
+/// results folder's `manifest.json` names it as `git_revision` ([`cli::STUDY`]).
+pub const GIT_REVISION: &str = env!("NGD_GIT_REVISION");

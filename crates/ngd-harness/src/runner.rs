@@ -30,7 +30,7 @@ use crate::experiment::{Experiment, RunRecord, RunSpec, diverged_runs};
 use crate::inputs::{check_same_inputs, input_hashes, input_scope, recording, sha256_hex};
 use crate::output::{
     ExperimentDir, InputRecord, Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, commit_staged,
-    crate_versions, git_revision, stage, workspace_root, write_json_atomic,
+    crate_versions, stage, write_json_atomic,
 };
 use crate::progress::ExperimentProgress;
 use serde::{Deserialize, Serialize};
@@ -63,6 +63,10 @@ pub struct JobInfo {
     pub seed: u64,
     /// Results root `<out>`.
     pub out: std::path::PathBuf,
+    /// The code revision the runs execute (the manifest's `git_revision`): given by the study,
+    /// which records it when it is built ([`crate::cli::Study::revision`]); `"unknown"` when
+    /// the build had none.
+    pub revision: String,
 }
 
 /// The content of `runs/<run-id>.json`.
@@ -285,7 +289,7 @@ pub fn execute<E: Experiment>(
                 bytes: f.bytes.len() as u64,
             })
             .collect(),
-        git_revision: git_revision(&workspace_root()),
+        git_revision: job.revision.clone(),
         crate_versions: crate_versions(),
         jobs: opts.jobs,
         wall_seconds: start.elapsed().as_secs_f64(),

@@ -71,6 +71,7 @@ fn py_run<'py>(
         preset: preset.name().into(),
         seed,
         out: out.clone(),
+        revision: ngd_experiments::GIT_REVISION.into(),
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let options = RunnerOptions {

@@ -27,6 +27,7 @@ pub const STUDY: Study = Study {
     },
     experiments: registry,
     thread_env: Some("OPENBLAS_NUM_THREADS"),
+    revision: crate::GIT_REVISION,
 };
 
 /// The subcommands `ngd` adds to the harness's.

@@ -19,6 +19,7 @@ pub(crate) fn run_in_tempdir<E: Experiment>(
         preset: "quick".into(),
         seed,
         out: dir.path().to_path_buf(),
+        revision: crate::GIT_REVISION.into(),
     };
     let opts = RunnerOptions {
         jobs: 2,

@@ -43,6 +43,11 @@ pub struct Study {
     /// Environment variable holding a linked library's thread count (e.g.
     /// `OPENBLAS_NUM_THREADS`), set to 1 when `--jobs > 1`; `None` if there is none.
     pub thread_env: Option<&'static str>,
+    /// The code revision the binary was built from (`git rev-parse HEAD` recorded by the
+    /// study's build script, or `"unknown"`), written as every manifest's `git_revision`
+    /// ([`JobInfo::revision`]). Recorded at build time: the folder the binary is started in
+    /// says nothing about the code it runs.
+    pub revision: &'static str,
 }
 
 /// A study's own subcommands, added beside the harness's.
@@ -143,7 +148,7 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
             let config = exp.resolve_config(a.exec.preset, a.config.as_deref(), &a.sets)?;
             let jobs = a.exec.jobs() as usize;
             guards::check_experiment_memory(exp, &config, jobs, a.exec.max_memory)?;
-            run_resolved(exp, &config, &a.exec).map(|_| ())
+            run_resolved(study, exp, &config, &a.exec).map(|_| ())
         }
         Command::Reproduce(a) => reproduce(study, &all, a),
         Command::RunJob(a) => {
@@ -171,6 +176,7 @@ fn dispatch<X: Extension>(study: &Study, cli: Cli<X>) -> Result<(), Error> {
                 preset: plan.preset.clone(),
                 seed: plan.seed,
                 out: out_dir(&a.out),
+                revision: study.revision.into(),
             };
             let opts = RunnerOptions {
                 jobs: 1,
@@ -228,6 +234,7 @@ fn print_list(exps: &[&dyn DynExperiment], out: &std::path::Path) {
 }
 
 fn run_resolved(
+    study: &Study,
     exp: &dyn DynExperiment,
     config: &serde_json::Value,
     exec: &ExecArgs,
@@ -236,6 +243,7 @@ fn run_resolved(
         preset: exec.preset.name().into(),
         seed: exec.seed,
         out: out_dir(&exec.out),
+        revision: study.revision.into(),
     };
     let outcome = exp.execute_json(config, &job, &options(exec), None)?;
     println!(
@@ -291,7 +299,7 @@ fn reproduce(
     }
     let mut first_error = None;
     for (exp, config) in &configs {
-        if let Err(e) = run_resolved(*exp, config, &a.exec) {
+        if let Err(e) = run_resolved(study, *exp, config, &a.exec) {
             if e.exit_code() == 2 {
                 return Err(e);
             }

@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// The version of the results folder's format (files, columns, JSON layouts), written as
 /// `format_version` in every `manifest.json`; readers (the Python package's `ngd.results`) check
@@ -32,7 +31,8 @@ pub struct Manifest {
     /// Every input the results were computed from, with its SHA-256 ([`crate::inputs`]).
     #[serde(default)]
     pub inputs: Vec<InputRecord>,
-    /// `git rev-parse HEAD` of the workspace, or `"unknown"`.
+    /// The revision (`git rev-parse HEAD`) of the code the binary was built from, recorded at
+    /// build time by the study, or `"unknown"` (see [`crate::runner::JobInfo::revision`]).
     pub git_revision: String,
     /// Versions of this crate, the workspace crates, main dependencies and `rustc`.
     pub crate_versions: BTreeMap<String, String>,
@@ -75,22 +75,6 @@ pub struct RunStatusEntry {
     pub detail: Option<String>,
     /// The run's own wall time, seconds (from when it was executed, possibly an earlier invocation).
     pub wall_seconds: f64,
-}
-
-/// `git rev-parse HEAD` run in `dir`, or `"unknown"` if git or the repository is unavailable.
-pub fn git_revision(dir: &Path) -> String {
-    std::process::Command::new("git")
-        .arg("rev-parse")
-        .arg("HEAD")
-        .current_dir(dir)
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unknown".into())
 }
 
 /// The build information written by the `built` crate (`build.rs`): every locked dependency
@@ -155,15 +139,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn git_revision_is_hash_or_unknown() {
-        let r = git_revision(Path::new(env!("CARGO_MANIFEST_DIR")));
-        assert!(
-            r == "unknown" || (r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit())),
-            "{r}"
-        );
-        assert_eq!(git_revision(Path::new("/")), "unknown");
     }
 }

@@ -29,8 +29,6 @@ mod stale;
 pub use atomic::{persist, temporary_beside, write_atomic, write_json_atomic};
 pub(crate) use dir::read_json_file;
 pub use dir::{ExperimentDir, default_out_dir, workspace_root};
-pub use manifest::{
-    InputRecord, Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, crate_versions, git_revision,
-};
+pub use manifest::{InputRecord, Manifest, RESULTS_FORMAT_VERSION, RunStatusEntry, crate_versions};
 pub use readme::{FileDoc, OutputDocs};
 pub use staging::{commit_staged, stage, verify_files};

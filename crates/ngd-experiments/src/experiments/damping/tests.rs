@@ -199,6 +199,7 @@ pub(crate) fn run_through_runner<E: Experiment>(
         preset: "quick".into(),
         seed: 3,
         out: dir.path().to_path_buf(),
+        revision: crate::GIT_REVISION.into(),
     };
     let opts = RunnerOptions {
         jobs: 2,

@@ -106,6 +106,7 @@ fn tiny_fig6_runs_end_to_end() {
         preset: "quick".into(),
         seed: 1,
         out: dir.path().to_path_buf(),
+        revision: crate::GIT_REVISION.into(),
     };
     let opts = RunnerOptions {
         jobs: 2,
