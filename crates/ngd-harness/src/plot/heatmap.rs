@@ -1,5 +1,7 @@
-//! Heatmap grids: several matrices in rows × columns with titles and one colour scale bar.
+//! Heatmap grids: several matrices in rows × columns with titles, optional labelled axes
+//! ([`HeatmapAxis`]: what the columns and rows of every panel are) and one colour scale bar.
 
+use super::heatmap_axis::HeatmapAxis;
 use super::render::{Drawing, render, s};
 use super::ticks::{Ticked, label_of, linear_ticks};
 use crate::error::Error;
@@ -34,9 +36,60 @@ pub struct HeatmapGrid {
     pub range: Option<(f64, f64)>,
     /// Diverging blue–white–red scale centred at 0 (else white → dark blue).
     pub diverging: bool,
-    /// Pixel size of one panel.
+    /// Pixel size of one panel's matrix.
     pub panel_px: u32,
+    /// What every panel's columns are (description and tick labels below each panel); `None`:
+    /// no x axis.
+    pub x_axis: Option<HeatmapAxis>,
+    /// What every panel's rows are (description and tick labels left of each panel); `None`:
+    /// no y axis.
+    pub y_axis: Option<HeatmapAxis>,
 }
+
+/// The font of tick labels (that of the colour bar).
+const TICK_FONT: (&str, u32) = ("sans-serif", 13);
+/// Least free space between two neighbouring tick labels, in pixels.
+const TICK_GAP_PX: f64 = 4.0;
+
+/// The ticks whose labels do not crowd the one kept before them, in order of position:
+/// `px_per_unit` converts positions to pixels, `extent` is a label's width (x axis) or height
+/// (y axis); a tick too close to the previous kept one keeps its mark but not its label.
+pub(crate) fn uncrowded(
+    ticks: &[(f64, String)],
+    px_per_unit: f64,
+    extent: impl Fn(&str) -> Result<u32, String>,
+) -> Result<Vec<(f64, String)>, String> {
+    let mut sorted: Vec<&(f64, String)> = ticks.iter().collect();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut kept: Vec<(f64, String)> = Vec::new();
+    let mut last: Option<(f64, f64)> = None;
+    for (at, label) in sorted {
+        let size = f64::from(extent(label)?);
+        let free = last.is_none_or(|(prev, prev_size)| {
+            (at - prev) * px_per_unit >= (prev_size + size) / 2.0 + TICK_GAP_PX
+        });
+        if free {
+            kept.push((*at, label.clone()));
+            last = Some((*at, size));
+        }
+    }
+    Ok(kept)
+}
+
+/// The label of the tick at `v` among `shown`, or nothing (a crowded tick's bare mark).
+fn shown_label(shown: &[(f64, String)], v: f64) -> String {
+    let at = shown
+        .iter()
+        .find(|(t, _)| (t - v).abs() <= 1e-9 * t.abs().max(1.0));
+    at.map(|(_, l)| l.clone()).unwrap_or_default()
+}
+
+/// Height of the tick labels and description below a panel with an x axis, in pixels.
+const X_AXIS_PX: u32 = 44;
+/// Width of the tick labels and description left of a panel with a y axis, in pixels.
+const Y_AXIS_PX: u32 = 66;
+/// Room right of a panel with an x axis for half its last tick label, in pixels.
+const X_OVERHANG_PX: u32 = 16;
 
 /// Writes `<base>.svg` and `<base>.png`; returns their paths.
 pub fn heatmap_grid(base: &Path, grid: &HeatmapGrid) -> Result<Vec<PathBuf>, Error> {
@@ -49,6 +102,100 @@ fn lerp(a: (f64, f64, f64), b: (f64, f64, f64), t: f64) -> RGBColor {
 }
 
 impl HeatmapGrid {
+    /// The extra `(height, width)` in pixels of a panel's x and y axes (0 when absent).
+    fn axes_px(&self) -> (u32, u32) {
+        (
+            if self.x_axis.is_some() { X_AXIS_PX } else { 0 },
+            if self.y_axis.is_some() { Y_AXIS_PX } else { 0 },
+        )
+    }
+
+    /// The extra room right of a panel (0 without an x axis).
+    fn overhang_px(&self) -> u32 {
+        if self.x_axis.is_some() {
+            X_OVERHANG_PX
+        } else {
+            0
+        }
+    }
+
+    /// One panel: cell `(i, j)` spans `[j, j + 1] × [nr − 1 − i, nr − i]`, row 0 on top; the
+    /// axes, when given, are labelled at cell centres in the colour bar's text sizes.
+    fn draw_panel<DB: DrawingBackend>(
+        &self,
+        panel: &HeatmapPanel,
+        area: &DrawingArea<DB, Shift>,
+        range: (f64, f64),
+    ) -> Result<(), String> {
+        let nr = panel.values.len();
+        let nc = panel.values.iter().map(Vec::len).max().unwrap_or(0);
+        if nr == 0 || nc == 0 {
+            return Err(format!("heatmap panel `{}` is empty", panel.title));
+        }
+        let x_ticks = match &self.x_axis {
+            Some(axis) => axis.placed("x_axis", nc, false, &panel.title)?,
+            None => Vec::new(),
+        };
+        let y_ticks = match &self.y_axis {
+            Some(axis) => axis.placed("y_axis", nr, true, &panel.title)?,
+            None => Vec::new(),
+        };
+        let (x_px, y_px) = self.axes_px();
+        let mut chart = ChartBuilder::on(area)
+            .caption(&panel.title, ("sans-serif", 16))
+            .margin(6)
+            .margin_right(6 + self.overhang_px())
+            .x_label_area_size(x_px)
+            .y_label_area_size(y_px)
+            .build_cartesian_2d(
+                Ticked::new(RangedCoordf64::from(0.0..nc as f64), &x_ticks),
+                Ticked::new(RangedCoordf64::from(0.0..nr as f64), &y_ticks),
+            )
+            .map_err(s)?;
+        if self.x_axis.is_some() || self.y_axis.is_some() {
+            let plot = chart.plotting_area();
+            let (width, height) = plot.dim_in_pixel();
+            let text = TextStyle::from(TICK_FONT);
+            let extent = |label: &str| plot.estimate_text_size(label, &text).map_err(s);
+            let x_shown = uncrowded(&x_ticks, f64::from(width) / nc as f64, |l| {
+                extent(l).map(|e| e.0)
+            })?;
+            let y_shown = uncrowded(&y_ticks, f64::from(height) / nr as f64, |l| {
+                extent(l).map(|e| e.1)
+            })?;
+            let x_label = |v: &f64| shown_label(&x_shown, *v);
+            let y_label = |v: &f64| shown_label(&y_shown, *v);
+            let mut mesh = chart.configure_mesh();
+            mesh.disable_x_mesh()
+                .disable_y_mesh()
+                .x_label_formatter(&x_label)
+                .y_label_formatter(&y_label)
+                .label_style(TICK_FONT)
+                .axis_desc_style(("sans-serif", 14));
+            match &self.x_axis {
+                Some(axis) => mesh.x_desc(&axis.label),
+                None => mesh.disable_x_axis(),
+            };
+            match &self.y_axis {
+                Some(axis) => mesh.y_desc(&axis.label),
+                None => mesh.disable_y_axis(),
+            };
+            mesh.draw().map_err(s)?;
+        }
+        chart
+            .draw_series(panel.values.iter().enumerate().flat_map(|(i, row)| {
+                row.iter().enumerate().map(move |(j, &v)| {
+                    let y = (nr - 1 - i) as f64;
+                    Rectangle::new(
+                        [(j as f64, y), (j as f64 + 1.0, y + 1.0)],
+                        self.colour(v, range).filled(),
+                    )
+                })
+            }))
+            .map_err(s)?;
+        Ok(())
+    }
+
     fn value_range(&self) -> (f64, f64) {
         if let Some(r) = self.range {
             return r;
@@ -100,9 +247,10 @@ impl HeatmapGrid {
 impl Drawing for HeatmapGrid {
     fn size(&self) -> (u32, u32) {
         let p = self.panel_px.max(80);
+        let (x_px, y_px) = self.axes_px();
         (
-            p * self.cols.max(1) as u32 + 130,
-            (p + 30) * self.rows.max(1) as u32 + 50,
+            (p + y_px + self.overhang_px()) * self.cols.max(1) as u32 + 130,
+            (p + 30 + x_px) * self.rows.max(1) as u32 + 50,
         )
     }
 
@@ -121,27 +269,7 @@ impl Drawing for HeatmapGrid {
         let (grid_area, bar_area) = root.split_horizontally(w.saturating_sub(130));
         let cells = grid_area.split_evenly((self.rows, self.cols));
         for (panel, area) in self.panels.iter().zip(cells.iter()) {
-            let nr = panel.values.len();
-            let nc = panel.values.iter().map(Vec::len).max().unwrap_or(0);
-            if nr == 0 || nc == 0 {
-                return Err(format!("heatmap panel `{}` is empty", panel.title));
-            }
-            let mut chart = ChartBuilder::on(area)
-                .caption(&panel.title, ("sans-serif", 16))
-                .margin(6)
-                .build_cartesian_2d(0..nc as i32, 0..nr as i32)
-                .map_err(s)?;
-            chart
-                .draw_series(panel.values.iter().enumerate().flat_map(|(i, row)| {
-                    row.iter().enumerate().map(move |(j, &v)| {
-                        let y = (nr - 1 - i) as i32;
-                        Rectangle::new(
-                            [(j as i32, y), (j as i32 + 1, y + 1)],
-                            self.colour(v, range).filled(),
-                        )
-                    })
-                }))
-                .map_err(s)?;
+            self.draw_panel(panel, area, range)?;
         }
         // Colour bar: a 1 × 100 column of rectangles with a labelled value axis.
         let bar_ticks = linear_ticks(range.0, range.1);

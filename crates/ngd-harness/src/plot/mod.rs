@@ -2,7 +2,8 @@
 //!
 //! - [`line_plot`]: curves on linear or log axes, legend, optional shaded spread band per
 //!   series, optional labelled horizontal reference line (e.g. "trivial level");
-//! - [`heatmap_grid`]: panels in rows × columns with titles and a shared colour scale bar;
+//! - [`heatmap_grid`]: panels in rows × columns with titles, optional labelled axes
+//!   ([`HeatmapAxis`]) and a shared colour scale bar;
 //! - [`scatter_plot`]: 2-D labelled point groups with separator lines through the origin;
 //! - [`stem_plot`]: coefficient vectors as stems, one panel per vector.
 //!
@@ -16,6 +17,7 @@
 //! `assets/DejaVuSans-LICENSE.txt`) as `sans-serif`, the system's fonts only as a fallback.
 
 mod heatmap;
+mod heatmap_axis;
 mod legend;
 mod line;
 mod render;
@@ -25,10 +27,13 @@ pub mod style;
 mod ticks;
 
 pub use heatmap::{HeatmapGrid, HeatmapPanel, heatmap_grid};
+pub use heatmap_axis::HeatmapAxis;
 pub use line::{LinePlot, Series, line_plot};
 pub use scatter::{PointGroup, ScatterPlot, Separator, scatter_plot};
 pub use stem::{StemPlot, stem_plot};
 pub use style::{Dash, Marker, Method, Style, VISUAL_GRAMMAR};
 
+#[cfg(test)]
+mod heatmap_tests;
 #[cfg(test)]
 mod tests;

@@ -12,7 +12,7 @@ fn check_png(path: &std::path::Path) -> (u32, u32) {
     (info.width, info.height)
 }
 
-fn check(paths: &[std::path::PathBuf], needle: &str) {
+pub(super) fn check(paths: &[std::path::PathBuf], needle: &str) {
     assert_eq!(paths.len(), 2);
     let svg = std::fs::read_to_string(&paths[0]).unwrap();
     assert!(svg.contains(needle), "SVG lacks `{needle}`");
@@ -71,6 +71,8 @@ fn every_plot_kind_renders_to_svg_and_png() {
         range: None,
         diverging: true,
         panel_px: 160,
+        x_axis: None,
+        y_axis: None,
     };
     check(&heatmap_grid(&d.join("heat"), &grid).unwrap(), "EGD, L = 2");
 
@@ -174,13 +176,13 @@ fn linear_ticks_share_one_number_of_decimals() {
 }
 
 /// `(attribute value)` of `name="…"` inside one SVG tag.
-fn attr(tag: &str, name: &str) -> Option<f64> {
+pub(super) fn attr(tag: &str, name: &str) -> Option<f64> {
     let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
     tag[start..].split('"').next()?.parse().ok()
 }
 
 /// `(x, text)` of every `<text>` element of an SVG document.
-fn texts(svg: &str) -> Vec<(f64, String)> {
+pub(super) fn texts(svg: &str) -> Vec<(f64, String)> {
     svg.split("<text ")
         .skip(1)
         .filter_map(|t| {

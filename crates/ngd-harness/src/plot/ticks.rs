@@ -77,6 +77,31 @@ fn sci(v: f64, decimals: usize) -> String {
     format!("{m:.decimals$}×10{}", superscript(k))
 }
 
+/// The label of a single value `v ≠ 0` in the format of log axes: `10ᵏ` or `m×10ᵏ` when the
+/// mantissa `m` is an integer, else the mantissa with two decimals (`3.16×10⁻³`); negative
+/// values carry `−`, and `0` is `0`.
+pub(crate) fn value_label(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return if v == 0.0 { "0".into() } else { v.to_string() };
+    }
+    let mut k = v.abs().log10().floor() as i32;
+    let mut m = v.abs() / 10f64.powi(k);
+    if m >= 10.0 - 1e-9 {
+        // log10 rounded just below an integer.
+        (k, m) = (k + 1, m / 10.0);
+    }
+    let label = if (m - m.round()).abs() <= 1e-9 * m {
+        power_label(m, k)
+    } else {
+        sci(v.abs(), 2)
+    };
+    if v < 0.0 {
+        format!("−{label}")
+    } else {
+        label
+    }
+}
+
 /// A `1, 2, 5 × 10ᵏ` step giving about `target` intervals on `[lo, hi]`.
 fn nice_step(span: f64, target: f64) -> (f64, i32) {
     let raw = span / target;

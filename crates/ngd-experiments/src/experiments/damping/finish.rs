@@ -1,4 +1,5 @@
-//! `finish` of `damping`: the tidy CSVs, the λ × time maps, the ρ-path plots and the summary.
+//! `finish` of `damping`: the tidy CSVs, the ρ-path plots and the summary (the λ × time maps:
+//! [`super::maps`]).
 //!
 //! CSVs (one row per run × recorded step, and one per run):
 //! - `damping_trace.csv`: `task, depth, method, lambda, rho, step, time, loss, train_error,
@@ -10,15 +11,13 @@
 //!   threshold_step`.
 
 use super::claims::{Lookup, angle_deg, claims};
+use super::maps::{MapValue, map};
 use super::train::{Point, Trajectory};
 use super::{DampingConfig, DampingParams, Method, Task, run_id};
 use ngd_harness::error::Error;
 use ngd_harness::experiment::{ExperimentSummary, Figure, RunRecord, Runs, diverged_runs};
 use ngd_harness::output::ExperimentDir;
-use ngd_harness::plot::{
-    HeatmapGrid, HeatmapPanel, LinePlot, Method as Look, Series, Style, heatmap_grid, line_plot,
-};
-use ngd_optim::LogSchedule;
+use ngd_harness::plot::{LinePlot, Method as Look, Series, Style, line_plot};
 use serde::Serialize;
 
 /// One row of `damping_trace.csv`.
@@ -73,7 +72,7 @@ fn method_columns(m: Method) -> (&'static str, Option<f64>, Option<f64>) {
 }
 
 /// The end `β` of a task and depth's run, if it completed.
-fn end_beta(runs: &Lookup<'_>, task: Task, depth: usize, m: Method) -> Option<Vec<f64>> {
+pub(super) fn end_beta(runs: &Lookup<'_>, task: Task, depth: usize, m: Method) -> Option<Vec<f64>> {
     runs.get(task, depth, m)
         .ok()
         .and_then(|r| r.end())
@@ -148,90 +147,6 @@ fn write_csvs(
     out.write_csv("damping_trace.csv", &trace)?;
     out.write_csv("damping_runs.csv", &ends)?;
     Ok(())
-}
-
-/// What a map shows.
-#[derive(Clone, Copy)]
-enum MapValue {
-    AngleToEgd,
-    Accuracy,
-    Support,
-}
-
-/// One λ × time map (rows λ, columns the recorded steps), one panel per task and depth.
-fn map(
-    c: &DampingConfig,
-    lookup: &Lookup<'_>,
-    what: MapValue,
-    out: &ExperimentDir,
-) -> Result<Figure, Error> {
-    let steps = LogSchedule::new(c.points_per_decade)
-        .map_err(|e| Error::Plot {
-            path: out.path("damping_map"),
-            message: e.to_string(),
-        })?
-        .steps_through(c.ngd_steps as usize);
-    let mut panels = Vec::new();
-    for task in c.tasks.tasks() {
-        if task == Task::Toy && !matches!(what, MapValue::AngleToEgd) {
-            continue;
-        }
-        for &depth in &c.depths {
-            let egd = end_beta(lookup, task, depth, Method::Egd);
-            let values = c
-                .lambdas
-                .iter()
-                .map(|&lambda| {
-                    let run = lookup.get(task, depth, Method::Absolute { lambda }).ok();
-                    steps
-                        .iter()
-                        .map(|&k| {
-                            let p = run.and_then(|r| r.points.iter().find(|p| p.step == k as u64));
-                            p.and_then(|p| match what {
-                                MapValue::AngleToEgd => egd.as_ref().map(|b| angle_deg(&p.beta, b)),
-                                MapValue::Accuracy => p.test_accuracy,
-                                MapValue::Support => p.support_share,
-                            })
-                            .unwrap_or(f64::NAN)
-                        })
-                        .collect()
-                })
-                .collect();
-            panels.push(HeatmapPanel {
-                title: format!("{task}, L = {depth}"),
-                values,
-            });
-        }
-    }
-    let (name, label) = match what {
-        MapValue::AngleToEgd => ("damping_map_angle_egd", "angle to EGD's end direction (°)"),
-        MapValue::Accuracy => ("damping_map_accuracy", "test accuracy"),
-        MapValue::Support => ("damping_map_support", "share of |β| on the true support"),
-    };
-    let cols = c.depths.len();
-    heatmap_grid(
-        &out.path(name),
-        &HeatmapGrid {
-            title: format!("Absolute damping λ × steps: {label}"),
-            rows: panels.len().div_ceil(cols),
-            cols,
-            panels,
-            color_label: label.into(),
-            range: None,
-            diverging: false,
-            panel_px: 260,
-        },
-    )?;
-    Ok(Figure {
-        name: name.into(),
-        caption: format!(
-            "λ × time map of {label}: rows λ = {:e} (top) … {:e} (bottom), columns the recorded steps 0 … {} (log-spaced, {} per decade); grey: the run had stopped (loss floor) or the value is undefined.",
-            c.lambdas[0],
-            c.lambdas[c.lambdas.len() - 1],
-            c.ngd_steps,
-            c.points_per_decade
-        ),
-    })
 }
 
 /// End accuracy (sparse tasks) or angle to NGD's end (every task) against ρ, with the NGD and

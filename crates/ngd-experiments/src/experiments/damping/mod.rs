@@ -22,6 +22,7 @@ pub(crate) mod claims;
 mod config;
 pub(crate) mod docs;
 mod finish;
+mod maps;
 pub(crate) mod memory;
 pub(crate) mod tasks;
 pub(crate) mod train;

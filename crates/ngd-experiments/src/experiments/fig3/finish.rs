@@ -117,6 +117,8 @@ pub(super) fn finish(
             range: None,
             diverging: true,
             panel_px: 190,
+            x_axis: None,
+            y_axis: None,
         };
         heatmap_grid(&out.path("ntk"), &grid)?;
         summary.figures.push(Figure {
