@@ -44,7 +44,7 @@ def test_run_writes_what_ngd_run_writes(fig4):
 def test_load_gives_clean_columns_with_units_in_attrs(fig4):
     res = results.load(fig4, "fig4")
     assert res.experiment == "fig4" and res.format_version == 1
-    assert sorted(res.tables) == ["accuracy", "beta", "logits", "trace"]
+    assert sorted(res.tables) == ["accuracy", "beta", "logits", "tasks", "trace", "weights"]
     acc = res["accuracy"]
     assert isinstance(acc, pd.DataFrame)
     assert {"run_id", "method", "n_train", "train_loss", "test_accuracy"} <= set(acc.columns)
