@@ -79,6 +79,17 @@ pub(super) fn finish(
             .copied()
             .collect();
         let file = format!("initial_factors_L{depth}.npy");
+        if o.initial_factors.len() != depth {
+            return Err(Error::format(
+                &out.path(&file),
+                format!(
+                    "run {} holds {} initial factors, not {depth} (recorded by an older ngd?); \
+                     run it again without --resume",
+                    s.id,
+                    o.initial_factors.len()
+                ),
+            ));
+        }
         let factors = ndarray::Array3::from_shape_vec((depth, d, d), flat)
             .map_err(|e| Error::format(&out.path(&file), e))?;
         write_npy(out, &file, &factors)?;
