@@ -6,13 +6,15 @@
 //!
 //! `X̃` is taken in tiles of about 128 KiB of rows ([`crate::fused_tile`]: 16 rows at
 //! `D = 1000`, so a tile stays in L2 between its two phases) and the models in groups of
-//! [`GROUP`] = 2. For each tile and group, [`crate::fused_tile::tile_group`] computes the two
-//! models' margins with one load of each chunk of a row, then adds the tile's rows to the two
-//! gradients in strips of 16 columns kept in registers. The first group reads the tile from
-//! memory, the others from L2.
+//! [`GROUP`] = 2 (from `D =` [`WIDE_ROWS`] on) or [`SMALL_GROUP`] = 4 (shorter rows). For each
+//! tile and group, [`crate::fused_tile::tile_group`] computes the group's margins with one load
+//! of each chunk of a row, then adds the tile's rows to the group's gradients in strips of 16
+//! (groups of 2) or 8 (groups of 4) columns kept in registers. The first group reads the tile
+//! from memory, the others from L2; the models left over after the full groups take a group
+//! of 2 or go one by one.
 //!
-//! Costs: `4·N·D·K` flops; memory traffic one read of `X̃` from L3 or RAM plus `2⌈K/2⌉ − 1`
-//! re-reads of each tile from L2, and `O(K·D)` per tile for `β` and the gradients.
+//! Costs: `4·N·D·K` flops; memory traffic one read of `X̃` from L3 or RAM plus `2⌈K/G⌉ − 1`
+//! re-reads of each tile from L2 (`G` the group size), and `O(K·D)` per tile for `β` and the gradients.
 //!
 //! Measured on an AMD EPYC Zen 4 (AVX-512), `N = 2500`, `D = 1000`, `K = 4`, best of 100
 //! passes side by side in one process: groups of 2 models with 16-column strips 2.1–2.5 ms,
@@ -38,10 +40,21 @@
 use crate::fused_tile::{tile_group, tile_rows};
 use multiversion::multiversion;
 
-/// Models handled together: the margins of two models per load of a row (4 AVX-512 or 8 AVX
-/// accumulator registers) and gradient strips of 16 columns for both (measured faster than
-/// groups of 4, whose wider register blocks the compiler spills; see the module docs).
+/// Models handled together at `D ≥` [`WIDE_ROWS`]: the margins of two models per load of a row
+/// (4 AVX-512 or 8 AVX accumulator registers) and gradient strips of 16 columns for both
+/// (measured faster than groups of 4, whose wider register blocks the compiler spills; see the
+/// module docs).
 pub(crate) const GROUP: usize = 2;
+
+/// Models handled together below [`WIDE_ROWS`]: four, with gradient strips of 8 columns, so
+/// that small models (Fig. 6: `D = 50`, five depths) take two passes over each tile instead
+/// of three.
+pub(crate) const SMALL_GROUP: usize = 4;
+
+/// The row length from which groups of [`GROUP`] are faster than groups of [`SMALL_GROUP`]
+/// (measured on Zen 4, `K = 4`: groups of 4 ahead by 10–30 % at `D = 50` and `200`, level at
+/// `D = 500`, 20 % behind at `D = 1000`).
+pub(crate) const WIDE_ROWS: usize = 512;
 
 /// The fused pass of `K` models at once: `betas` and `grads` hold `K` rows of length `d`, and
 /// `totals[k]` receives model `k`'s `Σ ℓ(u_n)` (not yet divided by `N`); see the module docs.
@@ -57,16 +70,25 @@ pub(crate) fn batch_pass(
     let n = (rows.len() / d) as f64;
     grads.fill(0.0);
     totals.fill(0.0);
+    let size = if d < WIDE_ROWS { SMALL_GROUP } else { GROUP };
     for tile in rows.chunks(d * tile_rows(d)) {
         for ((betas, grads), totals) in betas
-            .chunks(d * GROUP)
-            .zip(grads.chunks_mut(d * GROUP))
-            .zip(totals.chunks_mut(GROUP))
+            .chunks(d * size)
+            .zip(grads.chunks_mut(d * size))
+            .zip(totals.chunks_mut(size))
         {
-            if totals.len() == GROUP {
-                group::<GROUP, 16>(tile, d, betas, grads, totals, n);
-            } else {
-                group::<1, 32>(tile, d, betas, grads, totals, n);
+            match totals.len() {
+                SMALL_GROUP => group::<SMALL_GROUP, 8>(tile, d, betas, grads, totals, n),
+                GROUP => group::<GROUP, 16>(tile, d, betas, grads, totals, n),
+                _ => {
+                    for ((beta, grad), total) in betas
+                        .chunks(d)
+                        .zip(grads.chunks_mut(d))
+                        .zip(totals.chunks_mut(1))
+                    {
+                        group::<1, 32>(tile, d, beta, grad, total, n);
+                    }
+                }
             }
         }
     }

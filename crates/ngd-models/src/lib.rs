@@ -55,6 +55,7 @@
 //! # Ok::<(), ngd_models::ModelError>(())
 //! ```
 
+pub mod aligned_rows;
 pub mod completion_gradient;
 pub mod deep_linear;
 pub mod diagonal;

@@ -5,12 +5,24 @@
 use crate::OptimError;
 use ndarray::{Array2, ArrayView1, ArrayView2, Zip};
 use ngd_fisher::SignedData;
+use ngd_models::aligned_rows::cache_aligned;
 
 /// Binary classification with the mean logistic loss `L(β) = (1/N) Σ_n log(1 + e^{−u_n})` on
 /// the margins `u = X̃ β`, where `X̃ = diag(y) X` (labels folded into the data).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `X̃` is kept in a [`cache_aligned`] copy (rows in standard layout from a cache-line
+/// boundary), which the fused logistic passes read faster; clones are aligned again.
+#[derive(Debug, PartialEq)]
 pub struct ClassificationProblem {
     xt: Array2<f64>,
+}
+
+impl Clone for ClassificationProblem {
+    fn clone(&self) -> Self {
+        Self {
+            xt: cache_aligned(self.xt.view()),
+        }
+    }
 }
 
 impl ClassificationProblem {
@@ -62,7 +74,7 @@ impl From<SignedData> for ClassificationProblem {
     /// `SignedData::from_signed`).
     fn from(data: SignedData) -> Self {
         Self {
-            xt: data.into_inner(),
+            xt: cache_aligned(data.into_inner().view()),
         }
     }
 }
