@@ -6,7 +6,10 @@
 //! 2. **Library crates are pure** ([`PURE`]): outside `#[cfg(test)]` code, their sources use no
 //!    filesystem, terminal, environment or clock ([`IMPURE`]).
 //! 3. **Files stay small**: no source file outside tests is longer than [`MAX_LINES`] lines.
-//! 4. **Publishable crates package** ([`crate::tidy_manifest`]): description, licence and
+//! 4. **No `unsafe` but one prefetch hint**: the workspace lint `unsafe_code = "deny"` may be
+//!    allowed only in [`UNSAFE_ALLOWED`] (every file, tests included, is searched for
+//!    `allow(unsafe_code)`).
+//! 5. **Publishable crates package** ([`crate::tidy_manifest`]): description, licence and
 //!    LICENSE file, readme, keywords, categories, versions on internal dependencies.
 
 use crate::cargo::workspace_root;
@@ -65,6 +68,10 @@ pub const IMPURE: &[&str] = &[
     "std::process",
 ];
 
+/// The only source file that may allow the workspace lint `unsafe_code` (the L2 prefetch hint of
+/// the batched EGD pass, a `#[target_feature]` intrinsic that never faults).
+pub const UNSAFE_ALLOWED: &str = "crates/ngd-models/src/prefetch.rs";
+
 /// The longest source file allowed outside tests.
 pub const MAX_LINES: usize = 400;
 
@@ -94,6 +101,16 @@ pub fn impure_lines(source: &str) -> Vec<(usize, String)> {
         .filter(|(_, l)| IMPURE.iter().any(|p| l.contains(p)))
         .map(|(i, l)| (i + 1, l.trim().to_string()))
         .collect()
+}
+
+/// Whether `source` has an attribute line allowing the lint `unsafe_code`
+/// (`#[allow(unsafe_code)]`, `#![allow(…, unsafe_code)]`, also inside `cfg_attr`).
+pub fn allows_unsafe(source: &str) -> bool {
+    source.lines().map(str::trim_start).any(|l| {
+        (l.starts_with("#[") || l.starts_with("#!["))
+            && l.contains("allow(")
+            && l.contains("unsafe_code")
+    })
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -162,7 +179,24 @@ pub fn problems(root: &Path) -> Vec<String> {
         let mut files = Vec::new();
         rust_files(&dir.join("src"), &mut files);
         files.sort();
-        for file in files.iter().filter(|f| !is_test(f)) {
+        rust_files(&dir.join("tests"), &mut files);
+        rust_files(&dir.join("benches"), &mut files);
+        rust_files(&dir.join("examples"), &mut files);
+        files.sort();
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            let shown = file.strip_prefix(root).unwrap_or(file);
+            if allows_unsafe(&text) && shown != Path::new(UNSAFE_ALLOWED) {
+                found.push(format!(
+                    "{}: allows `unsafe_code` (only {UNSAFE_ALLOWED} may)",
+                    shown.display()
+                ));
+            }
+        }
+        for file in files
+            .iter()
+            .filter(|f| !is_test(f) && f.starts_with(dir.join("src")))
+        {
             let text = std::fs::read_to_string(file).unwrap_or_default();
             let shown = file.strip_prefix(root).unwrap_or(file).display();
             let lines = text.lines().count();
@@ -215,6 +249,16 @@ mod tests {
                       #[cfg(test)]\nmod tests { fn g() { std::fs::read(\"a\"); } }\n";
         let lines: Vec<usize> = impure_lines(source).into_iter().map(|l| l.0).collect();
         assert_eq!(lines, [2, 3]);
+    }
+
+    #[test]
+    fn allowing_unsafe_code_is_found_outside_comments() {
+        assert!(allows_unsafe("#[allow(unsafe_code)]\nfn f() {}\n"));
+        assert!(allows_unsafe("#![allow(dead_code, unsafe_code)]\n"));
+        assert!(!allows_unsafe(
+            "//! the lint `allow(unsafe_code)` is denied\nfn f() {}\n"
+        ));
+        assert!(!allows_unsafe("#[deny(unsafe_code)]\n"));
     }
 
     #[test]

@@ -11,9 +11,11 @@
 //! order is fixed by explicit accumulators, so every clone gives the same bits (tested against a
 //! scalar reference). The macro's dispatch code does not trip the workspace lint
 //! `unsafe_code = "deny"` (checked with clippy), so no `allow` is needed; this module's own code
-//! contains no `unsafe`.
+//! contains no `unsafe`. The one-model pass prefetches nothing ahead (measured slower with
+//! prefetches, see [`crate::prefetch`]): the hardware's own stream prefetch serves one row
+//! stream.
 
-use crate::fused_tile::{tile_group, tile_rows};
+use crate::fused_tile::{Tile, tile_group, tile_rows};
 use multiversion::multiversion;
 
 /// Gradient columns kept in registers per strip in the one-model pass (4 AVX-512 or 8 AVX
@@ -41,7 +43,12 @@ pub(crate) fn fused_pass(
         let m = margins
             .as_deref_mut()
             .map(|m| &mut m[first..first + tile.len() / d]);
-        tile_group::<1, STRIP>(tile, d, &[beta], &mut [&mut *grad], &mut total, n, m);
+        let tile = Tile {
+            rows: tile,
+            width: d,
+            ahead: &[],
+        };
+        tile_group::<1, STRIP>(tile, &[beta], &mut [&mut *grad], &mut total, n, m);
     }
     total[0]
 }

@@ -37,7 +37,7 @@
 //! Zen 4, whose two add pipes work beside the two multiply/FMA pipes, separate products and sums
 //! issue at the same peak rate as FMAs (16 flops per cycle).
 
-use crate::fused_tile::{tile_group, tile_rows};
+use crate::fused_tile::{Tile, tile_group, tile_rows};
 use multiversion::multiversion;
 
 /// Models handled together at `D ≥` [`WIDE_ROWS`]: the margins of two models per load of a row
@@ -71,22 +71,39 @@ pub(crate) fn batch_pass(
     grads.fill(0.0);
     totals.fill(0.0);
     let size = if d < WIDE_ROWS { SMALL_GROUP } else { GROUP };
-    for tile in rows.chunks(d * tile_rows(d)) {
-        for ((betas, grads), totals) in betas
+    let models = totals.len();
+    let height = d * tile_rows(d);
+    for (index, tile) in rows.chunks(height).enumerate() {
+        // The next tile, prefetched into L2 during the gradient strips of this one: each model
+        // of a group takes an equal share of its cache lines.
+        let next = &rows[((index + 1) * height).min(rows.len())..];
+        let next = &next[..next.len().min(height)];
+        let share = next.len().div_ceil(models.max(1)).next_multiple_of(8);
+        let ahead = |first: usize, count: usize| {
+            let start = (first * share).min(next.len());
+            &next[start..((first + count) * share).min(next.len())]
+        };
+        for (first, ((betas, grads), totals)) in betas
             .chunks(d * size)
             .zip(grads.chunks_mut(d * size))
             .zip(totals.chunks_mut(size))
+            .enumerate()
+            .map(|(g, chunk)| (g * size, chunk))
         {
-            match totals.len() {
-                SMALL_GROUP => group::<SMALL_GROUP, 8>(tile, d, betas, grads, totals, n),
-                GROUP => group::<GROUP, 16>(tile, d, betas, grads, totals, n),
+            let count = totals.len();
+            match count {
+                SMALL_GROUP => {
+                    group::<SMALL_GROUP, 8>(tile, d, betas, grads, totals, n, ahead(first, count))
+                }
+                GROUP => group::<GROUP, 16>(tile, d, betas, grads, totals, n, ahead(first, count)),
                 _ => {
-                    for ((beta, grad), total) in betas
+                    for (k, ((beta, grad), total)) in betas
                         .chunks(d)
                         .zip(grads.chunks_mut(d))
                         .zip(totals.chunks_mut(1))
+                        .enumerate()
                     {
-                        group::<1, 32>(tile, d, beta, grad, total, n);
+                        group::<1, 32>(tile, d, beta, grad, total, n, ahead(first + k, 1));
                     }
                 }
             }
@@ -95,7 +112,8 @@ pub(crate) fn batch_pass(
 }
 
 /// One tile for a group of `G` models stored as `G` rows of `betas` and `grads`, gradient strips
-/// of `C` columns (`G·C/8` AVX-512 registers).
+/// of `C` columns (`G·C/8` AVX-512 registers), prefetching `ahead` (its share of the next tile)
+/// into L2 meanwhile.
 #[inline(always)]
 fn group<const G: usize, const C: usize>(
     tile: &[f64],
@@ -104,12 +122,18 @@ fn group<const G: usize, const C: usize>(
     grads: &mut [f64],
     totals: &mut [f64],
     n: f64,
+    ahead: &[f64],
 ) {
     let betas: [&[f64]; G] = std::array::from_fn(|g| &betas[g * d..(g + 1) * d]);
     let mut grad_rows = grads.chunks_exact_mut(d);
     let mut grads: [&mut [f64]; G] =
         std::array::from_fn(|_| grad_rows.next().expect("G gradient rows"));
-    tile_group::<G, C>(tile, d, &betas, &mut grads, totals, n, None);
+    let tile = Tile {
+        rows: tile,
+        width: d,
+        ahead,
+    };
+    tile_group::<G, C>(tile, &betas, &mut grads, totals, n, None);
 }
 
 #[cfg(test)]

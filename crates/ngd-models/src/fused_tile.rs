@@ -24,6 +24,10 @@
 
 use crate::kernels::dot_shared;
 use crate::logistic::loss_and_derivative;
+use crate::prefetch;
+
+/// Doubles per 64-byte cache line.
+const LINE: usize = 8;
 
 /// The target size of a tile of rows, in bytes (a quarter of a 512 KiB L2).
 pub(crate) const TILE_BYTES: usize = 128 * 1024;
@@ -37,14 +41,29 @@ pub(crate) fn tile_rows(d: usize) -> usize {
     (TILE_BYTES / (8 * d.max(1))).clamp(1, MAX_TILE_ROWS)
 }
 
+/// A tile of rows of `X̃` and what to fetch meanwhile.
+pub(crate) struct Tile<'a> {
+    /// The tile's rows, row-major, at most [`MAX_TILE_ROWS`] of them.
+    pub(crate) rows: &'a [f64],
+    /// The row length `D`.
+    pub(crate) width: usize,
+    /// A part of the next tile (or nothing) whose cache lines are prefetched into L2 while
+    /// this tile's gradient strips are added ([`crate::prefetch`]); changes timing only.
+    pub(crate) ahead: &'a [f64],
+}
+
 /// One tile (at most [`MAX_TILE_ROWS`] rows of length `d`) for a group of `G` models: phase 1
 /// (margins, loss terms added to `totals[k]` in row order, slopes) then phase 2 (gradients, in
 /// strips of `C` columns). If `margins` is given (one entry per row of the tile), it receives
-/// the first model's margins.
+/// the first model's margins. The cache lines of `tile.ahead` are prefetched during phase 2,
+/// spread evenly over its strips.
 #[inline(always)]
 pub(crate) fn tile_group<const G: usize, const C: usize>(
-    tile: &[f64],
-    d: usize,
+    Tile {
+        rows: tile,
+        width: d,
+        ahead,
+    }: Tile<'_>,
     betas: &[&[f64]; G],
     grads: &mut [&mut [f64]; G],
     totals: &mut [f64],
@@ -65,21 +84,29 @@ pub(crate) fn tile_group<const G: usize, const C: usize>(
             m[t] = u[0];
         }
     }
-    add_rows::<G, C>(tile, d, &slopes[..count], grads);
+    add_rows::<G, C>(tile, d, &slopes[..count], grads, ahead);
 }
 
 /// `∇_k ← ∇_k + Σ_t slopes[t][k] · x̃_t` over the rows `x̃_t` of `tile`, each gradient entry
 /// receiving its terms in row order: strips of `C` columns kept in registers for all `G`
-/// models while the rows are added, then the tail columns.
+/// models while the rows are added, then the tail columns. Before each strip, its share of the
+/// cache lines of `ahead` is prefetched into L2.
 #[inline(always)]
 fn add_rows<const G: usize, const C: usize>(
     tile: &[f64],
     d: usize,
     slopes: &[[f64; G]],
     grads: &mut [&mut [f64]; G],
+    ahead: &[f64],
 ) {
     let full = d - d % C;
+    let lines = ahead.len().div_ceil(LINE);
+    let per_strip = lines.div_ceil((full / C).max(1));
     for start in (0..full).step_by(C) {
+        let first = start / C * per_strip;
+        for line in first..(first + per_strip).min(lines) {
+            prefetch::to_l2(ahead, line * LINE);
+        }
         let mut strip: [[f64; C]; G] = std::array::from_fn(|g| {
             grads[g][start..start + C]
                 .try_into()
@@ -97,6 +124,11 @@ fn add_rows<const G: usize, const C: usize>(
         }
         for (grad, acc) in grads.iter_mut().zip(&strip) {
             grad[start..start + C].copy_from_slice(acc);
+        }
+    }
+    if full == 0 {
+        for line in 0..lines {
+            prefetch::to_l2(ahead, line * LINE);
         }
     }
     for j in full..d {

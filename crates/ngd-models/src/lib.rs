@@ -75,6 +75,7 @@ pub mod model;
 pub mod observed;
 pub mod output_loss;
 pub mod partial_products;
+mod prefetch;
 mod sparse_kernels;
 pub mod squared_loss;
 pub mod two_layer;
