@@ -11,8 +11,9 @@
 # docs/performance.md); ngd runs with the environment as it is. Both get OPENBLAS_NUM_THREADS.
 # Columns: the contract's seconds_per_step (total / S) and the median step, which is robust to
 # other load on the machine; the ratios are NumPy's and JAX's medians over ngd's median, and
-# ngd's median over the limit line `ngd bench` prints (the larger of one timed read of X̃ and the
-# flops at the measured dgemm rate). JAX: `pip install jax` (float64, jit, one XLA thread at 1).
+# ngd's median over the limit line `ngd bench` prints for the EGD cases (egd-diag and
+# egd-diag-batch: the larger of one timed read of X̃ and the flops at the measured dgemm rate;
+# egd-mf: its flops at that rate). JAX: `pip install jax` (float64, jit, one XLA thread at 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads="${1:-1}"

@@ -3,8 +3,9 @@
 //! The case's data and model are drawn once (seed [`crate::bench::SEED`]), one warm-up step is
 //! taken, then `S` steps are timed one by one with [`Instant`]. Output: a line describing the
 //! workload, a line with the spread (min, median, max seconds per step), the BLAS threads and the
-//! process's peak resident memory next to the size of the data, and, for the EGD cases on
-//! diagonal nets, this machine's compute limit of the step (see `docs/performance.md`); the last
+//! process's peak resident memory next to the size of the data, and, for the EGD cases
+//! (`egd-diag`, `egd-diag-batch`, `egd-mf`), this machine's compute limit of the step (see
+//! `docs/performance.md`); the last
 //! line is `CASE seconds_per_step=<float>` (total time / S).
 //!
 //! `--threads T` sets `OPENBLAS_NUM_THREADS=T` by re-executing the binary (see [`super`]).
@@ -88,14 +89,12 @@ pub fn bench(args: &BenchArgs) -> Result<(), Error> {
         ),
         None => println!("# peak resident memory: not reported on this platform"),
     }
-    if matches!(args.case, BenchCase::EgdDiag | BenchCase::EgdDiagBatch) {
-        let models = if args.case == BenchCase::EgdDiagBatch {
-            sizes.depth
-        } else {
-            1
-        };
-        let spread = [times[0], times[times.len() / 2]];
-        print_limit(sizes.n, sizes.d, models, per_step, spread);
+    let spread = [times[0], times[times.len() / 2]];
+    match args.case {
+        BenchCase::EgdDiag => print_limit(sizes.n, sizes.d, 1, per_step, spread),
+        BenchCase::EgdDiagBatch => print_limit(sizes.n, sizes.d, sizes.depth, per_step, spread),
+        BenchCase::EgdMf => print_mf_limit(sizes.n, sizes.d, sizes.depth, per_step, spread),
+        _ => {}
     }
     println!("{name} seconds_per_step={per_step:.6e}");
     Ok(())
@@ -105,13 +104,7 @@ pub fn bench(args: &BenchArgs) -> Result<(), Error> {
 /// models: `4·n·d·models` flops at the dense matrix-product rate, and one read of the matrix at
 /// the rate of a plain summation pass; the limit is the larger of the two times. Prints the
 /// mean step over the limit (`measured/limit`), and the best and the median step over it.
-fn print_limit(
-    n: usize,
-    d: usize,
-    models: usize,
-    per_step: f64,
-    [best_step, median_step]: [f64; 2],
-) {
+fn print_limit(n: usize, d: usize, models: usize, per_step: f64, spread: [f64; 2]) {
     let gflops = gemm_rate();
     let x = Array2::from_shape_fn((n, d), |(i, j)| ((i * 31 + j * 17) % 97) as f64 / 97.0);
     let slice = x.as_slice().expect("standard layout");
@@ -127,18 +120,50 @@ fn print_limit(
     let limit = compute.max(best);
     println!(
         "# limit: dgemm {gflops:.2} GFLOP/s → {compute:.3e} s for {flops:.3e} flops; one read of \
-         X̃ ({:.1} MiB) {best:.3e} s ({:.2} GB/s); limit {limit:.3e} s; measured/limit {:.2} \
-         (best step {:.2}, median step {:.2}) (checksum {sink:.1})",
+         X̃ ({:.1} MiB) {best:.3e} s ({:.2} GB/s); limit {limit:.3e} s; {} (checksum {sink:.1})",
         (n * d * 8) as f64 / (1024.0 * 1024.0),
         (n * d * 8) as f64 / best / 1e9,
-        per_step / limit,
-        best_step / limit,
-        median_step / limit
+        ratios(limit, per_step, spread)
     );
 }
 
-/// The best rate of a 1000 × 1000 matrix product (`ndarray::dot`, i.e. BLAS `dgemm`) over a few
-/// repetitions, in GFLOP/s.
+/// Measures this machine's limit for one `egd-mf` step (`m` observed entries of a `d × d`
+/// target, depth `depth`): its flops at the dense matrix-product rate. A step
+/// (`ngd_models::completion_gradient`) takes `3(L − 2)` products of `d × d` matrices (`2d³`
+/// flops each, none for `L ≤ 2`) and `2(L + 1)·m·d` flops in its products with the observed
+/// entries (the sampled `β`, one product with the residual per layer, one transposed); the
+/// elementwise work and the step-size rule are left out. Prints the same ratios as
+/// [`print_limit`].
+fn print_mf_limit(m: usize, d: usize, depth: usize, per_step: f64, spread: [f64; 2]) {
+    let gflops = gemm_rate();
+    let products = 3 * depth.saturating_sub(2);
+    let dense = products as f64 * 2.0 * (d * d * d) as f64;
+    let sparse = 2.0 * ((depth + 1) * m * d) as f64;
+    let limit = (dense + sparse) / (gflops * 1e9);
+    println!(
+        "# limit: dgemm {gflops:.2} GFLOP/s → {limit:.3e} s for {:.3e} flops ({products} dense \
+         {d} × {d} products, {sparse:.3e} flops with the {m} observed entries); limit \
+         {limit:.3e} s; {}",
+        dense + sparse,
+        ratios(limit, per_step, spread)
+    );
+}
+
+/// `measured/limit M (best step B, median step C)`: the mean, best and median step over the
+/// limit.
+fn ratios(limit: f64, per_step: f64, [best_step, median_step]: [f64; 2]) -> String {
+    format!(
+        "measured/limit {:.2} (best step {:.2}, median step {:.2})",
+        per_step / limit,
+        best_step / limit,
+        median_step / limit
+    )
+}
+
+/// The best rate of a 1000 × 1000 matrix product over a few repetitions, in GFLOP/s:
+/// `ndarray`'s `dot`, which is `matrixmultiply`'s `dgemm` (the workspace does not enable
+/// ndarray's `blas` feature; the dense products of the steps run on the same code). The printed
+/// name `dgemm` is kept as `ngd bench` has always printed it.
 fn gemm_rate() -> f64 {
     let m = 1000;
     let a = Array2::from_shape_fn((m, m), |(i, j)| ((i + 2 * j) % 13) as f64 - 6.0);
