@@ -40,6 +40,16 @@ pub fn cache_aligned(a: ArrayView2<'_, f64>) -> Array2<f64> {
         .expect("a contiguous buffer of rows × cols entries")
 }
 
+/// `a` itself if it is in standard layout and starts on a [`CACHE_LINE`] boundary, otherwise
+/// its [`cache_aligned`] copy.
+pub fn into_cache_aligned(a: Array2<f64>) -> Array2<f64> {
+    if a.is_standard_layout() && (a.as_ptr() as usize).is_multiple_of(CACHE_LINE) {
+        a
+    } else {
+        cache_aligned(a.view())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +71,16 @@ mod tests {
             let transposed = cache_aligned(a.t());
             assert_eq!(transposed, a.t());
             assert_eq!(transposed.as_ptr() as usize % CACHE_LINE, 0);
+            let owned = into_cache_aligned(a.clone());
+            assert_eq!(owned, a);
+            assert_eq!(owned.as_ptr() as usize % CACHE_LINE, 0);
+            let again = owned.as_ptr();
+            assert_eq!(into_cache_aligned(owned).as_ptr(), again, "kept without a copy");
+            let column_major = a.t().as_standard_layout().into_owned().reversed_axes();
+            assert!(rows == 1 || cols == 1 || !column_major.is_standard_layout());
+            let from_transposed = into_cache_aligned(column_major);
+            assert_eq!(from_transposed, a);
+            assert!(from_transposed.is_standard_layout());
         }
     }
 }

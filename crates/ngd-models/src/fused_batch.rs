@@ -9,9 +9,10 @@
 //! [`GROUP`] = 2 (from `D =` [`WIDE_ROWS`] on) or [`SMALL_GROUP`] = 4 (shorter rows). For each
 //! tile and group, [`crate::fused_tile::tile_group`] computes the group's margins with one load
 //! of each chunk of a row, then adds the tile's rows to the group's gradients in strips of 16
-//! (groups of 2) or 8 (groups of 4) columns kept in registers. The first group reads the tile
-//! from memory, the others from L2; the models left over after the full groups take a group
-//! of 2 or go one by one.
+//! (groups of 2) or 8 (groups of 4) columns kept in registers; the models left over after the
+//! full groups take a group of 2 or go one by one. While a group adds its gradient strips, it
+//! prefetches its share of the next tile's cache lines into L2 ([`crate::prefetch`]), so the
+//! next tile streams in from memory while this one is computed on from L2.
 //!
 //! Costs: `4·N·D·K` flops; memory traffic one read of `X̃` from L3 or RAM plus `2⌈K/G⌉ − 1`
 //! re-reads of each tile from L2 (`G` the group size), and `O(K·D)` per tile for `β` and the gradients.

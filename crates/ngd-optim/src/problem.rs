@@ -5,7 +5,7 @@
 use crate::OptimError;
 use ndarray::{Array2, ArrayView1, ArrayView2, Zip};
 use ngd_fisher::SignedData;
-use ngd_models::aligned_rows::cache_aligned;
+use ngd_models::aligned_rows::{cache_aligned, into_cache_aligned};
 
 /// Binary classification with the mean logistic loss `L(β) = (1/N) Σ_n log(1 + e^{−u_n})` on
 /// the margins `u = X̃ β`, where `X̃ = diag(y) X` (labels folded into the data).
@@ -74,7 +74,7 @@ impl From<SignedData> for ClassificationProblem {
     /// `SignedData::from_signed`).
     fn from(data: SignedData) -> Self {
         Self {
-            xt: cache_aligned(data.into_inner().view()),
+            xt: into_cache_aligned(data.into_inner()),
         }
     }
 }
