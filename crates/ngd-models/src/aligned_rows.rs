@@ -75,7 +75,11 @@ mod tests {
             assert_eq!(owned, a);
             assert_eq!(owned.as_ptr() as usize % CACHE_LINE, 0);
             let again = owned.as_ptr();
-            assert_eq!(into_cache_aligned(owned).as_ptr(), again, "kept without a copy");
+            assert_eq!(
+                into_cache_aligned(owned).as_ptr(),
+                again,
+                "kept without a copy"
+            );
             let column_major = a.t().as_standard_layout().into_owned().reversed_axes();
             assert!(rows == 1 || cols == 1 || !column_major.is_standard_layout());
             let from_transposed = into_cache_aligned(column_major);

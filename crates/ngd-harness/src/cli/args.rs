@@ -65,8 +65,9 @@ pub struct ExecArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads running independent runs in parallel (results do not depend on it;
-    /// default: the number of cores). With more than one, OpenBLAS is limited to one thread
-    /// per process.
+    /// default: the number of cores). OpenBLAS runs with one thread per process unless
+    /// `OPENBLAS_NUM_THREADS` is set, whatever `--jobs` (results depend on the BLAS thread
+    /// count, not on `--jobs`).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub jobs: Option<u32>,
     /// Skip runs whose result file exists (same config and seed) and restart interrupted runs

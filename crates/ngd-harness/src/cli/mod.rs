@@ -6,10 +6,14 @@
 //!
 //! **Thread-count environment.** Some libraries (OpenBLAS) read their thread count from the
 //! environment once, when they are loaded (before `main`), and changing the environment of a
-//! running process needs `unsafe` in edition 2024. So when `--jobs N > 1` (or an extension's
-//! own option) asks for a thread count the environment does not already have, [`main`]
-//! re-executes the same binary with the same arguments and [`Study::thread_env`] set (1 for
-//! parallel runs), forwarding its exit code. Nothing runs before that point. The child is
+//! running process needs `unsafe` in edition 2024. A threaded BLAS / LAPACK sums in an order
+//! that depends on its thread count, so the commands that run experiments (`run`,
+//! `reproduce`, `run-job`) fix it independently of `--jobs`: the value of
+//! [`Study::thread_env`] in the environment if the user set one, otherwise 1. When it is unset,
+//! [`main`] re-executes the same binary with the same arguments and the variable set to 1
+//! (likewise for an extension's own thread option), forwarding its exit code; nothing runs
+//! before that point. (Until 2026-11-29 only `--jobs > 1` set it, so fig5's ill-conditioned
+//! layer-split NGD runs ended differently under `--jobs 1` and `--jobs 2`.) The child is
 //! supervised ([`supervise`]): signals to the parent reach it, and how it ended is reported.
 
 pub mod args;
@@ -41,7 +45,8 @@ pub struct Study {
     /// Every experiment of the study, in report order.
     pub experiments: fn() -> Vec<&'static dyn DynExperiment>,
     /// Environment variable holding a linked library's thread count (e.g.
-    /// `OPENBLAS_NUM_THREADS`), set to 1 when `--jobs > 1`; `None` if there is none.
+    /// `OPENBLAS_NUM_THREADS`), set to 1 for the commands that run experiments unless the user
+    /// set it (see the module docs); `None` if there is none.
     pub thread_env: Option<&'static str>,
     /// The code revision the binary was built from (`git rev-parse HEAD` recorded by the
     /// study's build script, or `"unknown"`), written as every manifest's `git_revision`
@@ -105,8 +110,13 @@ pub fn main<X: Extension>(study: &Study) -> i32 {
 fn reexec_for_thread_env<X: Extension>(study: &Study, cli: &Cli<X>) -> Option<i32> {
     let var = study.thread_env?;
     let wanted = match &cli.command {
-        Command::Run(a) if a.exec.jobs() > 1 => "1".to_string(),
-        Command::Reproduce(a) if a.exec.jobs() > 1 => "1".to_string(),
+        // Runs take the user's thread count if set, else one thread, whatever `--jobs`.
+        Command::Run(_) | Command::Reproduce(_) | Command::RunJob(_) => {
+            if std::env::var_os(var).is_some() {
+                return None;
+            }
+            "1".to_string()
+        }
         Command::Extra(x) => x.thread_count()?,
         _ => return None,
     };
