@@ -1,11 +1,15 @@
 //! `ngd.experiments`: the registered experiments of the `ngd` tool, run in-process.
 //!
-//! The `ngd` binary re-executes itself (`current_exe()`) to set `OPENBLAS_NUM_THREADS` when
-//! `--jobs > 1`; inside Python `current_exe()` is the interpreter, so the bindings never go
+//! The `ngd` binary re-executes itself (`current_exe()`) to set `OPENBLAS_NUM_THREADS=1` for
+//! its runs when the user did not set it; inside Python `current_exe()` is the interpreter, so
+//! the bindings never go
 //! through the command line: they call the experiments crate's library API
 //! (the paper's registry, `ngd_harness::registry::find` → `resolve_config` → `execute_json`) in this process, with one worker
 //! (`jobs = 1`) and the GIL released. The results are the same files as `ngd run` writes
-//! (they do not depend on the number of workers). Ctrl-C (any exception of a signal handler)
+//! (they do not depend on the number of workers) when OpenBLAS has the same thread count:
+//! start Python with `OPENBLAS_NUM_THREADS=1` for the command line's default bits (OpenBLAS
+//! reads it once, when the extension is loaded; otherwise it takes every core, and runs that
+//! use LAPACK can differ at round-off). Ctrl-C (any exception of a signal handler)
 //! sets the runner's cancellation flag: runs not started do not start, running ones stop at
 //! their next checkpoint segment with a checkpoint written, and the exception is raised;
 //! `resume=True` then continues from the finished runs and the checkpoints.
