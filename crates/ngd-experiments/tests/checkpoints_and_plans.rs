@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 fn long_run(out: &Path, steps: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ngd"));
+    // With the BLAS thread count set, `ngd run` does not re-execute itself under a supervising
+    // parent, so the SIGKILL of `interrupted` stops the run itself.
+    cmd.env("OPENBLAS_NUM_THREADS", "1");
     cmd.args([
         "run",
         "egd-demo",

@@ -33,8 +33,12 @@ const LONG: [&str; 18] = [
     "11",
 ];
 
+/// The binary with its BLAS thread count set, so that `ngd run` does not re-execute itself
+/// under a supervising parent and a SIGKILL stops the run itself (tests may override it).
 fn ngd() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ngd"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ngd"));
+    cmd.env("OPENBLAS_NUM_THREADS", "1");
+    cmd
 }
 
 fn demo_args(out: &Path) -> Vec<String> {
