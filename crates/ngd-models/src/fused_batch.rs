@@ -39,6 +39,7 @@
 //! issue at the same peak rate as FMAs (16 flops per cycle).
 
 use crate::fused_tile::{Tile, tile_group, tile_rows};
+use crate::prefetch::LINE;
 use multiversion::multiversion;
 
 /// Models handled together at `D ≥` [`WIDE_ROWS`]: the margins of two models per load of a row
@@ -79,7 +80,7 @@ pub(crate) fn batch_pass(
         // of a group takes an equal share of its cache lines.
         let next = &rows[((index + 1) * height).min(rows.len())..];
         let next = &next[..next.len().min(height)];
-        let share = next.len().div_ceil(models.max(1)).next_multiple_of(8);
+        let share = next.len().div_ceil(models.max(1)).next_multiple_of(LINE);
         let ahead = |first: usize, count: usize| {
             let start = (first * share).min(next.len());
             &next[start..((first + count) * share).min(next.len())]
@@ -91,12 +92,12 @@ pub(crate) fn batch_pass(
             .enumerate()
             .map(|(g, chunk)| (g * size, chunk))
         {
-            let count = totals.len();
-            match count {
+            let group_ahead = ahead(first, totals.len());
+            match totals.len() {
                 SMALL_GROUP => {
-                    group::<SMALL_GROUP, 8>(tile, d, betas, grads, totals, n, ahead(first, count))
+                    group::<SMALL_GROUP, 8>(tile, d, betas, grads, totals, n, group_ahead)
                 }
-                GROUP => group::<GROUP, 16>(tile, d, betas, grads, totals, n, ahead(first, count)),
+                GROUP => group::<GROUP, 16>(tile, d, betas, grads, totals, n, group_ahead),
                 _ => {
                     for (k, ((beta, grad), total)) in betas
                         .chunks(d)

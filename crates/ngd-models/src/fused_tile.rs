@@ -24,10 +24,7 @@
 
 use crate::kernels::dot_shared;
 use crate::logistic::loss_and_derivative;
-use crate::prefetch;
-
-/// Doubles per 64-byte cache line.
-const LINE: usize = 8;
+use crate::prefetch::{self, LINE};
 
 /// The target size of a tile of rows, in bytes (a quarter of a 512 KiB L2).
 pub(crate) const TILE_BYTES: usize = 128 * 1024;

@@ -14,6 +14,10 @@
 //! hinted to L1 (`T0`) it was slower (2.5–2.8 ms), and in the one-model pass, whose gradient
 //! phase is too short to hide them, prefetches made it slower (0.67–0.78 ms against 0.56–0.66).
 
+/// Doubles per cache line ([`crate::aligned_rows::CACHE_LINE`] bytes): the stride between the
+/// indices worth prefetching.
+pub(crate) const LINE: usize = crate::aligned_rows::CACHE_LINE / size_of::<f64>();
+
 /// Asks the CPU to bring the cache line holding `values[index]` into L2 (`_MM_HINT_T1`); does
 /// nothing if `index` is out of range or off x86-64.
 #[inline(always)]
